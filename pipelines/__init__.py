@@ -1,0 +1,1 @@
+"""Example pipelines: iris training with scikit-learn (the data ships with it)."""

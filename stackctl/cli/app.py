@@ -1,0 +1,101 @@
+"""The `stackctl` command: registers every command group and is the one error edge.
+
+``main()`` maps errors to the exit codes of DESIGN.md: StackctlError -> its exit_code
+(1 config/usage, 3 locked, 4 stale plan), KeyboardInterrupt -> 130, anything else ->
+"unexpected error" and 1 (``--verbose`` / STACKCTL_DEBUG=1 shows the traceback).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from stackctl.cli import flavors, validate
+
+app = typer.Typer(
+    name="stackctl",
+    help="ML stacks and pipelines as code: declare, plan, apply, run.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"stackctl {version('stackctl')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Show tracebacks on errors.")
+    ] = False,
+    _version_flag: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    if verbose:
+        os.environ["STACKCTL_DEBUG"] = "1"
+
+
+validate.register(app)
+flavors.register(app)
+
+
+def main() -> None:
+    """Console-script entry point: the single place errors become exit codes."""
+    from stackctl.errors import StackctlError
+
+    try:
+        app(standalone_mode=False)
+    except StackctlError as exc:
+        _report(exc)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as exc:  # the last resort: never a bare traceback for users
+        import click
+
+        if isinstance(exc, click.exceptions.Exit):
+            sys.exit(exc.exit_code)
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(1 if exc.exit_code == 2 else exc.exit_code)
+        if isinstance(exc, click.exceptions.Abort):
+            sys.stderr.write("aborted\n")
+            sys.exit(1)
+        if os.environ.get("STACKCTL_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"unexpected error: {type(exc).__name__}: {exc}\n"
+            "  hint: rerun with --verbose and report it with the traceback\n"
+        )
+        sys.exit(1)
+
+
+def _report(exc: Exception) -> None:
+    from stackctl.errors import StackctlError
+
+    assert isinstance(exc, StackctlError)
+    if os.environ.get("STACKCTL_DEBUG"):
+        import traceback
+
+        traceback.print_exception(exc)
+    if os.environ.get("STACKCTL_ERROR_FORMAT") == "json":
+        import json
+
+        sys.stderr.write(json.dumps(exc.to_json()) + "\n")
+    else:
+        sys.stderr.write(exc.render() + "\n")

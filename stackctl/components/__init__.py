@@ -1,0 +1,1 @@
+"""Component types and their flavors. See ``registry`` for how flavors are found."""

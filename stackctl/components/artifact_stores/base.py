@@ -1,0 +1,123 @@
+"""The artifact store contract: content-addressed, atomic object storage.
+
+Every object lives at ``<root>/<sha256[:2]>/<sha256>/<filename>`` where the digest is of
+the bytes written, so equal outputs share one object and an object never changes once
+visible. ``put`` must publish all-or-nothing: a reader (or a crash) never sees a partial
+object. Stores map any URI to an object by its last three path parts (the key), so a
+record stays readable when the store's root moves. An fsspec/S3 store fits the same
+shape: stage the bytes, then one PUT/rename to the final key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import BinaryIO, Protocol
+
+from stackctl.errors import NotFoundError
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    """What ``put`` wrote: where, its sha256 and its size in bytes."""
+
+    uri: str
+    digest: str
+    size: int
+
+
+#: Writes an object's bytes to the file object it is given.
+Writer = Callable[[BinaryIO], None]
+
+
+class ArtifactStore(Protocol):
+    """Persists step outputs and logs; instances must be picklable (sent to workers)."""
+
+    name: str
+
+    @property
+    def root(self) -> str:
+        """URI of the store's root, e.g. ``/abs/.stackctl/artifacts`` or ``s3://b/p``."""
+        ...
+
+    def put(self, filename: str, write: Writer) -> StoredObject:
+        """Stage what ``write`` writes, then publish it atomically at its content key."""
+        ...
+
+    def open(self, uri: str) -> BinaryIO:
+        """Open a published object for reading (NotFoundError when it is missing)."""
+        ...
+
+    def exists(self, uri: str) -> bool:
+        """Whether the object behind ``uri`` is published in this store."""
+        ...
+
+    def local_path(self, uri: str) -> str | None:
+        """A filesystem path to the object (for memory-mapped loads), or None."""
+        ...
+
+
+class HashingWriter:
+    """A write-only file wrapper that hashes and counts what passes through it."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self._raw = raw
+        self._sha = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:
+        self._sha.update(data)
+        written = self._raw.write(data)
+        self.size += len(memoryview(data).cast("B"))
+        return written
+
+    def tell(self) -> int:
+        return self.size
+
+    def flush(self) -> None:
+        self._raw.flush()
+
+    def writable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def readable(self) -> bool:
+        return False
+
+    @property
+    def closed(self) -> bool:
+        return False
+
+    def hexdigest(self) -> str:
+        return self._sha.hexdigest()
+
+
+def digest_bytes(data: bytes) -> str:
+    """sha256 hex digest of ``data``."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def object_key(digest: str, filename: str) -> str:
+    """The content-addressed key of an object."""
+    return f"{digest[:2]}/{digest}/{filename}"
+
+
+def key_of(uri: str) -> str:
+    """The key part (last three path segments) of any store URI."""
+    parts = uri.rstrip("/").split("/")
+    if len(parts) < 3 or len(parts[-2]) != 64 or parts[-3] != parts[-2][:2]:
+        raise NotFoundError(
+            f"{uri!r} is not an artifact URI",
+            hint="artifact URIs end in <sha[:2]>/<sha256>/<file>; see `stackctl artifacts list RUN`",
+        )
+    return "/".join(parts[-3:])
+
+
+def missing(store: str, uri: str) -> NotFoundError:
+    return NotFoundError(
+        f"artifact {uri} is not in artifact store {store!r}",
+        hint="it was deleted or written to another store; re-run with `--no-cache` to rebuild it",
+    )

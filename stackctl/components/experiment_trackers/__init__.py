@@ -1,0 +1,1 @@
+"""Experiment trackers: where steps log params and metrics (see ``base.ExperimentTracker``)."""

@@ -1,0 +1,1 @@
+"""Orchestrators: schedule step tasks somewhere (see ``base.Orchestrator``)."""

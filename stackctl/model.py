@@ -1,0 +1,320 @@
+"""The typed model of a stackctl project: frozen dataclasses, no I/O.
+
+Config loading (``config/``) produces these; the engine, runtime, state stores and the
+CLI consume them. Mappings inside are plain dicts by convention and must not be mutated.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from stackctl.errors import Location
+
+#: Every component type stackctl knows, in the order stacks list them (ZenML's vocabulary).
+COMPONENT_TYPES: tuple[str, ...] = (
+    "orchestrator",
+    "artifact_store",
+    "experiment_tracker",
+    "model_registry",
+    "alerter",
+    "step_operator",
+    "container_registry",
+    "model_deployer",
+    "feature_store",
+    "data_validator",
+    "image_builder",
+    "annotator",
+)
+#: A stack without these cannot run a pipeline.
+REQUIRED_COMPONENT_TYPES: tuple[str, ...] = ("orchestrator", "artifact_store")
+
+DEFAULT_STACK = "default"
+SENSITIVE = "(sensitive)"
+
+# `${secret:NAME}` survives config resolution as literal text; it is resolved only at
+# apply/run time (see stackctl.secrets) and redacted everywhere else.
+SECRET_REF = re.compile(r"\$\{secret:([A-Za-z_][A-Za-z0-9_.-]*)\}")
+
+
+def secret_names(value: Any) -> list[str]:
+    """Names of every `${secret:NAME}` reference inside a (nested) config value."""
+    found: list[str] = []
+    if isinstance(value, str):
+        found.extend(SECRET_REF.findall(value))
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            found.extend(secret_names(item))
+    elif isinstance(value, list | tuple):
+        for item in value:
+            found.extend(secret_names(item))
+    return found
+
+
+def redact(value: Any) -> Any:
+    """A copy of a config value with every secret-bearing leaf replaced by `(sensitive)`."""
+    if isinstance(value, str):
+        return SENSITIVE if SECRET_REF.search(value) else value
+    if isinstance(value, Mapping):
+        return {k: redact(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact(v) for v in value]
+    return value
+
+
+def address(kind: str, name: str) -> str:
+    """Resource address such as `orchestrator.local`, `stack.dev`, `pipeline.training`."""
+    return f"{kind}.{name}"
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    prevent_destroy: bool = False
+
+
+@dataclass(frozen=True)
+class ComponentSpec:
+    """A declared component: `components.<type>.<name>` in a stack file."""
+
+    type: str
+    name: str
+    flavor: str
+    config: Mapping[str, Any] = field(default_factory=dict)
+    lifecycle: Lifecycle = Lifecycle()
+    location: Location | None = field(default=None, compare=False)
+
+    @property
+    def address(self) -> str:
+        return address(self.type, self.name)
+
+
+@dataclass(frozen=True)
+class StackSpec:
+    """A declared stack: one component name per component type it uses."""
+
+    name: str
+    components: Mapping[str, str]  # component type -> component name
+    lifecycle: Lifecycle = Lifecycle()
+    location: Location | None = field(default=None, compare=False)
+
+    @property
+    def address(self) -> str:
+        return address("stack", self.name)
+
+    @property
+    def orchestrator(self) -> str:
+        return self.components["orchestrator"]
+
+    @property
+    def artifact_store(self) -> str:
+        return self.components["artifact_store"]
+
+
+@dataclass(frozen=True)
+class InputRef:
+    """`<step>.<output>` wiring one step's output into another step's input."""
+
+    step: str
+    output: str
+
+    def __str__(self) -> str:
+        return f"{self.step}.{self.output}"
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    name: str
+    function: str  # "package.module:function"
+    inputs: Mapping[str, InputRef] = field(default_factory=dict)
+    params: Mapping[str, Any] = field(default_factory=dict)
+    outputs: tuple[str, ...] = ("output",)
+    retries: int = 0
+    cache: bool = True
+    cache_version: str = ""
+    location: Location | None = field(default=None, compare=False)
+
+    @property
+    def upstream(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(ref.step for ref in self.inputs.values()))
+
+
+@dataclass(frozen=True)
+class PipelineSpec:
+    name: str
+    steps: tuple[StepSpec, ...]
+    params: Mapping[str, Any] = field(default_factory=dict)
+    stack: str | None = None
+    location: Location | None = field(default=None, compare=False)
+
+    @property
+    def address(self) -> str:
+        return address("pipeline", self.name)
+
+    def step(self, name: str) -> StepSpec:
+        for candidate in self.steps:
+            if candidate.name == name:
+                return candidate
+        raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class StateConfig:
+    backend: str = "sqlite"  # sqlite | postgres | memory
+    path: str = ".stackctl/state.db"
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class ProjectSpec:
+    """Everything declared by a project, resolved and validated."""
+
+    name: str
+    root: str
+    state: StateConfig
+    vars: Mapping[str, Any]
+    components: Mapping[str, ComponentSpec]  # keyed by address
+    stacks: Mapping[str, StackSpec]  # keyed by stack name
+    pipelines: Mapping[str, PipelineSpec]  # keyed by pipeline name
+    files: tuple[str, ...] = ()  # every file read, relative to root
+
+    def component(self, type_: str, name: str) -> ComponentSpec:
+        return self.components[address(type_, name)]
+
+    def stack_components(self, stack: str) -> dict[str, ComponentSpec]:
+        spec = self.stacks[stack]
+        return {t: self.component(t, n) for t, n in spec.components.items()}
+
+
+class Action(enum.Enum):
+    """A planned change; the value is the symbol the plan shows (as Terraform does)."""
+
+    NOOP = " "
+    CREATE = "+"
+    UPDATE = "~"
+    REPLACE = "-/+"
+    DELETE = "-"
+    READ = "<="
+
+    @property
+    def json_actions(self) -> list[str]:
+        return {
+            Action.NOOP: ["no-op"],
+            Action.CREATE: ["create"],
+            Action.UPDATE: ["update"],
+            Action.REPLACE: ["delete", "create"],
+            Action.DELETE: ["delete"],
+            Action.READ: ["read"],
+        }[self]
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One resource as recorded in state."""
+
+    address: str
+    type: str  # component type, "stack" or "pipeline"
+    name: str
+    flavor: str | None
+    config: Mapping[str, Any]  # secrets replaced by digests
+    outputs: Mapping[str, Any] = field(default_factory=dict)
+    lifecycle: Lifecycle = Lifecycle()
+    depends_on: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class State:
+    """A snapshot of a state store: lineage never changes, serial grows with each commit."""
+
+    lineage: str
+    serial: int
+    resources: Mapping[str, Resource]  # keyed by address
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One committed apply (or state edit) in the state's history."""
+
+    serial: int
+    at: str  # ISO-8601 UTC
+    who: str
+    operation: str  # apply | destroy | state rm | state restore | import ...
+    summary: str
+    changes: tuple[Mapping[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class LockInfo:
+    """Who holds the state's write lock."""
+
+    id: str
+    who: str  # user@host
+    pid: int
+    operation: str
+    since: str  # ISO-8601 UTC
+    context: str = ""  # e.g. $CI_JOB_URL
+    host: str = ""  # where ``pid`` lives; a dead pid on our own host means a stale lock
+    stale: bool = field(default=False, compare=False)  # the holder is known to be gone
+
+    def describe(self) -> str:
+        """`alice@ci-7 (pid 4242) running 'apply' since 2026-01-01T10:00:00Z`."""
+        text = f"{self.who} (pid {self.pid}) running '{self.operation}' since {self.since}"
+        if self.context:
+            text += f" [{self.context}]"
+        return text + (" (stale: holder is gone)" if self.stale else "")
+
+
+class RunStatus(enum.StrEnum):
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    # step-only statuses
+    PENDING = "pending"
+    CACHED = "cached"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class ArtifactRecord:
+    run_id: str
+    step: str
+    name: str  # output name
+    uri: str
+    digest: str  # sha256 of the stored bytes
+    size: int
+    materializer: str
+    type: str  # qualified Python type name
+    producer_run_id: str = ""  # the run whose step wrote it (differs from run_id on a cache hit)
+
+
+@dataclass(frozen=True)
+class StepRun:
+    run_id: str
+    step: str
+    status: RunStatus
+    started_at: str | None = None
+    finished_at: str | None = None
+    duration_s: float | None = None
+    attempts: int = 0
+    cache_key: str = ""
+    cache_parts: Mapping[str, str] = field(default_factory=dict)
+    cached_from: str = ""  # "run_id/step" of the producer on a cache hit
+    error: str = ""
+    log_uri: str = ""
+
+
+@dataclass(frozen=True)
+class Run:
+    id: str
+    pipeline: str
+    stack: str
+    status: RunStatus
+    started_at: str
+    finished_at: str | None = None
+    stack_snapshot: Mapping[str, Any] = field(default_factory=dict)  # redacted, resolved
+    pipeline_version: str = ""  # digest of the compiled PipelineSpec
+    params: Mapping[str, Any] = field(default_factory=dict)
+    extra: Mapping[str, Any] = field(default_factory=dict)  # e.g. mlflow run ids, pid, host

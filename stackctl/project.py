@@ -1,0 +1,142 @@
+"""The composition root: finds the project, loads its config, opens its state store.
+
+Everything above this layer (the CLI, the dashboard) talks to a ``Project``; everything
+below receives explicit values from it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from stackctl.errors import ConfigError, Diagnostic, GraphError, Location, NotFoundError
+from stackctl.model import DEFAULT_STACK, PipelineSpec, ProjectSpec
+
+if TYPE_CHECKING:
+    from stackctl.state.base import StateStore
+
+PROJECT_FILE = "stackctl.yaml"
+LOCAL_DIR = ".stackctl"  # per-checkout, never committed
+ACTIVE_STACK_FILE = "active_stack"
+STACK_ENV = "STACKCTL_STACK"
+
+
+def _pipeline_cycles(spec: PipelineSpec) -> list[Diagnostic]:
+    """A cycle among a pipeline's steps, as a diagnostic (config/ cannot import graph)."""
+    from stackctl import graph
+
+    try:
+        graph.step_dag(spec)
+    except GraphError as exc:
+        return [Diagnostic(exc.location or Location(PROJECT_FILE), exc.message, "", exc.hint)]
+    return []
+
+
+def find_root(start: Path) -> Path:
+    """Walk up from ``start`` to the folder holding stackctl.yaml (like git)."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / PROJECT_FILE).is_file():
+            return folder
+    raise NotFoundError(
+        f"no {PROJECT_FILE} in {start} or any parent folder",
+        hint="run `stackctl init` to start a project here, or cd into one",
+    )
+
+
+@dataclass
+class Project:
+    """A stackctl project on disk."""
+
+    root: Path
+    var_overrides: Mapping[str, Any] = field(default_factory=dict)
+    var_files: tuple[Path, ...] = ()
+    _spec: ProjectSpec | None = field(default=None, repr=False)
+    _state: StateStore | None = field(default=None, repr=False)
+
+    @classmethod
+    def discover(
+        cls,
+        cwd: Path | None = None,
+        *,
+        var_overrides: Mapping[str, Any] | None = None,
+        var_files: tuple[Path, ...] = (),
+    ) -> Project:
+        return cls(find_root(cwd or Path.cwd()), dict(var_overrides or {}), var_files)
+
+    # -- configuration --------------------------------------------------------------------
+    @property
+    def spec(self) -> ProjectSpec:
+        """The validated project (raises ConfigError with every problem found)."""
+        if self._spec is None:
+            self._spec = self._load()
+        return self._spec
+
+    def _load(self) -> ProjectSpec:
+        from stackctl.components.registry import flavor_schemas, schemas_dir
+        from stackctl.config.load import load_project
+
+        return load_project(
+            self.root,
+            schemas_dir=schemas_dir(),
+            flavor_schemas=flavor_schemas(),
+            var_overrides=self.var_overrides,
+            var_files=self.var_files,
+            check_pipeline=_pipeline_cycles,
+        )
+
+    def validate(self) -> list[Diagnostic]:
+        """Every configuration problem (empty when valid)."""
+        try:
+            _ = self.spec
+        except ConfigError as exc:
+            return list(exc.diagnostics)
+        return []
+
+    # -- state ----------------------------------------------------------------------------
+    @property
+    def local_dir(self) -> Path:
+        return self.root / LOCAL_DIR
+
+    def state(self) -> StateStore:
+        """The project's state store (opened once)."""
+        if self._state is None:
+            from stackctl.state import open_state_store
+
+            self._state = open_state_store(self.spec.state, self.root)
+        return self._state
+
+    def close(self) -> None:
+        if self._state is not None:
+            self._state.close()
+            self._state = None
+
+    # -- active stack ---------------------------------------------------------------------
+    def active_stack(self, override: str | None = None) -> str:
+        """`--stack`, then $STACKCTL_STACK, then .stackctl/active_stack, then `default`."""
+        if override:
+            return override
+        if os.environ.get(STACK_ENV):
+            return os.environ[STACK_ENV]
+        path = self.local_dir / ACTIVE_STACK_FILE
+        if path.is_file():
+            name = path.read_text().strip()
+            if name:
+                return name
+        return DEFAULT_STACK
+
+    def set_active_stack(self, name: str) -> None:
+        if name not in self.spec.stacks:
+            from stackctl.config.schema import closest
+
+            raise NotFoundError(
+                f"stack {name!r} is not declared",
+                hint=closest(name, list(self.spec.stacks)) or "see `stackctl stack list`",
+            )
+        self.local_dir.mkdir(parents=True, exist_ok=True)
+        tmp = self.local_dir / (ACTIVE_STACK_FILE + ".tmp")
+        tmp.write_text(name + "\n")
+        tmp.replace(self.local_dir / ACTIVE_STACK_FILE)

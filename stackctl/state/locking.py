@@ -1,0 +1,144 @@
+"""The write lock every store shares: who we are, polling, stale holders, SIGTERM.
+
+Each store only knows how to try to take its lock atomically and how to release it;
+this module turns that into the ``lock()`` context manager of the StateStore contract.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import os
+import signal
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
+from types import FrameType
+from typing import Any
+
+from stackctl.errors import StateLockedError
+from stackctl.model import LockInfo
+
+#: How often a waiting writer looks at the lock again.
+POLL_INTERVAL = 0.1
+
+
+def now() -> str:
+    """The current time as ISO-8601 UTC, the format every state timestamp uses."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def host() -> str:
+    return socket.gethostname()
+
+
+def user() -> str:
+    # getpass fails in containers whose uid has no passwd entry; the uid still identifies.
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid{os.getuid()}"
+
+
+def ci_context() -> str:
+    """A link to the CI job holding the lock, so a waiting colleague can go and look."""
+    if url := os.environ.get("CI_JOB_URL"):
+        return url
+    if run_id := os.environ.get("GITHUB_RUN_ID"):
+        server = os.environ.get("GITHUB_SERVER_URL", "https://github.com")
+        repo = os.environ.get("GITHUB_REPOSITORY", "")
+        return f"{server}/{repo}/actions/runs/{run_id}" if repo else f"github run {run_id}"
+    return ""
+
+
+def new_lock(operation: str) -> LockInfo:
+    """A lock record for this process."""
+    return LockInfo(
+        id=str(uuid.uuid4()),
+        who=f"{user()}@{host()}",
+        pid=os.getpid(),
+        operation=operation,
+        since=now(),
+        context=ci_context(),
+        host=host(),
+    )
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by someone else
+        return True
+    return True
+
+
+def mark_stale(info: LockInfo) -> LockInfo:
+    """``info`` with ``stale`` set when its holder died on this very host."""
+    # Another host's pid tells us nothing, so such a lock is never called stale.
+    gone = info.host == host() and info.pid > 0 and not pid_alive(info.pid)
+    return replace(info, stale=gone)
+
+
+def locked_error(holder: LockInfo, timeout: float) -> StateLockedError:
+    waited = f" after waiting {timeout:g}s" if timeout > 0 else ""
+    return StateLockedError(
+        f"state is locked{waited}: held by {holder.describe()}; lock id {holder.id}",
+        lock_id=holder.id,
+        holder=holder.who,
+        hint=(
+            f"wait and retry with --lock-timeout, or if that run is dead: "
+            f"`stackctl force-unlock {holder.id}`"
+        ),
+    )
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM while holding the lock: unwinds like Ctrl-C so the lock is released."""
+
+
+@contextlib.contextmanager
+def _sigterm_unwinds() -> Iterator[None]:
+    # Signal handlers can only be installed from the main thread; elsewhere a SIGTERM
+    # kills the process and the lock turns stale (detected and taken over later).
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: FrameType | None) -> Any:
+        raise _Terminated("SIGTERM")
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def hold(
+    try_acquire: Callable[[LockInfo], LockInfo | None],
+    release: Callable[[LockInfo], None],
+    operation: str,
+    timeout: float,
+) -> Iterator[LockInfo]:
+    """Take a lock with ``try_acquire`` (None = taken, else the holder), polling up to
+    ``timeout`` seconds; release it on exit, on an exception and on SIGTERM."""
+    mine = new_lock(operation)
+    deadline = time.monotonic() + max(timeout, 0.0)
+    # The handler goes in first so a SIGTERM between "taken" and "try" cannot leak it.
+    with _sigterm_unwinds():
+        while (holder := try_acquire(mine)) is not None:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise locked_error(holder, timeout)
+            time.sleep(min(POLL_INTERVAL, remaining))
+        try:
+            yield mine
+        finally:
+            release(mine)

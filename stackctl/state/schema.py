@@ -1,0 +1,105 @@
+"""The SQL schema shared by SQLite and PostgreSQL, and how older versions move forward.
+
+One DDL serves both databases: only portable types (TEXT, BIGINT, DOUBLE PRECISION) and
+``INSERT ... ON CONFLICT`` are used. ``MIGRATIONS[n]`` turns schema n-1 into n; a store
+runs every step above the version recorded in ``meta.schema_version``, in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol
+
+from stackctl.errors import StateError
+from stackctl.state.base import SCHEMA_VERSION
+
+
+class Tx(Protocol):
+    """One open transaction; rows come back as mappings of column name to value."""
+
+    def one(self, sql: str, *params: Any) -> Mapping[str, Any] | None: ...
+
+    def all(self, sql: str, *params: Any) -> list[Mapping[str, Any]]: ...
+
+    def run(self, sql: str, *params: Any) -> int:
+        """Execute ``sql`` (``?`` placeholders); the number of rows changed."""
+        ...
+
+
+_V1 = (
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    """CREATE TABLE resources (
+        address TEXT PRIMARY KEY, type TEXT NOT NULL, name TEXT NOT NULL, flavor TEXT,
+        config TEXT NOT NULL, outputs TEXT NOT NULL, lifecycle TEXT NOT NULL,
+        depends_on TEXT NOT NULL)""",
+    """CREATE TABLE history (
+        serial BIGINT PRIMARY KEY, at TEXT NOT NULL, who TEXT NOT NULL,
+        operation TEXT NOT NULL, summary TEXT NOT NULL, changes TEXT NOT NULL)""",
+    "CREATE TABLE snapshots (serial BIGINT PRIMARY KEY, resources TEXT NOT NULL)",
+    # slot is always 1: at most one row, so taking the lock is one INSERT that can fail.
+    """CREATE TABLE lock (
+        slot BIGINT PRIMARY KEY CHECK (slot = 1), id TEXT NOT NULL, who TEXT NOT NULL,
+        host TEXT NOT NULL, pid BIGINT NOT NULL, operation TEXT NOT NULL,
+        since TEXT NOT NULL, context TEXT NOT NULL, backend_pid BIGINT)""",
+    """CREATE TABLE journal (
+        address TEXT PRIMARY KEY, action TEXT NOT NULL, payload TEXT NOT NULL,
+        since TEXT NOT NULL)""",
+    """CREATE TABLE runs (
+        id TEXT PRIMARY KEY, seq BIGINT NOT NULL, pipeline TEXT NOT NULL, stack TEXT NOT NULL,
+        status TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT,
+        stack_snapshot TEXT NOT NULL, pipeline_version TEXT NOT NULL, params TEXT NOT NULL,
+        extra TEXT NOT NULL)""",
+    "CREATE INDEX runs_newest ON runs (started_at, seq)",
+    "CREATE INDEX runs_stack ON runs (stack, started_at)",
+    "CREATE INDEX runs_pipeline ON runs (pipeline, started_at)",
+    """CREATE TABLE step_runs (
+        run_id TEXT NOT NULL, step TEXT NOT NULL, seq BIGINT NOT NULL, status TEXT NOT NULL,
+        started_at TEXT, finished_at TEXT, duration_s DOUBLE PRECISION,
+        attempts BIGINT NOT NULL, cache_key TEXT NOT NULL, cache_parts TEXT NOT NULL,
+        cached_from TEXT NOT NULL, error TEXT NOT NULL, log_uri TEXT NOT NULL,
+        PRIMARY KEY (run_id, step))""",
+    "CREATE INDEX step_runs_cache ON step_runs (cache_key, status, finished_at)",
+    """CREATE TABLE artifacts (
+        run_id TEXT NOT NULL, step TEXT NOT NULL, name TEXT NOT NULL, seq BIGINT NOT NULL,
+        uri TEXT NOT NULL, digest TEXT NOT NULL, size BIGINT NOT NULL,
+        materializer TEXT NOT NULL, type TEXT NOT NULL, producer_run_id TEXT NOT NULL,
+        PRIMARY KEY (run_id, step, name))""",
+)
+
+
+def _to_v1(tx: Tx, lineage: str) -> None:
+    for statement in _V1:
+        tx.run(statement)
+    tx.run("INSERT INTO meta (key, value) VALUES ('lineage', ?), ('serial', '0')", lineage)
+    tx.run("INSERT INTO meta (key, value) VALUES ('schema_version', '0')")
+
+
+#: version -> step from the version before it. A v2 adds ``2: _to_v2`` (ALTER TABLE ...).
+MIGRATIONS: dict[int, Callable[[Tx, str], None]] = {1: _to_v1}
+assert sorted(MIGRATIONS) == list(range(1, SCHEMA_VERSION + 1))
+
+
+def check_version(found: int, where: str) -> None:
+    """Refuse a state written by a newer stackctl before touching anything."""
+    if found > SCHEMA_VERSION:
+        raise StateError(
+            f"state at {where} was written by a newer stackctl "
+            f"(schema {found} > {SCHEMA_VERSION}); upgrade stackctl",
+            hint="pip install -U stackctl",
+        )
+
+
+def migrate(tx: Tx, found: int, lineage: str) -> None:
+    """Bring a schema at version ``found`` (0 = empty database) up to SCHEMA_VERSION."""
+    for version in range(found + 1, SCHEMA_VERSION + 1):
+        MIGRATIONS[version](tx, lineage)
+    if found < SCHEMA_VERSION:
+        tx.run("UPDATE meta SET value = ? WHERE key = 'schema_version'", str(SCHEMA_VERSION))
+
+
+def foreign_tables(tables: Sequence[str], where: str) -> StateError:
+    shown = ", ".join(sorted(tables)[:5])
+    return StateError(
+        f"{where} is not a stackctl state: it has tables ({shown}) but no stackctl metadata",
+        hint="point `state:` in stackctl.yaml at a new file or an empty database",
+    )

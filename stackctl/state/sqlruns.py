@@ -1,0 +1,124 @@
+"""Run, step-run and artifact records in SQL: short transactions, no state lock.
+
+The runtime calls these once per step while other runs (and applies) go on, so each
+call is its own small transaction and never waits for the apply lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
+from typing import Any
+
+from stackctl.model import ArtifactRecord, Run, RunStatus, StepRun
+from stackctl.state import codec
+from stackctl.state.lookups import no_run, pick_run
+from stackctl.state.schema import Tx
+
+
+def upsert_sql(table: str, columns: Sequence[str], keys: Sequence[str]) -> str:
+    """INSERT or update in place; a new row gets the next ``seq`` (insertion order)."""
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in keys)
+    return (
+        f"INSERT INTO {table} ({', '.join(columns)}, seq)"
+        f" VALUES ({', '.join('?' * len(columns))},"
+        f" (SELECT COALESCE(MAX(seq), 0) + 1 FROM {table}))"
+        f" ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
+    )
+
+
+def insert_row(tx: Tx, table: str, row: Mapping[str, Any], keys: Sequence[str]) -> None:
+    tx.run(upsert_sql(table, list(row), keys), *row.values())
+
+
+class RunRecords:
+    """Mixin for SqlStateStore: the run half of the StateStore contract."""
+
+    def _tx(self, write: bool = False) -> AbstractContextManager[Tx]:
+        raise NotImplementedError
+
+    def record_run(self, run: Run) -> None:
+        row = codec.run_to_row(run)
+        with self._tx(write=True) as tx:
+            insert_row(tx, "runs", row, ["id"])
+
+    def finish_run(self, run_id: str, status: RunStatus, finished_at: str) -> None:
+        with self._tx(write=True) as tx:
+            changed = tx.run(
+                "UPDATE runs SET status = ?, finished_at = ? WHERE id = ?",
+                *(str(status), finished_at, run_id),
+            )
+            if changed == 0:
+                raise no_run(run_id)
+
+    def record_step(self, step: StepRun) -> None:
+        row = codec.step_to_row(step)
+        with self._tx(write=True) as tx:
+            insert_row(tx, "step_runs", row, ["run_id", "step"])
+
+    def record_artifacts(self, artifacts: Sequence[ArtifactRecord]) -> None:
+        rows = [codec.artifact_to_row(a) for a in artifacts]
+        if not rows:
+            return
+        with self._tx(write=True) as tx:
+            for row in rows:
+                insert_row(tx, "artifacts", row, ["run_id", "step", "name"])
+
+    def runs(
+        self,
+        *,
+        stack: str | None = None,
+        pipeline: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[Run]:
+        where, params = [], []
+        for column, value in (("stack", stack), ("pipeline", pipeline)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        clause = f" WHERE {' AND '.join(where)}" if where else ""
+        with self._tx() as tx:
+            rows = tx.all(
+                f"SELECT * FROM runs{clause} ORDER BY started_at DESC, seq DESC LIMIT ? OFFSET ?",
+                *params,
+                *(limit, offset),
+            )
+        return [codec.run_from_row(r) for r in rows]
+
+    def run(self, run_id: str) -> Run:
+        with self._tx() as tx:
+            row = tx.one("SELECT * FROM runs WHERE id = ?", run_id)
+            if row is None:
+                pattern = run_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                rows = tx.all("SELECT id FROM runs WHERE id LIKE ? ESCAPE '\\'", pattern + "%")
+                # LIKE ignores case in SQLite; the prefix must match exactly.
+                matches = sorted(r["id"] for r in rows if r["id"].startswith(run_id))
+                row = tx.one("SELECT * FROM runs WHERE id = ?", pick_run(run_id, matches))
+        assert row is not None  # pick_run returned an id that exists in this snapshot
+        return codec.run_from_row(row)
+
+    def steps(self, run_id: str) -> list[StepRun]:
+        with self._tx() as tx:
+            rows = tx.all("SELECT * FROM step_runs WHERE run_id = ? ORDER BY seq", run_id)
+        return [codec.step_from_row(r) for r in rows]
+
+    def artifacts(self, run_id: str) -> list[ArtifactRecord]:
+        with self._tx() as tx:
+            rows = tx.all("SELECT * FROM artifacts WHERE run_id = ? ORDER BY seq", run_id)
+        return [codec.artifact_from_row(r) for r in rows]
+
+    def cache_lookup(self, cache_key: str) -> tuple[StepRun, list[ArtifactRecord]] | None:
+        with self._tx() as tx:
+            step = tx.one(
+                "SELECT * FROM step_runs WHERE cache_key = ? AND status = ?"
+                " ORDER BY COALESCE(finished_at, '') DESC, seq DESC LIMIT 1",
+                *(cache_key, str(RunStatus.COMPLETED)),
+            )
+            if step is None:
+                return None
+            rows = tx.all(
+                "SELECT * FROM artifacts WHERE run_id = ? AND step = ? ORDER BY seq",
+                *(step["run_id"], step["step"]),
+            )
+        return codec.step_from_row(step), [codec.artifact_from_row(r) for r in rows]
