@@ -15,7 +15,7 @@ from stackctl import pipeline  # noqa: E402
 from pipelines.iris import evaluate, load, split, train  # noqa: E402
 
 
-@pipeline(name="training", params={"test_size": 0.2, "seed": 42})
+@pipeline(name="training")
 def training(test_size: float = 0.2, seed: int = 42) -> None:
     df = load()
     parts = split(df, test_size=test_size, seed=seed)

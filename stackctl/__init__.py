@@ -1,1 +1,34 @@
-"""stackctl."""
+"""stackctl: ML stacks and pipelines as code.
+
+The public Python API is loaded lazily (PEP 562) so that ``import stackctl`` and the CLI
+start fast::
+
+    from stackctl import step, pipeline, get_step_context
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["get_step_context", "pipeline", "step"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("step", "pipeline"):
+        from stackctl.runtime import sdk
+
+        # The SDK sits below the project layer, so the project hands it the function
+        # that runs a pipeline on the active stack (dependency inversion).
+        sdk.set_launcher(_launch)
+        return getattr(sdk, name)
+    if name == "get_step_context":
+        from stackctl.runtime.context import get_step_context
+
+        return get_step_context
+    raise AttributeError(f"module 'stackctl' has no attribute {name!r}")
+
+
+def _launch(*args: Any, **kwargs: Any) -> Any:
+    from stackctl.launch import launch_pipeline
+
+    return launch_pipeline(*args, **kwargs)

@@ -48,9 +48,10 @@ class Diagnostic:
     hint: str = ""
 
     def render(self) -> str:
+        """`FILE:LINE:COL: error: MESSAGE`, then `  hint: FIX` (as StackctlError does)."""
         text = f"{self.location}: error: {self.message}"
         if self.hint:
-            text += f" ({self.hint})"
+            text += f"\n  hint: {self.hint}"
         return text
 
     def to_json(self) -> dict[str, Any]:

@@ -13,7 +13,23 @@ from typing import Annotated
 
 import typer
 
-from stackctl.cli import flavors, validate
+from stackctl.cli import (
+    apply,
+    component,
+    completion,
+    dashboard,
+    destroy,
+    drift,
+    flavors,
+    plan,
+    run,
+    runs,
+    show,
+    stack,
+    state_cmd,
+    unlock,
+    validate,
+)
 
 app = typer.Typer(
     name="stackctl",
@@ -49,6 +65,19 @@ def _root(
 
 validate.register(app)
 flavors.register(app)
+plan.register(app)
+apply.register(app)
+destroy.register(app)
+drift.register(app)
+show.register(app)
+state_cmd.register(app)
+unlock.register(app)
+completion.register(app)
+dashboard.register(app)
+stack.register(app)
+component.register(app)
+run.register(app)
+runs.register(app)
 
 
 def main() -> None:
@@ -56,7 +85,9 @@ def main() -> None:
     from stackctl.errors import StackctlError
 
     try:
-        app(standalone_mode=False)
+        # standalone_mode=False makes typer *return* the code of a `typer.Exit(n)`
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
     except StackctlError as exc:
         _report(exc)
         sys.exit(exc.exit_code)
@@ -68,12 +99,15 @@ def main() -> None:
     except Exception as exc:  # the last resort: never a bare traceback for users
         import click
 
-        if isinstance(exc, click.exceptions.Exit):
+        # typer >= 0.20 vendors click: its usage errors subclass typer.TyperException and
+        # its Exit/Abort are typer's own classes, not click's
+        if isinstance(exc, click.exceptions.Exit | typer.Exit):
             sys.exit(exc.exit_code)
-        if isinstance(exc, click.ClickException):
-            exc.show()
+        if isinstance(exc, click.ClickException | typer.TyperException):
+            show = getattr(exc, "show", None)
+            show() if show else sys.stderr.write(f"error: {exc}\n")
             sys.exit(1 if exc.exit_code == 2 else exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
+        if isinstance(exc, click.exceptions.Abort | typer.Abort):
             sys.stderr.write("aborted\n")
             sys.exit(1)
         if os.environ.get("STACKCTL_DEBUG"):

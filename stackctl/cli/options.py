@@ -19,6 +19,7 @@ VarFiles = Annotated[
     typer.Option(
         "--var-file",
         help="YAML file of variable overrides (repeatable).",
+        envvar="STACKCTL_VAR_FILE",
         exists=True,
         dir_okay=False,
     ),

@@ -1,7 +1,8 @@
 """Load a whole project: stackctl.yaml, its includes, schema checks, references -> model.
 
 Every problem in every file is collected and raised once as a ConfigError, so
-`stackctl validate` shows them all in one pass.
+`stackctl validate` shows them all in one pass. Even a project file with schema errors
+still has its includes checked, as long as `include` and `vars` themselves are usable.
 """
 
 from __future__ import annotations
@@ -15,26 +16,24 @@ from typing import Any
 from stackctl.config.build import Builder, Collector, FlavorSchemas, PipelineCheck
 from stackctl.config.resolve import resolve
 from stackctl.config.schema import closest, load_schema, validate
+from stackctl.config.variables import parse_var
 from stackctl.config.yaml import Document, read_document, to_plain
 from stackctl.errors import ConfigError, Diagnostic, Location
 from stackctl.model import ProjectSpec, StateConfig
 
+__all__ = ["PROJECT_FILE", "load_document", "load_project", "parse_var"]
+
 PROJECT_FILE = "stackctl.yaml"
 DEFAULT_INCLUDE = ("stacks/*.yaml", "pipelines/*.yaml")
-
-
-def _schema(name: str, schemas_dir: Path) -> Mapping[str, Any]:
-    return load_schema(schemas_dir / name)
 
 
 def load_document(
     path: Path, root: Path, *, schema: str, schemas_dir: Path
 ) -> tuple[Document, Any, list[Diagnostic]]:
     """Read a file and check it against one schema; returns (doc, plain data, problems)."""
-    display = _display(path, root)
-    doc = read_document(path, display)
+    doc = read_document(path, _display(path, root))
     data = to_plain(doc.data)
-    return doc, data, list(validate(doc, data, _schema(schema, schemas_dir)))
+    return doc, data, list(validate(doc, data, load_schema(schemas_dir / schema)))
 
 
 # Bind each schema to a named loader once (pre-commit's clientlib does the same).
@@ -48,28 +47,6 @@ def _display(path: Path, root: Path) -> str:
         return str(path.resolve().relative_to(root.resolve()))
     except ValueError:
         return str(path)
-
-
-def parse_var(text: str) -> tuple[str, Any]:
-    """`name=value` from --var; the value is read as a YAML scalar (3 -> int, true -> bool)."""
-    name, sep, raw = text.partition("=")
-    if not sep or not name.strip():
-        raise ConfigError(
-            [
-                Diagnostic(
-                    Location("--var"), f"{text!r} is not NAME=VALUE", "", "write --var name=value"
-                )
-            ]
-        )
-    from ruamel.yaml import YAML
-
-    try:
-        value = YAML(typ="safe").load(raw) if raw.strip() else raw
-    except Exception:
-        value = raw
-    if isinstance(value, dict | list):
-        value = raw
-    return name.strip(), value
 
 
 def load_project(
@@ -88,13 +65,14 @@ def load_project(
         raise ConfigError(out.problems)
     pdoc, pdata, problems = loaded
     out.extend(problems)
-    if problems:
+    bad = {p.pointer.split("/")[1] for p in problems if p.pointer.count("/") >= 1}
+    if not isinstance(pdata, dict):
         raise ConfigError(out.problems)
-    variables = dict(pdata.get("vars") or {})
+    variables = _variables(pdoc, pdata, "vars" in bad, out)
     for var_file in var_files:
-        vloaded = out.guard(_load_var_file, var_file, root)
-        if vloaded:
-            variables.update(vloaded)
+        loaded_vars = out.guard(_load_var_file, var_file, root)
+        if loaded_vars:
+            variables.update(loaded_vars)
     for name, value in (var_overrides or {}).items():
         if name not in variables:
             hint = closest(name, variables) or f"declare it under `vars:` in {PROJECT_FILE}"
@@ -102,27 +80,40 @@ def load_project(
                 Diagnostic(Location("--var"), f"unknown variable {name!r}", "", hint)
             )
         variables[name] = value
-    state = _state_config(pdoc, pdata, variables, out)
+    state = StateConfig() if "state" in bad else _state_config(pdoc, pdata, variables, out)
+    include = DEFAULT_INCLUDE if "include" in bad else pdata.get("include", DEFAULT_INCLUDE)
     builder = Builder(root, schemas_dir, flavor_schemas, variables, out, check_pipeline)
     files: list[str] = [pdoc.display]
-    for index, pattern in enumerate(pdata.get("include", list(DEFAULT_INCLUDE))):
+    for index, pattern in enumerate(include):
         matches = sorted(glob.glob(str(root / pattern), recursive=True))
-        if not matches and any(c in pattern for c in "*?[") is False:
-            out.add(
+        if not matches and not any(c in pattern for c in "*?["):
+            out.add_value(
                 pdoc,
                 ("include", index),
                 f"include: {pattern!r} matches no file",
-                "fix the path or remove it",
+                "fix the path, or remove it from `include`",
             )
         for match in matches:
             path = Path(match)
             if path.is_file() and _display(path, root) not in files:
                 files.append(_display(path, root))
                 builder.add_file(path)
-    spec = builder.build(pdata["project"], str(root), state, files)
+    name = pdata.get("project") if isinstance(pdata.get("project"), str) else ""
+    spec = builder.build(name, str(root), state, files)
     if out.problems:
         raise ConfigError(out.problems)
     return spec
+
+
+def _variables(doc: Document, data: Mapping[str, Any], broken: bool, out: Collector) -> dict[str, Any]:
+    """`vars:` of the project file; each one's interpolations must resolve too."""
+    raw = data.get("vars")
+    if broken or not isinstance(raw, dict):
+        return {}
+    _, problems = resolve(raw, {"vars": raw})
+    for path, message, hint in problems:
+        out.add_value(doc, ("vars", *path), message, hint)
+    return dict(raw)
 
 
 def _load_var_file(path: Path, root: Path) -> dict[str, Any]:
@@ -139,7 +130,7 @@ def _state_config(
     raw = dict(data.get("state") or {})
     resolved, problems = resolve(raw, {"vars": variables})
     for path, message, hint in problems:
-        out.add(doc, ("state", *path), message, hint)
+        out.add_value(doc, ("state", *path), message, hint)
     if problems:
         return StateConfig()
     return StateConfig(

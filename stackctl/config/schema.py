@@ -1,4 +1,10 @@
-"""JSON Schema validation (draft 2020-12) that reports every error at its file:line:col."""
+"""JSON Schema validation (draft 2020-12) that reports every error at its file:line:col.
+
+Messages are one line, start with the dotted key path and never dump a whole value.
+An unknown key is reported at the key; every other problem at the offending value.
+A schema may name what its keys are with ``x-key-noun`` (e.g. "component type"), so
+an unknown one reads "unknown component type 'x'" instead of "unknown key 'x'".
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,18 @@ from typing import Any
 from stackctl.config.yaml import Document, PathKey
 from stackctl.errors import Diagnostic
 
+_JSON_TYPES = {
+    "dict": "mapping",
+    "list": "list",
+    "NoneType": "null",
+    "str": "string",
+    "int": "integer",
+    "float": "number",
+    "bool": "boolean",
+}
+
+_SCHEMA_TYPES = {"object": "mapping", "array": "list"}
+
 
 @cache
 def load_schema(path: Path) -> Mapping[str, Any]:
@@ -19,8 +37,8 @@ def load_schema(path: Path) -> Mapping[str, Any]:
     return data
 
 
-def closest(word: str, choices: Any) -> str:
-    """` did you mean 'x'?` or nothing."""
+def closest(word: Any, choices: Any) -> str:
+    """`did you mean 'x'?` or nothing."""
     match = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
     return f"did you mean {match[0]!r}?" if match else ""
 
@@ -31,7 +49,7 @@ def validate(
     schema: Mapping[str, Any],
     at: PathKey = (),
 ) -> Iterator[Diagnostic]:
-    """Every schema error of ``instance`` (found at ``at`` inside ``doc``), most specific first."""
+    """Every schema error of ``instance`` (found at ``at`` inside ``doc``), in file order."""
     from jsonschema import Draft202012Validator
 
     validator = Draft202012Validator(schema)
@@ -43,49 +61,74 @@ def validate(
 
 def _diagnose(doc: Document, error: Any, at: PathKey) -> Iterator[Diagnostic]:
     path: PathKey = (*at, *error.absolute_path)
-    where = ".".join(map(str, path)) or "(document)"
+    where = ".".join(map(str, path))
+    prefix = f"{where}: " if where else ""
     kind = error.validator
     if kind == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = list(error.schema.get("properties", {}))
-        for key in error.instance:
-            if key not in allowed:
-                hint = closest(key, allowed) or (
-                    f"allowed keys: {', '.join(allowed)}" if allowed else "remove it"
-                )
-                yield doc.error((*path, key), f"{where}: unknown key {key!r}", hint)
+        yield from _unknown_keys(doc, error, path, prefix)
         return
     if kind in ("anyOf", "oneOf") and error.context:
         best = min(error.context, key=lambda e: len(list(e.absolute_path)))
         yield from _diagnose(doc, best, at)
         return
-    if kind == "enum":
-        hint = closest(error.instance, error.validator_value)
-        choices = ", ".join(map(repr, error.validator_value))
-        yield doc.error(path, f"{where}: {error.instance!r} is not one of [{choices}]", hint)
+    if kind == "required" and isinstance(error.instance, dict):
+        for key in error.validator_value:
+            if key not in error.instance:
+                yield doc.error(path, f"{prefix}missing required key {key!r}", f"add `{key}:`")
         return
-    if kind == "required":
-        yield doc.error(path, f"{where}: {error.message}", "add the missing key")
-        return
+    message, hint = _describe(error)
+    yield doc.value_error(path, f"{prefix}{message}", hint)
+
+
+def _unknown_keys(doc: Document, error: Any, path: PathKey, prefix: str) -> Iterator[Diagnostic]:
+    allowed = list(error.schema.get("properties", {}))
+    noun = error.schema.get("x-key-noun", "key")
+    plural = error.schema.get("x-key-noun-plural", noun + "s")
+    for key in error.instance:
+        if key in allowed:
+            continue
+        suggestion = closest(key, allowed)
+        listing = f"known {plural}: {', '.join(allowed)}" if allowed else "remove it"
+        if suggestion and noun != "key":
+            hint = f"{suggestion} ({listing})"
+        else:
+            hint = suggestion or listing
+        yield doc.error((*path, key), f"{prefix}unknown {noun} {key!r}", hint)
+
+
+def _describe(error: Any) -> tuple[str, str]:
+    """(message, hint) for one schema error about a value."""
+    kind, value, expected = error.validator, error.instance, error.validator_value
     if kind == "type":
-        expected = error.validator_value
-        expected = " or ".join(expected) if isinstance(expected, list) else expected
-        got = type(error.instance).__name__
-        got = {"dict": "mapping", "list": "list", "NoneType": "null", "str": "string"}.get(got, got)
-        yield doc.error(path, f"{where}: expected {expected}, got {got} {_short(error.instance)}")
-        return
-    if kind == "pattern" and error.absolute_path and error.path:
-        yield doc.error(
-            path, f"{where}: {_short(error.instance)} does not match {error.validator_value}"
-        )
-        return
+        names = expected if isinstance(expected, list) else [expected]
+        wanted = " or ".join(_SCHEMA_TYPES.get(n, n) for n in names)
+        got = _JSON_TYPES.get(type(value).__name__, type(value).__name__)
+        return f"expected {wanted}, got {got} {_short(value)}", ""
+    if kind == "enum":
+        choices = ", ".join(map(repr, expected))
+        return f"{_short(value)} is not one of [{choices}]", closest(value, expected)
+    if kind == "const":
+        return f"{_short(value)} must be {expected!r}", ""
+    if kind == "pattern":
+        return f"{_short(value)} does not match {expected}", ""
     if kind == "propertyNames":
-        yield doc.error(
-            path,
-            f"{where}: invalid name {_short(error.instance)}",
-            "names are letters, digits, _ and -, starting with a letter or _",
+        return (
+            f"invalid name {_short(value)}",
+            "names are letters, digits, _ and -, start with a letter or _, at most 63 long",
         )
-        return
-    yield doc.error(path, f"{where}: {error.message}")
+    if kind in ("minimum", "exclusiveMinimum"):
+        return f"{_short(value)} is below the minimum of {expected}", ""
+    if kind in ("maximum", "exclusiveMaximum"):
+        return f"{_short(value)} is above the maximum of {expected}", ""
+    if kind in ("minLength", "minItems", "minProperties"):
+        what = {"minLength": "characters", "minItems": "items", "minProperties": "entries"}[kind]
+        return f"needs at least {expected} {what}", ""
+    if kind in ("maxLength", "maxItems", "maxProperties"):
+        what = {"maxLength": "characters", "maxItems": "items", "maxProperties": "entries"}[kind]
+        return f"{_short(value)} has more than {expected} {what}", ""
+    if kind == "uniqueItems":
+        return "items must be unique", "remove the repeated item"
+    return " ".join(str(error.message).split())[:200], ""
 
 
 def _short(value: Any) -> str:

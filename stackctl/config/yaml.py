@@ -1,12 +1,19 @@
 """Read YAML with ruamel (round trip) keeping every node's line and column.
 
-Hostile input is refused before it can hurt: files over MAX_BYTES, non-UTF-8 bytes,
-documents nested deeper than MAX_DEPTH, and alias bombs ("billion laughs") that would
-expand past MAX_NODES are each a one-line ConfigError with a location.
+Hostile input is refused before it can hurt, each time with a one-line ConfigError that
+points at a line >= 1 (whole-file problems point at 1:1):
+
+* files over MAX_BYTES (checked before reading, so a 50 MB file costs nothing);
+* bytes that are not UTF-8, and characters YAML forbids (NUL, most control codes);
+* documents nested deeper than MAX_DEPTH (ruamel's composer stops at the first level
+  too deep, so a million `[` cannot exhaust the stack);
+* alias bombs ("billion laughs") and recursive aliases: the expanded size and height
+  are computed with a memo per shared node, so the check itself stays linear.
 """
 
 from __future__ import annotations
 
+import datetime
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,9 +22,11 @@ from typing import Any
 
 from stackctl.errors import ConfigError, Diagnostic, Location
 
-MAX_BYTES = 5 * 1024 * 1024  # a stack file is a few KB; 5 MB is already absurd
+# ruamel's round-trip parser reads about 200 KB/s; stack and pipeline files are a few
+# KB, so 1 MiB is generous and keeps the worst case within a few seconds.
+MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 64
-MAX_NODES = 200_000  # after alias expansion
+MAX_NODES = 100_000  # after alias expansion
 
 PathKey = tuple[str | int, ...]
 
@@ -36,8 +45,16 @@ class Document:
         line, col = _position(self.data, key_path)
         return Location(self.display, line + 1, col + 1)
 
+    def locate_value(self, key_path: PathKey) -> Location:
+        """Like ``locate`` but at the value of the last key (e.g. the flavor name)."""
+        line, col = _position(self.data, key_path, value=True)
+        return Location(self.display, line + 1, col + 1)
+
     def error(self, key_path: PathKey, message: str, hint: str = "") -> Diagnostic:
         return Diagnostic(self.locate(key_path), message, pointer(key_path), hint)
+
+    def value_error(self, key_path: PathKey, message: str, hint: str = "") -> Diagnostic:
+        return Diagnostic(self.locate_value(key_path), message, pointer(key_path), hint)
 
 
 def pointer(key_path: PathKey) -> str:
@@ -46,23 +63,24 @@ def pointer(key_path: PathKey) -> str:
     return "".join("/" + p for p in parts)
 
 
-def _position(node: Any, key_path: PathKey) -> tuple[int, int]:
+def _position(node: Any, key_path: PathKey, value: bool = False) -> tuple[int, int]:
     best = (0, 0)
     lc = getattr(node, "lc", None)
     if lc is not None and lc.line is not None:
         best = (lc.line, lc.col)
-    for key in key_path:
+    for index, key in enumerate(key_path):
         lc = getattr(node, "lc", None)
+        last = index == len(key_path) - 1
         try:
             if isinstance(key, int) and isinstance(node, list):
                 best = lc.item(key) if lc is not None else best
                 node = node[key]
             elif isinstance(node, dict) and key in node:
-                best = lc.key(key) if lc is not None else best
+                best = (lc.value(key) if value and last else lc.key(key)) if lc else best
                 node = node[key]
             else:
                 break
-        except (KeyError, IndexError, TypeError):
+        except (KeyError, IndexError, TypeError, AttributeError):
             break
     return best
 
@@ -72,112 +90,180 @@ def read_document(path: Path, display: str) -> Document:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise _fail(
-                display,
-                f"file is {size:,} bytes; the limit is {MAX_BYTES:,}",
-                "split it or remove generated content",
-            )
+            raise _too_big(display, size)
         raw = path.read_bytes()
     except OSError as exc:
         raise _fail(
-            display, f"cannot read file: {exc.strerror}", "check the path and permissions"
+            display,
+            f"cannot read file: {exc.strerror or exc}",
+            "check the path and its permissions",
         ) from None
     return parse_document(raw, path, display)
 
 
 def parse_document(raw: bytes, path: Path, display: str) -> Document:
+    """Parse YAML bytes into a Document, refusing hostile input with a located error."""
+    if len(raw) > MAX_BYTES:
+        raise _too_big(display, len(raw))
     text = _decode(raw, display)
-    if not text.strip() or all(
-        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
-    ):
-        raise _fail(display, "file is empty", "add content or remove it from `include`", 1, 1)
+    if all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
+        raise _fail(display, "file is empty", "add content, or remove the file from `include`")
     data = _parse(text, display)
     _check_shape(data, display)
     return Document(path, display, data, text)
+
+
+def _too_big(display: str, size: int) -> ConfigError:
+    return _fail(
+        display,
+        f"file is {size:,} bytes; the limit is {MAX_BYTES:,}",
+        "split it into several files, or remove generated content",
+    )
 
 
 def _decode(raw: bytes, display: str) -> str:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        line, col = _line_col(raw, exc.start)
         raise _fail(
             display,
             f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
-            "save it as UTF-8",
+            "save the file as UTF-8",
             line,
             col,
         ) from None
     return text.removeprefix("\ufeff")
 
 
+def _line_col(text: bytes | str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    newline = b"\n" if isinstance(before, bytes) else "\n"
+    line = before.count(newline) + 1  # type: ignore[arg-type]
+    return line, offset - (before.rfind(newline) + 1) + 1  # type: ignore[arg-type]
+
+
 def _parse(text: str, display: str) -> Any:
     from ruamel.yaml import YAML
+    from ruamel.yaml.composer import MaxDepthExceededError
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.reader import ReaderError
+
+    from stackctl.config.duplicates import DuplicateKey, StrictConstructor
 
     yaml = YAML(typ="rt")
+    yaml.Constructor = StrictConstructor
     yaml.allow_duplicate_keys = False
+    yaml.max_depth = MAX_DEPTH + 1  # ruamel counts the scalar leaves as a level too
     try:
         return yaml.load(io.StringIO(text))
+    except DuplicateKey as exc:
+        raise _fail(
+            display,
+            f"duplicate key {exc.key!r} (first defined at line {exc.first_line})",
+            "a key may appear once in a mapping; remove or rename one of them",
+            exc.line,
+            exc.column,
+        ) from None
+    except MaxDepthExceededError as exc:
+        line, col = _mark(exc)
+        raise _fail(display, _deep(), "flatten the structure", line, col) from None
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        message = " ".join(str(p).strip() for p in (exc.context, exc.problem) if p)
-        message = message.replace("\n", " ").split("  ")[0] or "invalid YAML"
-        hint = (
-            "YAML forbids tabs for indentation; use spaces"
-            if "\\t" in str(exc) or "tab" in str(exc)
-            else _yaml_hint(message)
-        )
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise _fail(display, f"YAML syntax: {message}", hint, line, col) from None
-    except (YAMLError, RecursionError) as exc:
-        what = (
-            "document is nested too deeply"
-            if isinstance(exc, RecursionError)
-            else f"YAML syntax: {exc}"
-        )
-        raise _fail(display, what, f"keep nesting under {MAX_DEPTH} levels", 1, 1) from None
+        line, col = _mark(exc)
+        problem = " ".join(str(exc.problem or "invalid YAML").split())
+        tabs = "'\\t'" in problem
+        context = " ".join(str(exc.context or "").split())
+        hint = "YAML forbids tabs for indentation; use spaces" if tabs else _yaml_hint(problem)
+        opened = exc.context_mark.line + 1 if exc.context_mark is not None else 0
+        if problem.startswith("but ") and context:
+            message = f"YAML syntax: {context}, {problem}"
+        elif context.startswith("while parsing a flow") and opened and opened != line:
+            what = context.removeprefix("while parsing a ")
+            message = f"YAML syntax: {problem} (in the {what} that starts at line {opened})"
+            bracket = "{" if "mapping" in what else "["
+            hint = f"close the `{bracket}` opened at line {opened}, or quote the value here"
+        else:
+            message = f"YAML syntax: {problem}" + (f" ({context})" if context and not tabs else "")
+        raise _fail(display, message, hint, line, col) from None
+    except ReaderError as exc:
+        line, col = _line_col(text, exc.position)
+        code = exc.character if isinstance(exc.character, int) else 0
+        raise _fail(
+            display,
+            f"YAML forbids the control character U+{code:04X}",
+            "remove it, or write it as an escape inside a double-quoted string",
+            line,
+            col,
+        ) from None
+    except RecursionError:
+        raise _fail(display, _deep(), "flatten the structure") from None
+    except YAMLError as exc:
+        message = " ".join(str(exc).split())
+        raise _fail(display, f"YAML syntax: {message}", _yaml_hint(message)) from None
 
 
-def _yaml_hint(message: str) -> str:
-    if "duplicate key" in message:
-        return "each key may appear once in a mapping; remove or rename one"
-    return "check indentation and quoting near this position"
+def _deep() -> str:
+    return f"document is nested deeper than {MAX_DEPTH} levels"
+
+
+def _mark(exc: Any) -> tuple[int, int]:
+    mark = exc.problem_mark or exc.context_mark
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
+def _yaml_hint(problem: str) -> str:
+    if "single document" in problem:
+        return "a stackctl file holds one YAML document; remove the `---` separator"
+    if "undefined alias" in problem:
+        return "define the anchor `&name` before the alias `*name` that uses it"
+    if "mapping values are not allowed" in problem:
+        return "quote values that contain ': ', or fix the indentation"
+    return "check the indentation and quoting near this position"
 
 
 def _check_shape(data: Any, display: str) -> None:
-    """Refuse alias bombs and deep nesting before any recursive walk touches them."""
-    sizes: dict[int, int] = {}
-    # Iterative post-order walk with memo per object id: shared (aliased) nodes are
-    # counted with their full expanded size but visited once, so this stays linear.
-    stack: list[tuple[Any, int, bool]] = [(data, 1, False)]
+    """Refuse alias bombs, recursive aliases and deep nesting before any recursive walk.
+
+    An iterative post-order walk with a memo per object id: shared (aliased) nodes count
+    with their full expanded size and height but are visited once, so this is linear.
+    """
+    sizes: dict[int, tuple[int, int]] = {}  # id -> (expanded nodes, height)
+    open_: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(data, False)]
     while stack:
-        node, depth, done = stack.pop()
-        if depth > MAX_DEPTH:
+        node, done = stack.pop()
+        if not isinstance(node, dict | list) or (not done and id(node) in sizes):
+            continue
+        children = [
+            c for c in (node.values() if isinstance(node, dict) else node) if isinstance(c, dict | list)
+        ]
+        if not done:
+            if id(node) in open_:
+                continue  # already on the stack through another parent; handled there
+            open_.add(id(node))
+            stack.append((node, True))
+            for child in children:
+                if id(child) in open_ and id(child) not in sizes:
+                    raise _fail(
+                        display,
+                        "an alias refers to a node that contains it (a recursive structure)",
+                        "remove the alias, or point it at a node outside this one",
+                        *_lc(child),
+                    )
+                stack.append((child, False))
+            continue
+        total = 1 + len(node) + sum(sizes[id(c)][0] - 1 for c in children)
+        height = 1 + max((sizes[id(c)][1] for c in children), default=0)
+        if total > MAX_NODES:
             raise _fail(
                 display,
-                f"document is nested deeper than {MAX_DEPTH} levels",
-                "flatten the structure",
+                f"document has more than {MAX_NODES:,} nodes once aliases are expanded",
+                "this looks like a YAML alias bomb; remove the nested anchors and aliases",
                 *_lc(node),
             )
-        if not isinstance(node, dict | list) or id(node) in sizes:
-            continue
-        children = list(node.values()) if isinstance(node, dict) else list(node)
-        if done:
-            total = 1 + sum(sizes.get(id(c), 1) for c in children)
-            if total > MAX_NODES:
-                raise _fail(
-                    display,
-                    f"document expands to more than {MAX_NODES:,} nodes through aliases",
-                    "this looks like a YAML alias bomb; remove the nested anchors",
-                    *_lc(node),
-                )
-            sizes[id(node)] = total
-            continue
-        stack.append((node, depth, True))
-        stack.extend((c, depth + 1, False) for c in children if isinstance(c, dict | list))
+        if height > MAX_DEPTH:
+            raise _fail(display, _deep(), "flatten the structure", *_lc(node))
+        sizes[id(node)] = (total, height)
 
 
 def _lc(node: Any) -> tuple[int, int]:
@@ -187,21 +273,40 @@ def _lc(node: Any) -> tuple[int, int]:
     return (lc.line + 1, lc.col + 1)
 
 
-def _fail(display: str, message: str, hint: str = "", line: int = 0, col: int = 0) -> ConfigError:
+def _fail(display: str, message: str, hint: str = "", line: int = 1, col: int = 1) -> ConfigError:
     return ConfigError([Diagnostic(Location(display, line, col), message, "", hint)])
 
 
 def to_plain(node: Any) -> Any:
-    """A plain dict/list/scalar copy of a ruamel tree (for OmegaConf and jsonschema)."""
+    """A plain JSON-like copy of a ruamel tree (for OmegaConf and jsonschema).
+
+    Keys become strings; YAML-only scalars (dates, binary, tagged values) become text.
+    """
     if isinstance(node, dict):
-        return {str(k) if not isinstance(k, str) else k: to_plain(v) for k, v in node.items()}
+        return {_key(k): to_plain(v) for k, v in node.items()}
     if isinstance(node, list):
         return [to_plain(v) for v in node]
-    if type(node).__module__.startswith("ruamel"):
-        for base in (bool, int, float, str):
-            if isinstance(node, base):
-                return base(node)
-    return node
+    if node is None or type(node) in (bool, int, float, str):
+        return node
+    for base in (bool, int, float, str):
+        if isinstance(node, base):
+            return base(node)
+    if isinstance(node, datetime.date | datetime.datetime):
+        return node.isoformat()
+    value = getattr(node, "value", None)  # ruamel TaggedScalar
+    return str(value if isinstance(value, str) else node)
+
+
+def _key(key: Any) -> str:
+    if isinstance(key, str):
+        return str(key)
+    if key is None:
+        return "null"
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if isinstance(key, list | tuple):
+        return "[" + ", ".join(_key(k) for k in key) + "]"
+    return str(to_plain(key))
 
 
 def walk(node: Any, prefix: PathKey = ()) -> Iterator[tuple[PathKey, Any]]:

@@ -37,7 +37,7 @@ class StateDump:
     resources: Mapping[str, Resource]
     history: tuple[HistoryEntry, ...] = ()
     snapshots: Mapping[int, Mapping[str, Resource]] = field(default_factory=dict)
-    runs: tuple[Run, ...] = ()  # oldest first
+    runs: tuple[Run, ...] = ()  # in the order they were recorded
     steps: tuple[StepRun, ...] = ()
     artifacts: tuple[ArtifactRecord, ...] = ()
 

@@ -25,7 +25,7 @@ from stackctl.model import (
 def dumps(value: Any, what: str) -> str:
     """Canonical JSON (sorted keys); ``what`` names the value in the error."""
     try:
-        return json.dumps(value, sort_keys=True, separators=(",", ":"))
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), allow_nan=False)
     except (TypeError, ValueError) as exc:
         raise StateError(
             f"cannot store {what}: {exc}",

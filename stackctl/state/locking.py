@@ -140,5 +140,9 @@ def hold(
             time.sleep(min(POLL_INTERVAL, remaining))
         try:
             yield mine
-        finally:
-            release(mine)
+        except BaseException:
+            # Keep the original error; a lock we fail to delete is stale once we exit.
+            with contextlib.suppress(Exception):
+                release(mine)
+            raise
+        release(mine)

@@ -246,7 +246,7 @@ class MemoryStateStore:
     def export_dump(self) -> StateDump:
         with self._data.mutex:
             d = self._data
-            by_seq = sorted(d.runs.values(), key=lambda r: (r["started_at"], r["_seq"]))
+            by_seq = sorted(d.runs.values(), key=lambda r: r["_seq"])  # recording order
             return StateDump(
                 lineage=d.lineage,
                 serial=d.serial,

@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -52,9 +53,9 @@ class SqliteStateStore(SqlStateStore):
         self._mutex = threading.RLock()  # one connection, shared by the caller's threads
         self._conn = self._open()
 
-    def __reduce__(self) -> tuple[type[SqliteStateStore], tuple[Path, float]]:
+    def __reduce__(self) -> tuple[Callable[..., SqliteStateStore], tuple[Path]]:
         # A process pool gets its own connection to the same file.
-        return (SqliteStateStore, (self.path, self._busy_timeout))
+        return (partial(SqliteStateStore, busy_timeout=self._busy_timeout), (self.path,))
 
     def _open(self) -> sqlite3.Connection:
         self._pid = os.getpid()

@@ -28,7 +28,7 @@ class StoredObject:
 
 
 #: Writes an object's bytes to the file object it is given.
-Writer = Callable[[BinaryIO], None]
+Writer = Callable[[BinaryIO], object]
 
 
 class ArtifactStore(Protocol):

@@ -42,8 +42,12 @@ class LocalArtifactStore:
 
     def put(self, filename: str, write: Writer) -> StoredObject:
         staging = self.path / TMP_DIR
-        staging.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=staging, prefix=f"{os.getpid()}-", suffix=".part")
+        try:
+            fd, name = tempfile.mkstemp(dir=staging, prefix=f"{os.getpid()}-", suffix=".part")
+        except FileNotFoundError:  # first write to this store: create it
+            staging.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(dir=staging, prefix=f"{os.getpid()}-", suffix=".part")
+        tmp = Path(name)
         try:
             with os.fdopen(fd, "wb") as raw:
                 hashing = HashingWriter(raw)
@@ -53,14 +57,13 @@ class LocalArtifactStore:
             digest = hashing.hexdigest()
             final = self.path / object_key(digest, filename)
             if final.exists():  # same bytes already published: nothing to do
-                os.unlink(tmp)
+                tmp.unlink()
             else:
                 final.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(tmp, final)
+                tmp.replace(final)
                 _fsync_dir(final.parent)
         except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+            tmp.unlink(missing_ok=True)
             raise
         return StoredObject(str(final), digest, hashing.size)
 

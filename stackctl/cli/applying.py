@@ -1,0 +1,91 @@
+"""The apply flow shared by `apply`, `destroy`: approve, lock, execute, report."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from stackctl.cli import render
+from stackctl.cli.planning import Planner
+from stackctl.engine.changes import Change, Plan, PlanOptions
+from stackctl.errors import StackctlError
+from stackctl.project import Project
+
+_DONE = {"+": "created", "~": "updated", "-/+": "replaced", "-": "destroyed"}
+
+
+def require_approval_possible(auto_approve: bool, plan_file: Path | None, command: str) -> None:
+    """Without a TTY nobody can answer the prompt: refuse instead of hanging or guessing."""
+    if auto_approve or plan_file is not None or sys.stdin.isatty():
+        return
+    raise StackctlError(
+        f"`stackctl {command}` needs approval, and there is no terminal to ask",
+        hint=f"review a plan and pass --auto-approve (`stackctl {command} --auto-approve`), or "
+        "apply a reviewed plan file: `stackctl plan --out plan.json && stackctl apply plan.json`",
+    )
+
+
+def _ask(plan: Plan) -> bool:
+    from stackctl.cli.plan_render import render_text
+
+    render.out(render_text(plan))
+    answer = typer.prompt(
+        "Do you want to perform these actions? Only 'yes' will be accepted", default=""
+    )
+    return str(answer).strip() == "yes"
+
+
+def _show(plan: Plan) -> bool:
+    from stackctl.cli.plan_render import render_text
+
+    render.out(render_text(plan))
+    return True
+
+
+def _progress(change: Change, stage: str) -> None:
+    if stage == "done":
+        render.out(f"{change.address}: {_DONE[change.action.value]}")
+
+
+def run_apply(
+    project: Project,
+    options: PlanOptions,
+    *,
+    plan_file: Path | None,
+    auto_approve: bool,
+    lock_timeout: float,
+    operation: str,
+) -> None:
+    """Plan (or load the saved plan), get approval, apply, print the outcome."""
+    from stackctl.engine import planfile
+    from stackctl.engine.apply import apply
+
+    saved = planfile.load(plan_file) if plan_file is not None else None
+    planner = Planner(project, saved.options if saved else options)
+    _ = planner.digest  # an invalid config fails here, before locking anything
+    result = apply(
+        project.state(),
+        saved if saved is not None else planner.factory(),
+        config_digest=planner.digest,
+        root=project.root,
+        secrets=planner.secrets,
+        lock_timeout=lock_timeout,
+        operation=operation,
+        approve=_show if (auto_approve or saved is not None) else _ask,
+        progress=_progress,
+    )
+    if not result.approved:
+        render.err("Apply cancelled: nothing was changed.")
+        raise typer.Exit(1)
+    if result.plan.empty:
+        from stackctl.cli.plan_render import NO_CHANGES
+
+        render.out(NO_CHANGES)
+        return
+    n = result.plan.counts()
+    render.out(
+        f"\nApply complete! Resources: {n['add']} added, {n['change']} changed, "
+        f"{n['replace']} replaced, {n['destroy']} destroyed."
+    )

@@ -1,0 +1,58 @@
+"""`stackctl plan`: show what apply would change (and optionally save it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from stackctl.cli import options
+from stackctl.cli import plan_options as po
+
+
+def register(app: typer.Typer) -> None:
+    app.command("plan")(plan)
+
+
+def plan(
+    out: Annotated[Path | None, typer.Option("--out", help="Save the plan to this file.")] = None,
+    json: options.Json = False,
+    fmt: Annotated[str, typer.Option("--format", help="text or markdown.")] = "text",
+    detailed_exitcode: Annotated[
+        bool, typer.Option("--detailed-exitcode", help="Exit 2 when there are changes.")
+    ] = False,
+    destroy: po.Destroy = False,
+    target: po.Targets = None,
+    exclude: po.Excludes = None,
+    replace: po.Replaces = None,
+    allow_destroy: po.AllowDestroy = None,
+    var: options.Vars = None,
+    var_file: options.VarFiles = None,
+    refresh: po.Refresh = True,
+    lock_timeout: options.LockTimeout = 0.0,  # plan reads without the lock; kept for parity
+) -> None:
+    """Compare the configuration with state (and reality) and show the changes."""
+    from stackctl.cli.context import open_project
+    from stackctl.cli.plan_output import show_plan
+    from stackctl.cli.planning import Planner, version
+    from stackctl.engine import planfile
+
+    opts = po.plan_options(
+        destroy=destroy,
+        target=target,
+        exclude=exclude,
+        replace=replace,
+        allow_destroy=allow_destroy,
+        refresh=refresh,
+    )
+    the_plan = Planner(open_project(var, var_file), opts).plan_now()
+    if out is not None:
+        planfile.save(the_plan, out, version=version())
+    show_plan(the_plan, json=json, fmt=fmt)
+    if out is not None and not json:
+        typer.echo(
+            f"Saved the plan to {out}; apply exactly it with `stackctl apply {out}`.", err=True
+        )
+    if detailed_exitcode and not the_plan.empty:
+        raise typer.Exit(2)

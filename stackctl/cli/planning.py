@@ -1,0 +1,77 @@
+"""Composition for plan-shaped commands: a Project in, engine calls out.
+
+Commands stay thin by calling one function from here; this is the only CLI module that
+knows how desired resources, state, refresh and the journal come together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+
+from stackctl.config.secrets import Secrets
+from stackctl.engine.changes import Plan, PlanOptions
+from stackctl.model import Resource, State
+from stackctl.project import Project
+
+
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as dist_version
+
+    try:
+        return dist_version("stackctl")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+@dataclass
+class Planner:
+    """Makes plans for one project (config is loaded and validated on first use)."""
+
+    project: Project
+    options: PlanOptions
+
+    @cached_property
+    def secrets(self) -> Secrets:
+        return Secrets(self.project.root)
+
+    @cached_property
+    def desired(self) -> dict[str, Resource]:
+        from stackctl.engine.desired import desired_resources
+
+        return desired_resources(self.project.spec, self.secrets)
+
+    @cached_property
+    def digest(self) -> str:
+        from stackctl.engine.desired import config_digest
+
+        return config_digest(self.desired)
+
+    def plan(self, state: State) -> Plan:
+        """Refresh (unless --no-refresh) and diff against ``state``."""
+        from stackctl.engine.desired import protected
+        from stackctl.engine.flavors import replace_keys
+        from stackctl.engine.plan import make_plan
+        from stackctl.engine.refresh import refresh
+
+        drift = refresh(state, self.project.root, self.secrets) if self.options.refresh else []
+        return make_plan(
+            self.desired,
+            state,
+            options=self.options,
+            protected=protected(self.project.spec),
+            config_digest=self.digest,
+            drift=drift,
+            journal=self.project.state().journal(),
+            replace_keys=replace_keys,
+            project=self.project.spec.name,
+        )
+
+    def plan_now(self) -> Plan:
+        _ = self.desired  # an invalid config fails before the state is even opened
+        return self.plan(self.project.state().read())
+
+    def factory(self) -> Callable[[State], Plan]:
+        return self.plan

@@ -1,0 +1,82 @@
+"""Live step progress for `stackctl run`: a rich table on a TTY, log lines otherwise."""
+
+from __future__ import annotations
+
+import sys
+from types import TracebackType
+from typing import Any
+
+from stackctl.model import RunStatus, StepRun
+
+_STYLE = {
+    "completed": "green",
+    "cached": "cyan",
+    "failed": "red",
+    "skipped": "yellow",
+    "running": "bold",
+    "cancelled": "magenta",
+}
+
+
+class StepProgress:
+    """Shows each step's state as the run loop reports it (stderr, never stdout)."""
+
+    def __init__(self, pipeline: str, stack: str, *, quiet: bool = False) -> None:
+        self.pipeline = pipeline
+        self.stack = stack
+        self.quiet = quiet
+        self.steps: dict[str, StepRun] = {}
+        self.live: Any = None
+
+    def __enter__(self) -> StepProgress:
+        if not self.quiet and sys.stderr.isatty():
+            from rich.live import Live
+
+            from stackctl.cli.render import console
+
+            self.live = Live(self._table(), console=console(stderr=True), refresh_per_second=8)
+            self.live.__enter__()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self.live is not None:
+            self.live.update(self._table())
+            self.live.__exit__(kind, exc, tb)
+
+    def update(self, step: StepRun) -> None:
+        self.steps[step.step] = step
+        if self.quiet:
+            return
+        if self.live is not None:
+            self.live.update(self._table())
+            return
+        if step.status == RunStatus.PENDING:
+            return
+        took = (
+            f" in {step.duration_s:.2f}s"
+            if step.duration_s is not None and step.status != RunStatus.RUNNING
+            else ""
+        )
+        note = f" (from run {step.cached_from.split('/')[0][:8]})" if step.cached_from else ""
+        error = f": {step.error}" if step.error else ""
+        sys.stderr.write(
+            f"[run {step.run_id[:8]} | stack {self.stack} | step {step.step}] "
+            f"{step.status.value}{took}{note}{error}\n"
+        )
+
+    def _table(self) -> Any:
+        from rich.table import Table
+
+        table = Table(title=f"pipeline {self.pipeline} on stack {self.stack}", expand=False)
+        for column in ("step", "status", "duration", "note"):
+            table.add_column(column)
+        for step in self.steps.values():
+            style = _STYLE.get(step.status.value, "")
+            duration = f"{step.duration_s:.2f}s" if step.duration_s is not None else ""
+            note = step.error or (
+                f"cached from {step.cached_from.split('/')[0][:8]}" if step.cached_from else ""
+            )
+            table.add_row(step.step, f"[{style}]{step.status.value}[/]", duration, note)
+        return table

@@ -1,0 +1,59 @@
+"""`stackctl run PIPELINE`: run a declared pipeline on the active (or given) stack."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from stackctl.cli import options, render
+
+
+def register(app: typer.Typer) -> None:
+    app.command("run")(run)
+
+
+def run(
+    pipeline: Annotated[str, typer.Argument(help="Name of a pipeline in pipelines/*.yaml.")],
+    stack: options.StackOpt = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", help="Override a pipeline param: NAME=VALUE."),
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Run every step, ignore the cache.")
+    ] = False,
+    json: options.Json = False,
+    var: options.Vars = None,
+    var_file: options.VarFiles = None,
+) -> None:
+    """Run PIPELINE; every step output is persisted in the stack's artifact store."""
+    from stackctl import launch
+    from stackctl.cli.context import open_project
+    from stackctl.cli.progress import StepProgress
+    from stackctl.config.load import parse_var
+
+    project = open_project(var, var_file)
+    params = dict(parse_var(p) for p in param or [])
+    spec = project.spec.pipelines.get(pipeline)
+    stack_name = launch.stack_for(project, spec, stack) if spec else (stack or "")
+    with StepProgress(pipeline, stack_name or "", quiet=json) as progress:
+        result = launch.run(
+            project,
+            pipeline,
+            stack=stack,
+            params=params,
+            cache=not no_cache,
+            on_event=progress.update,
+        )
+    if json:
+        render.emit_json(
+            {
+                "id": result.id,
+                "pipeline": result.pipeline,
+                "stack": result.stack,
+                "status": result.status.value,
+            }
+        )
+    else:
+        render.out(f"run {result.id} on stack {result.stack}: {result.status.value}")

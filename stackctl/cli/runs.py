@@ -1,0 +1,252 @@
+"""`stackctl runs ...` and `stackctl artifacts ...`: what ran, where, and what it wrote."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from stackctl.cli import options, render
+
+runs_app = typer.Typer(help="Pipeline runs recorded in state.", no_args_is_help=True)
+artifacts_app = typer.Typer(help="Artifacts written by runs.", no_args_is_help=True)
+
+RunId = Annotated[str, typer.Argument(help="Run id (a unique prefix is enough).")]
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(runs_app, name="runs")
+    app.add_typer(artifacts_app, name="artifacts")
+
+
+@runs_app.command("list")
+def list_runs(
+    stack: Annotated[
+        str | None, typer.Option("--stack", "-s", help="Only runs on this stack.")
+    ] = None,
+    pipeline: Annotated[
+        str | None, typer.Option("--pipeline", "-p", help="Only this pipeline.")
+    ] = None,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=1, help="At most this many runs.")
+    ] = 50,
+    json: options.Json = False,
+) -> None:
+    """Runs, newest first."""
+    from stackctl.cli.context import open_project
+    from stackctl.runtime.liveness import effective_status
+
+    runs = open_project().state().runs(stack=stack, pipeline=pipeline, limit=limit)
+    rows = [
+        {
+            "id": r.id,
+            "pipeline": r.pipeline,
+            "stack": r.stack,
+            "status": effective_status(r),
+            "started": r.started_at,
+            "finished": r.finished_at or "",
+        }
+        for r in runs
+    ]
+    if json:
+        render.emit_json(rows)
+        return
+    render.table(
+        None,
+        ["run", "pipeline", "stack", "status", "started"],
+        [[r["id"][:8], r["pipeline"], r["stack"], r["status"], r["started"]] for r in rows],
+    )
+
+
+@runs_app.command("show")
+def show_run(run_id: RunId, json: options.Json = False) -> None:
+    """A run's steps (status, duration, cache) and artifacts."""
+    from stackctl.cli.context import open_project
+    from stackctl.runtime.liveness import effective_status
+
+    state = open_project().state()
+    run = state.run(run_id)
+    steps, artifacts = state.steps(run.id), state.artifacts(run.id)
+    if json:
+        render.emit_json(
+            {
+                "id": run.id,
+                "pipeline": run.pipeline,
+                "stack": run.stack,
+                "status": effective_status(run),
+                "started_at": run.started_at,
+                "finished_at": run.finished_at,
+                "params": dict(run.params),
+                "pipeline_version": run.pipeline_version,
+                "stack_snapshot": dict(run.stack_snapshot),
+                "extra": dict(run.extra),
+                "steps": [
+                    {
+                        "step": s.step,
+                        "status": s.status.value,
+                        "duration_s": s.duration_s,
+                        "attempts": s.attempts,
+                        "cached_from": s.cached_from,
+                        "error": s.error,
+                        "extra": dict(getattr(s, "extra", {}) or {}),
+                    }
+                    for s in steps
+                ],
+                "artifacts": [a.__dict__ for a in artifacts],
+            }
+        )
+        return
+    render.out(
+        f"run {run.id}\n  pipeline {run.pipeline}\n  stack    {run.stack}\n"
+        f"  status   {effective_status(run)}\n  started  {run.started_at}\n  finished {run.finished_at or '-'}"
+    )
+    for key, value in sorted(run.extra.items()):
+        if key not in ("pid", "host"):
+            render.out(f"  {key} {value}")
+    render.out("")
+    render.table(
+        None,
+        ["step", "status", "duration", "attempts", "note"],
+        [
+            [
+                s.step,
+                s.status.value,
+                f"{s.duration_s:.2f}s" if s.duration_s is not None else "",
+                s.attempts,
+                s.error or (f"cached from {s.cached_from}" if s.cached_from else ""),
+            ]
+            for s in steps
+        ],
+    )
+    if artifacts:
+        render.out("")
+        render.table(
+            None,
+            ["artifact", "materializer", "size", "digest"],
+            [[f"{a.step}.{a.name}", a.materializer, a.size, a.digest[:12]] for a in artifacts],
+        )
+
+
+@runs_app.command("logs")
+def logs(
+    run_id: RunId, step: Annotated[str | None, typer.Argument(help="Only this step.")] = None
+) -> None:
+    """Each step's captured stdout/stderr."""
+    from stackctl import launch
+    from stackctl.cli.context import open_project
+    from stackctl.errors import NotFoundError
+
+    project = open_project()
+    state = project.state()
+    run = state.run(run_id)
+    steps = [s for s in state.steps(run.id) if step is None or s.step == step]
+    if step is not None and not steps:
+        raise NotFoundError(
+            f"run {run.id[:8]} has no step {step!r}", hint=f"see `stackctl runs show {run.id[:8]}`"
+        )
+    store = None
+    for s in steps:
+        render.out(
+            f"==> run {run.id[:8]} | stack {run.stack} | step {s.step} ({s.status.value}) <=="
+        )
+        if not s.log_uri:
+            render.out("(no output)")
+            continue
+        store = store or launch.artifact_store_of(project, run)
+        with store.open(s.log_uri) as fp:
+            render.out(fp.read().decode("utf-8", "replace"))
+
+
+@runs_app.command("explain-cache")
+def explain_cache(
+    run_id: RunId,
+    step: Annotated[str, typer.Argument(help="Step name.")],
+    json: options.Json = False,
+) -> None:
+    """Each part of a step's cache key, and which changed since the previous run."""
+    from stackctl.cli.context import open_project
+    from stackctl.runtime.cache import explain_cache as explain
+
+    e = explain(open_project().state(), run_id, step)
+    if json:
+        render.emit_json(
+            {
+                **e.__dict__,
+                "status": e.status.value,
+                "parts": dict(e.parts),
+                "previous_parts": dict(e.previous_parts),
+                "changed": list(e.changed),
+            }
+        )
+        return
+    render.out(
+        f"step {e.step} of run {e.run_id[:8]}: {e.status.value}"
+        + (f" (from {e.cached_from})" if e.cached_from else "")
+    )
+    render.out(f"cache key {e.key}")
+    prev = f"run {e.previous_run_id[:8]}" if e.previous_run_id else "no previous run"
+    rows = []
+    for part in sorted(e.parts.keys() | e.previous_parts.keys()):
+        mark = "changed" if part in e.changed else ""
+        rows.append([part, e.parts.get(part, "-")[:16], e.previous_parts.get(part, "-")[:16], mark])
+    render.table(f"compared with {prev}", ["part", "now", "before", ""], rows)
+    if e.previous_run_id and not e.changed:
+        render.out("nothing changed since the previous run")
+
+
+@artifacts_app.command("list")
+def list_artifacts(run_id: RunId, json: options.Json = False) -> None:
+    """Every artifact a run wrote or reused."""
+    from stackctl.cli.context import open_project
+
+    state = open_project().state()
+    run = state.run(run_id)
+    artifacts = state.artifacts(run.id)
+    if json:
+        render.emit_json([a.__dict__ for a in artifacts])
+        return
+    render.table(
+        None,
+        ["artifact", "type", "materializer", "size", "uri"],
+        [[f"{a.step}.{a.name}", a.type, a.materializer, a.size, a.uri] for a in artifacts],
+    )
+
+
+@artifacts_app.command("get")
+def get_artifact(
+    run_id: RunId,
+    ref: Annotated[str, typer.Argument(help="STEP.OUTPUT, e.g. evaluate.output")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the bytes to this file.")
+    ] = None,
+) -> None:
+    """Print an artifact (JSON/text) or save its stored bytes with -o."""
+    import sys
+
+    from stackctl import launch
+    from stackctl.cli.context import open_project
+    from stackctl.errors import StackctlError
+    from stackctl.runtime.client import read_artifact
+
+    step, dot, name = ref.partition(".")
+    if not dot or not step or not name:
+        raise StackctlError(
+            f"{ref!r} is not STEP.OUTPUT", hint="e.g. `stackctl artifacts get RUN evaluate.output`"
+        )
+    project = open_project()
+    state = project.state()
+    run = state.run(run_id)
+    data = read_artifact(state, launch.artifact_store_of(project, run), run.id, step, name)
+    if output is not None:
+        tmp = output.with_name(output.name + ".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(output)
+        render.out(f"wrote {len(data)} bytes to {output}")
+    elif sys.stdout.isatty() and b"\0" in data[:1024]:
+        raise StackctlError(
+            "artifact is binary",
+            hint=f"save it with -o FILE: `stackctl artifacts get {run.id[:8]} {ref} -o FILE`",
+        )
+    else:
+        sys.stdout.buffer.write(data if data.endswith(b"\n") else data + b"\n")

@@ -1,0 +1,130 @@
+"""Provisioners of the fsspec stores: S3 buckets and fsspec folders.
+
+Artifacts are user data: ``delete`` only removes what is empty, never objects.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from stackctl.components.artifact_stores.fsspec_fs import (
+    LOCAL_PROTOCOLS,
+    filesystem,
+    s3_options,
+    split_uri,
+)
+from stackctl.components.provisioner import Observation
+from stackctl.errors import ProvisionError, StackctlError
+
+if TYPE_CHECKING:
+    from fsspec import AbstractFileSystem
+
+#: Seconds an apply or drift waits for an object store before failing.
+TIMEOUT_S = 10.0
+
+
+@contextmanager
+def _provisioning(what: str, uri: str) -> Iterator[None]:
+    try:
+        yield
+    except ProvisionError:
+        raise
+    except StackctlError as exc:
+        raise ProvisionError(exc.message, hint=exc.hint) from None
+    except Exception as exc:
+        raise ProvisionError(
+            f"cannot {what} {uri}: {type(exc).__name__}: {exc}",
+            hint="check the endpoint and credentials (`${secret:...}` values), then run "
+            "`stackctl apply` again",
+        ) from None
+
+
+class S3Provisioner:
+    """create = make the bucket if missing; observe = the bucket exists."""
+
+    def _fs(self, config: Mapping[str, Any]) -> AbstractFileSystem:
+        return filesystem("s3", s3_options(config, timeout=TIMEOUT_S))
+
+    @staticmethod
+    def _bucket(config: Mapping[str, Any]) -> str:
+        return str(config["uri"]).removeprefix("s3://").split("/", 1)[0]
+
+    def _bucket_exists(self, fs: AbstractFileSystem, bucket: str) -> bool:
+        try:
+            fs.call_s3("head_bucket", Bucket=bucket)
+        except FileNotFoundError:
+            return False
+        return True
+
+    def create(self, config: Mapping[str, Any], root: Path) -> Mapping[str, Any]:
+        uri, bucket = str(config["uri"]), self._bucket(config)
+        with _provisioning("create the bucket of", uri):
+            fs = self._fs(config)
+            if not self._bucket_exists(fs, bucket):
+                fs.mkdir(bucket)
+        return {"bucket": bucket, "uri": uri}
+
+    def update(
+        self, old: Mapping[str, Any], new: Mapping[str, Any], root: Path
+    ) -> Mapping[str, Any]:
+        return self.create(new, root)
+
+    def observe(self, config: Mapping[str, Any], root: Path) -> Observation:
+        uri, bucket = str(config["uri"]), self._bucket(config)
+        with _provisioning("look up the bucket of", uri):
+            if self._bucket_exists(self._fs(config), bucket):
+                return Observation(True, {"bucket": bucket, "uri": uri})
+        return Observation(False, detail=f"bucket {bucket} of {uri} is missing")
+
+    def delete(self, config: Mapping[str, Any], root: Path) -> None:
+        # An empty bucket goes (rmdir refuses a non-empty one); objects always stay.
+        with contextlib.suppress(Exception):
+            self._fs(config).rmdir(self._bucket(config))
+
+
+class FsspecProvisioner:
+    """create = makedirs; observe = the folder exists (memory:// has nothing to keep)."""
+
+    def _target(self, config: Mapping[str, Any], root: Path) -> tuple[str, str, AbstractFileSystem]:
+        protocol, path = split_uri(str(config["uri"]), root)
+        return protocol, path, filesystem(protocol, config.get("storage_options") or {})
+
+    def create(self, config: Mapping[str, Any], root: Path) -> Mapping[str, Any]:
+        with _provisioning("create", str(config["uri"])):
+            protocol, path, fs = self._target(config, root)
+            fs.makedirs(path, exist_ok=True)
+        return {"uri": f"{protocol}://{path}"}
+
+    def update(
+        self, old: Mapping[str, Any], new: Mapping[str, Any], root: Path
+    ) -> Mapping[str, Any]:
+        return self.create(new, root)
+
+    def observe(self, config: Mapping[str, Any], root: Path) -> Observation:
+        with _provisioning("look at", str(config["uri"])):
+            protocol, path, fs = self._target(config, root)
+            # memory:// lives in one process: the apply that made it is gone by now.
+            if protocol == "memory" or fs.isdir(path):
+                return Observation(True, {"uri": f"{protocol}://{path}"})
+        # Object stores have no empty folders; only a local folder can go missing.
+        if protocol not in LOCAL_PROTOCOLS:
+            return Observation(True, {"uri": f"{protocol}://{path}"})
+        return Observation(False, detail=f"folder {protocol}://{path} is missing")
+
+    def delete(self, config: Mapping[str, Any], root: Path) -> None:
+        with contextlib.suppress(Exception):
+            _, path, fs = self._target(config, root)
+            with contextlib.suppress(Exception):
+                fs.rmdir(f"{path}/.tmp")
+            fs.rmdir(path)
+
+
+if TYPE_CHECKING:  # static proof that the classes satisfy the contract
+    from stackctl.components.provisioner import Provisioner
+
+    _s3: type[Provisioner] = S3Provisioner
+    _fsspec: type[Provisioner] = FsspecProvisioner

@@ -1,0 +1,231 @@
+"""The ``dask`` orchestrator: each step is one dask.distributed task on a worker.
+
+With ``address: null`` every run starts its own ``LocalCluster`` and closes it after;
+with an address the run connects a client to that scheduler. Workers share nothing
+but the artifact store (``execute_step`` loads inputs from it and writes outputs to
+it), which is why a remote cluster needs a shared store: see ``check_shared_store``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from stackctl.components.orchestrators.base import Finished, Orchestrator, Session
+from stackctl.components.provisioner import Observation
+from stackctl.errors import PlanError, ProvisionError, StackctlError
+
+#: Seconds to wait for a configured scheduler before giving up (config ``timeout``).
+CONNECT_TIMEOUT_S = 10.0
+
+
+def _distributed() -> Any:
+    """dask.distributed, imported on first use (it takes a second); typed loosely
+    because its API is only partly annotated."""
+    import distributed
+
+    return distributed
+
+
+class DaskSession:
+    """Submits tasks through a dask client and reports them as they complete."""
+
+    def __init__(self, client: Any, slots: int) -> None:
+        self._client = client
+        self.slots = slots
+        self._futures: dict[Any, str] = {}
+        # as_completed (rather than distributed.wait) takes the client's loop, so no
+        # default client is needed: two runs in one process keep their own clusters.
+        self._done = _distributed().as_completed(loop=client.loop)
+
+    def submit(self, key: str, fn: Callable[[Any], Any], task: Any) -> None:
+        # pure=False: a step may be impure (time, randomness); a readable unique key
+        # makes the dask dashboard show step names.
+        future = self._client.submit(fn, task, pure=False, key=f"{key}-{uuid.uuid4().hex}")
+        self._futures[future] = key
+        self._done.add(future)
+
+    def wait(self) -> list[Finished]:
+        done = [next(self._done), *self._done.next_batch(block=False)]
+        finished = []
+        for future in done:
+            key = self._futures.pop(future, None)
+            if key is None:  # cancelled by us
+                continue
+            if future.status == "finished":
+                finished.append(Finished(key, result=future.result()))
+            else:  # "error" (the task raised, or KilledWorker) or "cancelled"
+                error = future.exception() if future.status == "error" else None
+                finished.append(Finished(key, error=error or RuntimeError(future.status)))
+            future.release()
+        return finished
+
+    def cancel(self) -> None:
+        if self._futures:
+            self._client.cancel(list(self._futures))
+            self._futures.clear()
+
+
+class DaskOrchestrator:
+    """``address`` of a scheduler, or a per-run LocalCluster (``n_workers`` x threads)."""
+
+    def __init__(self, name: str, config: Mapping[str, Any], root: Path) -> None:
+        self.name = name
+        self.address: str | None = config.get("address") or None
+        self.n_workers = int(config.get("n_workers") or 2)
+        self.threads_per_worker = int(config.get("threads_per_worker") or 1)
+        self.processes = bool(config.get("processes", True))
+        self.timeout = float(config.get("timeout") or CONNECT_TIMEOUT_S)
+
+    @staticmethod
+    def requires_shared_store(config: Mapping[str, Any]) -> bool:
+        """See the module-level ``requires_shared_store`` (apply checks it per stack)."""
+        return requires_shared_store(config)
+
+    @contextmanager
+    def session(self) -> Iterator[DaskSession]:
+        with self._client() as client:
+            slots = sum(client.nthreads().values()) or 1
+            session = DaskSession(client, slots)
+            try:
+                yield session
+            except BaseException:
+                session.cancel()  # Ctrl-C or a run loop error: stop the cluster's work
+                raise
+
+    @contextmanager
+    def _client(self) -> Iterator[Any]:
+        distributed = _distributed()
+        if self.address is not None:
+            with connect(self.address, self.timeout, StackctlError) as client:
+                yield client
+            return
+        # dashboard off: a fixed port would collide between concurrent runs.
+        cluster = distributed.LocalCluster(
+            n_workers=self.n_workers,
+            threads_per_worker=self.threads_per_worker,
+            processes=self.processes,
+            dashboard_address=None,
+            silence_logs=40,  # logging.ERROR: worker chatter is not the run's output
+        )
+        try:
+            with distributed.Client(cluster, set_as_default=False) as client:
+                yield client
+        finally:
+            cluster.close()
+
+
+@contextmanager
+def connect(address: str, timeout: float, error: type[StackctlError]) -> Iterator[Any]:
+    """A client of the scheduler at ``address``; ``error`` when it does not answer."""
+    try:
+        client = _distributed().Client(address, timeout=timeout, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise error(
+            f"the dask scheduler at {address} did not answer within {timeout:g}s: {exc}",
+            hint="start it (`dask scheduler`), fix `address` in the orchestrator config, or "
+            "set `address: null` to run on a LocalCluster",
+        ) from None
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+def requires_shared_store(config: Mapping[str, Any]) -> bool:
+    """Whether workers may run on other machines, so a local-only store cannot work.
+
+    A LocalCluster (``address: null``) and a scheduler on a loopback or ``inproc``
+    address run next to the caller; anything else is treated as remote.
+    """
+    address = config.get("address")
+    if not address:
+        return False
+    if address.startswith("inproc://"):
+        return False
+    host = urlsplit(address if "://" in address else f"tcp://{address}").hostname or ""
+    if host == "localhost":
+        return False
+    try:
+        return not ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return True
+
+
+def store_is_shared(store_cls: Any, config: Mapping[str, Any]) -> bool:
+    """Whether an artifact store flavor is reachable from other machines.
+
+    Store classes say so with ``is_shared(config) -> bool`` (the fsspec stores) or a
+    ``shared`` class attribute; a store that says nothing is taken as local-only.
+    """
+    is_shared = getattr(store_cls, "is_shared", None)
+    if callable(is_shared):
+        return bool(is_shared(config))
+    return bool(getattr(store_cls, "shared", False))
+
+
+def check_shared_store(
+    stack: str,
+    orchestrator_config: Mapping[str, Any],
+    store_name: str,
+    store_cls: Any,
+    store_config: Mapping[str, Any],
+) -> None:
+    """PlanError when a remote dask cluster would be paired with a local-only store."""
+    if not requires_shared_store(orchestrator_config):
+        return
+    if store_is_shared(store_cls, store_config):
+        return
+    raise PlanError(
+        f"stack {stack!r} runs on the dask scheduler at {orchestrator_config.get('address')}, "
+        f"but its artifact store {store_name!r} is local to this machine: workers on other "
+        "machines could not read or write the step artifacts",
+        hint=f"give stack {stack!r} a shared artifact store (flavor s3 or fsspec, e.g. "
+        "s3://bucket/prefix), or set the dask `address: null` to use a LocalCluster",
+    )
+
+
+def _timeout(config: Mapping[str, Any]) -> float:
+    return float(config.get("timeout") or CONNECT_TIMEOUT_S)
+
+
+class DaskProvisioner:
+    """Nothing to create: checks that a configured scheduler answers."""
+
+    def create(self, config: Mapping[str, Any], root: Path) -> Mapping[str, Any]:
+        address = config.get("address")
+        if not address:
+            return {"address": None}
+        with connect(address, _timeout(config), ProvisionError):
+            return {"address": address}
+
+    def update(
+        self, old: Mapping[str, Any], new: Mapping[str, Any], root: Path
+    ) -> Mapping[str, Any]:
+        return self.create(new, root)
+
+    def observe(self, config: Mapping[str, Any], root: Path) -> Observation:
+        address = config.get("address")
+        if not address:
+            return Observation(True, {"address": None})
+        try:
+            with connect(address, _timeout(config), ProvisionError):
+                return Observation(True, {"address": address})
+        except ProvisionError as exc:
+            return Observation(False, detail=exc.message)
+
+    def delete(self, config: Mapping[str, Any], root: Path) -> None:
+        """A scheduler is never ours to stop."""
+
+
+if TYPE_CHECKING:  # static proof that the classes satisfy the contract
+    from stackctl.components.provisioner import Provisioner
+
+    _session: type[Session] = DaskSession
+    _orchestrator: type[Orchestrator] = DaskOrchestrator
+    _provisioner: type[Provisioner] = DaskProvisioner

@@ -1,0 +1,60 @@
+"""Reading step logs: the runtime stores each step's stdout/stderr as an artifact.
+
+Logs are read with fsspec straight from the URI the step record links (a local path or
+``file://`` for the local artifact store; any fsspec URL otherwise), so the dashboard
+needs no artifact store object. Pages show the first ``LIMIT`` bytes; the raw endpoint
+streams the whole file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+LIMIT = 200 * 1024  # bytes shown inline; past this a page links to the raw text
+CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True)
+class LogText:
+    """The head of a log, or why it cannot be shown."""
+
+    text: str
+    size: int | None  # bytes in the whole log, when known
+    truncated: bool
+    error: str = ""
+
+
+def _locate(uri: str) -> tuple[Any, str]:
+    """(filesystem, path) for a URI; a plain path is a local file."""
+    from fsspec.core import url_to_fs
+
+    return url_to_fs(uri)  # type: ignore[no-any-return]
+
+
+def read(uri: str, limit: int = LIMIT) -> LogText:
+    """Up to ``limit`` bytes of the log at ``uri``, decoded as UTF-8 (bad bytes replaced)."""
+    if not uri:
+        return LogText("", None, False, "this step has no log (it did not run)")
+    try:
+        fs, path = _locate(uri)
+        size = int(fs.size(path))
+        with fs.open(path, "rb") as fh:
+            head = fh.read(limit)
+    except Exception as exc:  # any backend failure becomes a message, never a traceback
+        return LogText("", None, False, f"the log at {uri} cannot be read: {exc}")
+    return LogText(head.decode("utf-8", "replace"), size, size > len(head))
+
+
+def stream(uri: str) -> Iterator[bytes]:
+    """The whole log in chunks; opening it raises (before the first chunk) when it fails."""
+    fs, path = _locate(uri)
+    handle = fs.open(path, "rb")
+
+    def chunks() -> Iterator[bytes]:
+        with handle as fh:
+            while block := fh.read(CHUNK):
+                yield block
+
+    return chunks()

@@ -1,0 +1,197 @@
+"""Run records as JSON-ready dicts: run lists with filters, a run with its steps, a step.
+
+The same dicts feed the JSON API and the HTML templates, so both always agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import quote
+
+from stackctl.dashboard import timefmt
+from stackctl.dashboard.source import ReadStore
+from stackctl.errors import NotFoundError
+from stackctl.model import ArtifactRecord, ProjectSpec, Run, RunStatus, StepRun, redact
+
+PAGE = 500  # records per store query when a whole history is scanned
+
+
+def run_url(run_id: str) -> str:
+    return f"/runs/{quote(run_id, safe='')}"
+
+
+def step_url(run_id: str, step: str) -> str:
+    return f"{run_url(run_id)}/steps/{quote(step, safe='')}"
+
+
+def iter_runs(
+    store: ReadStore, *, stack: str | None = None, pipeline: str | None = None
+) -> Iterator[Run]:
+    """Every matching run, newest first, fetched a page at a time."""
+    offset = 0
+    while True:
+        batch = store.runs(stack=stack, pipeline=pipeline, limit=PAGE, offset=offset)
+        yield from batch
+        if len(batch) < PAGE:
+            return
+        offset += PAGE
+
+
+def summary(run: Run) -> dict[str, Any]:
+    """A run as one row of a table."""
+    return {
+        "id": run.id,
+        "pipeline": run.pipeline,
+        "stack": run.stack,
+        "status": str(run.status),
+        "started_at": run.started_at,
+        "finished_at": run.finished_at,
+        "duration_s": timefmt.between(run.started_at, run.finished_at),
+        "url": run_url(run.id),
+    }
+
+
+def page(
+    store: ReadStore,
+    *,
+    stack: str | None = None,
+    pipeline: str | None = None,
+    status: RunStatus | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> dict[str, Any]:
+    """One page of runs, newest first, with ``next_offset`` when there are more."""
+    if status is None:
+        rows = store.runs(stack=stack, pipeline=pipeline, limit=limit + 1, offset=offset)
+    else:  # the store cannot filter by status: scan and skip
+        matching = (r for r in iter_runs(store, stack=stack, pipeline=pipeline))
+        rows = []
+        seen = 0
+        for run in matching:
+            if run.status != status:
+                continue
+            if seen >= offset:
+                rows.append(run)
+                if len(rows) > limit:
+                    break
+            seen += 1
+    more = len(rows) > limit
+    return {
+        "runs": [summary(r) for r in rows[:limit]],
+        "limit": limit,
+        "offset": offset,
+        "next_offset": offset + limit if more else None,
+        "filters": {"stack": stack, "pipeline": pipeline, "status": status and str(status)},
+    }
+
+
+def artifact(record: ArtifactRecord) -> dict[str, Any]:
+    return {
+        "step": record.step,
+        "name": record.name,
+        "uri": record.uri,
+        "digest": record.digest,
+        "size": record.size,
+        "materializer": record.materializer,
+        "type": record.type,
+        "producer_run_id": record.producer_run_id or record.run_id,
+    }
+
+
+def step(run_id: str, record: StepRun, artifacts: list[ArtifactRecord]) -> dict[str, Any]:
+    """A step run with its outputs and links."""
+    cached = record.status == RunStatus.CACHED or bool(record.cached_from)
+    url = step_url(run_id, record.step)
+    caption = [str(record.status)]
+    if record.duration_s is not None:
+        caption.append(timefmt.duration(record.duration_s))
+    if cached and record.status != RunStatus.CACHED:
+        caption.append("cached")
+    return {
+        "step": record.step,
+        "status": str(record.status),
+        "started_at": record.started_at,
+        "finished_at": record.finished_at,
+        "duration_s": record.duration_s,
+        "duration": timefmt.duration(record.duration_s),
+        "caption": " \u00b7 ".join(caption),
+        "attempts": record.attempts,
+        "cached": cached,
+        "cached_from": record.cached_from,
+        "cache_key": record.cache_key,
+        "error": record.error,
+        "log_uri": record.log_uri,
+        "url": url,
+        "logs_url": "/api" + url + "/logs",
+        "raw_logs_url": "/api" + url + "/logs/raw",
+        "artifacts": [artifact(a) for a in artifacts if a.step == record.step],
+    }
+
+
+def pending(run_id: str, name: str) -> dict[str, Any]:
+    """A step the run has not reached yet (declared, no record)."""
+    return step(run_id, StepRun(run_id, name, RunStatus.PENDING), [])
+
+
+def find_step(store: ReadStore, run: Run, name: str) -> StepRun:
+    for record in store.steps(run.id):
+        if record.step == name:
+            return record
+    raise NotFoundError(f"run {run.id} has no step {name!r}")
+
+
+def run_fields(run: Run) -> dict[str, Any]:
+    """Everything about a run except its steps; the snapshot is redacted once more
+    (defence in depth: a secret must never reach a page even if a writer slipped)."""
+    return {
+        **summary(run),
+        "params": redact(dict(run.params)),
+        "pipeline_version": run.pipeline_version,
+        "stack_snapshot": redact(dict(run.stack_snapshot)),
+        "extra": redact(dict(run.extra)),
+        "live": run.status == RunStatus.RUNNING,
+    }
+
+
+def _edges(run: Run, spec: ProjectSpec | None) -> tuple[list[tuple[str, str]], list[str]]:
+    """The run's step edges and the declared step order.
+
+    A runtime may record the compiled DAG in ``run.extra["edges"]`` (exact for SDK
+    pipelines); otherwise the pipeline as declared now is used.
+    """
+    declared: list[str] = []
+    edges: list[tuple[str, str]] = []
+    if spec is not None and run.pipeline in spec.pipelines:
+        pipeline = spec.pipelines[run.pipeline]
+        declared = [s.name for s in pipeline.steps]
+        edges = [(up, s.name) for s in pipeline.steps for up in s.upstream]
+    recorded = run.extra.get("edges")
+    if isinstance(recorded, list) and all(
+        isinstance(e, list | tuple) and len(e) == 2 and all(isinstance(x, str) for x in e)
+        for e in recorded
+    ):
+        edges = [(str(a), str(b)) for a, b in recorded]
+    return edges, declared
+
+
+def detail(store: ReadStore, run_id: str, spec: ProjectSpec | None) -> dict[str, Any]:
+    """A run with every step (pending ones too while it runs), its artifacts and DAG."""
+    from stackctl.dashboard import dag
+
+    run = store.run(run_id)
+    records = store.steps(run.id)
+    artifacts = store.artifacts(run.id)
+    edges, declared = _edges(run, spec)
+    steps = [step(run.id, r, artifacts) for r in records]
+    if run.status in (RunStatus.RUNNING, RunStatus.PENDING):
+        seen = {r.step for r in records}
+        steps += [pending(run.id, n) for n in declared if n not in seen]
+    rank = {n: i for i, n in enumerate(declared)}
+    steps.sort(key=lambda s: rank.get(s["step"], len(rank)))
+    return {
+        "run": run_fields(run),
+        "steps": steps,
+        "artifacts": [artifact(a) for a in artifacts],
+        "dag": dag.drawing(steps, edges),
+    }

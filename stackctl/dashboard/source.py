@@ -1,0 +1,134 @@
+"""Where the dashboard reads from: the project's config and its state, read-only.
+
+``ReadStore`` is the subset of the StateStore protocol the dashboard may call; typing
+every query against it lets mypy prove the dashboard never writes state. The config is
+reloaded when a project file changes, so edits show up without a restart.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Protocol
+
+from stackctl.errors import NotFoundError
+from stackctl.model import ArtifactRecord, HistoryEntry, ProjectSpec, Run, State, StepRun
+from stackctl.project import PROJECT_FILE, Project
+
+
+class ReadStore(Protocol):
+    """The read half of stackctl.state.base.StateStore."""
+
+    def read(self) -> State: ...
+
+    def history(self) -> list[HistoryEntry]: ...
+
+    def runs(
+        self,
+        *,
+        stack: str | None = None,
+        pipeline: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[Run]: ...
+
+    def run(self, run_id: str) -> Run: ...
+
+    def steps(self, run_id: str) -> list[StepRun]: ...
+
+    def artifacts(self, run_id: str) -> list[ArtifactRecord]: ...
+
+
+class EmptyStore:
+    """Stands in for a SQLite state file that does not exist yet (we never create it)."""
+
+    def read(self) -> State:
+        return State("", 0, {})
+
+    def history(self) -> list[HistoryEntry]:
+        return []
+
+    def runs(
+        self,
+        *,
+        stack: str | None = None,
+        pipeline: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[Run]:
+        return []
+
+    def run(self, run_id: str) -> Run:
+        raise NotFoundError(f"run {run_id!r} does not exist", hint="no run has been recorded yet")
+
+    def steps(self, run_id: str) -> list[StepRun]:
+        return []
+
+    def artifacts(self, run_id: str) -> list[ArtifactRecord]:
+        return []
+
+
+class Source:
+    """A project's config (reloaded on change) and its state store (opened once)."""
+
+    def __init__(self, project: Project, store: ReadStore | None = None) -> None:
+        self._project = project
+        self._store = store
+        self._mutex = threading.Lock()
+        self._stamp: tuple[tuple[str, int, int], ...] = ()
+
+    @property
+    def root(self) -> Path:
+        return self._project.root
+
+    def spec(self) -> ProjectSpec:
+        """The validated config (ConfigError when invalid), reloaded if a file changed."""
+        with self._mutex:
+            current = self._project
+            if current._spec is not None and self._config_stamp() != self._stamp:
+                self._project = Project(current.root, current.var_overrides, current.var_files)
+                self._project._state = current._state  # keep the open store across reloads
+            if self._project._spec is None:
+                _ = self._project.spec  # ConfigError leaves _spec unset: retried next time
+                self._stamp = self._config_stamp()
+            return self._project.spec
+
+    def _config_stamp(self) -> tuple[tuple[str, int, int], ...]:
+        # Folders are included so that a new stacks/*.yaml file is noticed too.
+        root = self._project.root
+        files = {root / PROJECT_FILE}
+        spec = self._project._spec
+        if spec is not None:
+            files |= {root / f for f in spec.files}
+        paths = files | {f.parent for f in files}
+        stamp = []
+        for path in sorted(paths):
+            try:
+                info = path.stat()
+                stamp.append((str(path), info.st_mtime_ns, info.st_size))
+            except OSError:
+                stamp.append((str(path), -1, -1))
+        return tuple(stamp)
+
+    def store(self) -> ReadStore:
+        """The state store; an empty one while a SQLite state file does not exist."""
+        if self._store is not None:
+            return self._store
+        config = self.spec().state
+        if config.backend == "sqlite":
+            path = Path(config.path)
+            if not (path if path.is_absolute() else self.root / path).is_file():
+                return EmptyStore()
+        with self._mutex:
+            store: ReadStore = self._project.state()
+            self._store = store
+            return store
+
+    def active_stack(self) -> str:
+        return self._project.active_stack()
+
+    def close(self) -> None:
+        self._project.close()
+
+
+_: type[ReadStore] = EmptyStore

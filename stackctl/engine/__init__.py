@@ -1,0 +1,1 @@
+"""The engine: plan (pure diff), planfile, apply, refresh and drift. Never prints."""

@@ -1,0 +1,182 @@
+"""Running pipelines for users: picks the stack, checks it is applied, resolves secrets.
+
+Both `stackctl run NAME` and calling an SDK ``@pipeline`` (``python run.py``) come
+through here, so they behave the same. Progress is reported through ``logging`` (logger
+``stackctl``) with the run, stack and step in every line.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from stackctl.errors import NotFoundError, StackctlError
+from stackctl.model import DEFAULT_STACK, PipelineSpec, Run, RunStatus, StepRun
+from stackctl.project import STACK_ENV, Project, find_root
+
+if TYPE_CHECKING:
+    from stackctl.runtime.sdk import RunOptions
+    from stackctl.runtime.stack import ActiveStack
+
+log = logging.getLogger("stackctl")
+
+
+def stack_for(project: Project, pipeline: PipelineSpec, override: str | None) -> str:
+    """--stack, then $STACKCTL_STACK, then the pipeline's `stack:`, then the active stack."""
+    if override:
+        return override
+    if os.environ.get(STACK_ENV):
+        return os.environ[STACK_ENV]
+    if pipeline.stack:
+        return pipeline.stack
+    return project.active_stack()
+
+
+def active_stack(project: Project, name: str) -> ActiveStack:
+    """Instantiate a declared stack for a run; it must be applied (except `default`)."""
+    from stackctl.config.schema import closest
+    from stackctl.config.secrets import Secrets, reveal
+    from stackctl.runtime.stack import build_stack
+
+    spec = project.spec
+    if name not in spec.stacks:
+        raise NotFoundError(
+            f"stack {name!r} is not declared",
+            hint=closest(name, list(spec.stacks)) or "see `stackctl stack list`",
+        )
+    if name != DEFAULT_STACK and f"stack.{name}" not in project.state().read().resources:
+        raise StackctlError(
+            f"stack {name!r} is declared but not applied",
+            hint="run `stackctl plan` and `stackctl apply` first",
+        )
+    secrets = Secrets(project.root)
+
+    def resolve(config: Mapping[str, Any]) -> Mapping[str, Any]:
+        return dict(reveal(dict(config), secrets, f"stack {name!r}"))
+
+    return build_stack(spec.stacks[name], spec.stack_components(name), project.root, resolve)
+
+
+def run(
+    project: Project,
+    pipeline: str | PipelineSpec,
+    *,
+    stack: str | None = None,
+    params: Mapping[str, Any] | None = None,
+    cache: bool = True,
+    on_event: Callable[[StepRun], None] | None = None,
+) -> Run:
+    """Run a declared pipeline (by name) or a compiled one on the chosen stack."""
+    from stackctl.runtime.run import run_pipeline
+
+    spec = _pipeline(project, pipeline) if isinstance(pipeline, str) else pipeline
+    stack_name = stack_for(project, spec, stack)
+    active = active_stack(project, stack_name)
+    return run_pipeline(
+        spec,
+        active,
+        project.state(),
+        root=project.root,
+        params=dict(params or {}),
+        cache=cache,
+        on_event=on_event,
+    )
+
+
+def _pipeline(project: Project, name: str) -> PipelineSpec:
+    from stackctl.config.schema import closest
+
+    pipelines = project.spec.pipelines
+    if name not in pipelines:
+        known = ", ".join(sorted(pipelines)) or "none declared"
+        raise NotFoundError(
+            f"pipeline {name!r} is not declared",
+            hint=closest(name, list(pipelines)) or f"pipelines: {known}",
+        )
+    return pipelines[name]
+
+
+def log_event(step: StepRun) -> None:
+    """One log line per step state change, naming the run, stack and step."""
+    if step.status in (RunStatus.PENDING,):
+        return
+    duration = f" in {step.duration_s:.2f}s" if step.duration_s is not None else ""
+    extra = f" (from {step.cached_from})" if step.cached_from else ""
+    error = f": {step.error}" if step.error else ""
+    log.info("step %s %s%s%s%s", step.step, step.status.value, duration, extra, error)
+
+
+def launch_pipeline(spec: PipelineSpec, options: RunOptions) -> Run:
+    """What calling an SDK pipeline does: run it in the project around the caller."""
+    project = _project_for_script()
+    try:
+        stack_name = stack_for(project, spec, options.stack)
+        handler = _stderr_handler()
+        log.info("running pipeline %s on stack %s", spec.name, stack_name)
+
+        def event(step: StepRun) -> None:
+            handler.setFormatter(
+                logging.Formatter(
+                    f"[stackctl] run {step.run_id[:8]} | stack {stack_name} | %(message)s"
+                )
+            )
+            log_event(step)
+
+        result = run(
+            project,
+            spec,
+            stack=stack_name,
+            params=options.params,
+            cache=options.cache,
+            on_event=event,
+        )
+        handler.setFormatter(logging.Formatter("[stackctl] %(message)s"))
+        log.info("run %s on stack %s: %s", result.id[:8], result.stack, result.status.value)
+        return result
+    finally:
+        project.close()
+
+
+def _project_for_script() -> Project:
+    try:
+        return Project.discover()
+    except NotFoundError:
+        main = getattr(sys.modules.get("__main__"), "__file__", None)
+        if main is None:
+            raise
+        return Project(find_root(Path(main).parent))
+
+
+def _stderr_handler() -> logging.Handler:
+    for handler in log.handlers:
+        if getattr(handler, "_stackctl", False):
+            return handler
+    handler = logging.StreamHandler(sys.stderr)
+    handler._stackctl = True  # type: ignore[attr-defined]
+    handler.setFormatter(logging.Formatter("[stackctl] %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    return handler
+
+
+def artifact_store_of(project: Project, run_record: Run) -> Any:
+    """The artifact store a past run wrote to, built from the current declaration of the
+    component its stack snapshot names (secrets resolved), for reading its artifacts."""
+    from stackctl.components.registry import get_flavor
+    from stackctl.config.secrets import Secrets, reveal
+
+    snapshot = run_record.stack_snapshot.get("components", {}).get("artifact_store", {})
+    name = snapshot.get("name", "default")
+    spec = project.spec.components.get(f"artifact_store.{name}")
+    if spec is None:
+        raise NotFoundError(
+            f"artifact store {name!r} used by run {run_record.id[:8]} is no longer declared",
+            hint="restore its declaration in stacks/*.yaml to read the run's artifacts",
+        )
+    config = reveal(dict(spec.config), Secrets(project.root), f"artifact_store.{name}")
+    return get_flavor("artifact_store", spec.flavor).load()(spec.name, config, project.root)

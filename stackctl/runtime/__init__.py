@@ -1,0 +1,1 @@
+"""The pipeline runtime: SDK, compiler, materializers, caching and the run loop."""

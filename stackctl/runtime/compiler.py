@@ -1,0 +1,228 @@
+"""Compiling ``@pipeline`` functions to the same PipelineSpec a YAML pipeline gives.
+
+The pipeline body runs once with placeholders: calling a step records a StepSpec and
+returns handles to its outputs, pipeline arguments become ``${params.NAME}`` references,
+and any other argument value becomes a step param.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import sys
+import typing
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+from stackctl.errors import Location, StackctlError
+from stackctl.model import InputRef, PipelineSpec, StepSpec
+
+DEFAULT_OUTPUT = "output"
+
+
+@dataclass(frozen=True)
+class OutputHandle:
+    """Stands for one step output while a pipeline body is compiled."""
+
+    step: str
+    output: str
+
+
+class Outputs(tuple[OutputHandle, ...]):
+    """The handles of a multi-output step: unpack them, or use ``.<output name>``."""
+
+    def __getattr__(self, name: str) -> OutputHandle:
+        for handle in self:
+            if handle.output == name:
+                return handle
+        raise AttributeError(name)
+
+
+@dataclass(frozen=True)
+class ParamRef:
+    """Stands for a pipeline parameter while a pipeline body is compiled."""
+
+    name: str
+
+    def __str__(self) -> str:
+        return f"${{params.{self.name}}}"
+
+
+@dataclass(frozen=True)
+class StepOptions:
+    """What ``@step(...)`` declared about a function."""
+
+    name: str
+    function: str  # module:qualname
+    outputs: tuple[str, ...]
+    retries: int = 0
+    cache: bool = True
+    cache_version: str = ""
+
+
+def function_ref(function: Callable[..., Any]) -> str:
+    return f"{function.__module__}:{function.__qualname__}"
+
+
+def output_names(function: Callable[..., Any], declared: Sequence[str] | None) -> tuple[str, ...]:
+    """Output names from ``outputs=``, or the return annotation: a NamedTuple's fields,
+    ``Annotated[T, "name"]``, or a tuple of those."""
+    if declared:
+        return tuple(declared)
+    try:
+        annotation = typing.get_type_hints(function, include_extras=True).get("return")
+    except Exception:
+        # Other annotations may name types imported only under TYPE_CHECKING (pandas,
+        # sklearn); the return annotation alone often still evaluates (a NamedTuple).
+        annotation = _return_annotation(function)
+    fields = getattr(annotation, "_fields", None)
+    if isinstance(annotation, type) and issubclass(annotation, tuple) and fields:
+        return tuple(fields)
+    if typing.get_origin(annotation) is tuple:
+        names = [_annotated_name(arg) for arg in typing.get_args(annotation)]
+        if names and Ellipsis not in typing.get_args(annotation) and all(names):
+            return tuple(str(n) for n in names)
+    return (_annotated_name(annotation) or DEFAULT_OUTPUT,)
+
+
+def _return_annotation(function: Callable[..., Any]) -> Any:
+    raw = inspect.signature(function).return_annotation
+    if not isinstance(raw, str):
+        return raw
+    try:
+        return eval(raw, getattr(function, "__globals__", {}))  # the module's own names only
+    except Exception:
+        return None
+
+
+def _annotated_name(annotation: Any) -> str | None:
+    if typing.get_origin(annotation) is typing.Annotated:
+        names = [m for m in typing.get_args(annotation)[1:] if isinstance(m, str)]
+        return names[0] if names else None
+    return None
+
+
+class _Builder:
+    def __init__(self, pipeline: str) -> None:
+        self.pipeline = pipeline
+        self.steps: list[StepSpec] = []
+
+    def add(
+        self,
+        options: StepOptions,
+        function: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: Mapping[str, Any],
+        location: Location | None,
+    ) -> OutputHandle | Outputs:
+        try:
+            bound = inspect.signature(function).bind_partial(*args, **kwargs)
+        except TypeError as exc:
+            raise StackctlError(
+                f"pipeline {self.pipeline!r}: step {options.name!r} called wrongly: {exc}",
+                location=location,
+                hint="pass each input or param once, by the function's argument names",
+            ) from None
+        inputs: dict[str, InputRef] = {}
+        params: dict[str, Any] = {}
+        for name, value in bound.arguments.items():
+            if isinstance(value, Outputs):
+                raise StackctlError(
+                    f"pipeline {self.pipeline!r}: argument {name!r} of step "
+                    f"{options.name!r} got all outputs of a multi-output step",
+                    location=location,
+                    hint=f"pass one of them, e.g. `.{value[0].output}`, or unpack them",
+                )
+            if isinstance(value, OutputHandle):
+                inputs[name] = InputRef(value.step, value.output)
+            else:
+                params[name] = str(value) if isinstance(value, ParamRef) else value
+        step = StepSpec(
+            name=self._unique(options.name),
+            function=options.function,
+            inputs=inputs,
+            params=params,
+            outputs=options.outputs,
+            retries=options.retries,
+            cache=options.cache,
+            cache_version=options.cache_version,
+            location=location,
+        )
+        self.steps.append(step)
+        handles = [OutputHandle(step.name, output) for output in step.outputs]
+        return handles[0] if len(handles) == 1 else Outputs(handles)
+
+    def _unique(self, name: str) -> str:
+        taken = {s.name for s in self.steps}
+        candidate, n = name, 1
+        while candidate in taken:  # a step called twice: load, load_2, ...
+            n += 1
+            candidate = f"{name}_{n}"
+        return candidate
+
+
+_builder: ContextVar[_Builder | None] = ContextVar("stackctl_pipeline_builder", default=None)
+
+
+def active_builder() -> _Builder | None:
+    """The pipeline being compiled, if a step is called inside a pipeline body."""
+    return _builder.get()
+
+
+def call_site(depth: int = 2) -> Location | None:
+    frame = sys._getframe(depth)
+    return Location(frame.f_code.co_filename, frame.f_lineno, 1) if frame else None
+
+
+@contextmanager
+def _building(builder: _Builder) -> Iterator[_Builder]:
+    token = _builder.set(builder)
+    try:
+        yield builder
+    finally:
+        _builder.reset(token)
+
+
+def compile_pipeline(
+    name: str, function: Callable[..., Any], stack: str | None = None
+) -> PipelineSpec:
+    """Run the pipeline body with placeholders and return its PipelineSpec."""
+    signature = inspect.signature(function)
+    params = {
+        arg: None if p.default is p.empty else p.default for arg, p in signature.parameters.items()
+    }
+    with _building(_Builder(name)) as builder:
+        function(**{arg: ParamRef(arg) for arg in params})
+    code = function.__code__
+    location = Location(code.co_filename, code.co_firstlineno, 1)
+    if not builder.steps:
+        raise StackctlError(
+            f"pipeline {name!r} calls no steps",
+            location=location,
+            hint="call @step functions inside the @pipeline function body",
+        )
+    return PipelineSpec(name, tuple(builder.steps), params, stack, location)
+
+
+def pipeline_version(spec: PipelineSpec) -> str:
+    """Digest of everything that defines a pipeline (locations excluded)."""
+    steps = [
+        {
+            "name": s.name,
+            "function": s.function,
+            "inputs": {k: str(v) for k, v in s.inputs.items()},
+            "params": s.params,
+            "outputs": list(s.outputs),
+            "retries": s.retries,
+            "cache": s.cache,
+            "cache_version": s.cache_version,
+        }
+        for s in spec.steps
+    ]
+    body = {"name": spec.name, "params": spec.params, "stack": spec.stack, "steps": steps}
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), default=repr)
+    return hashlib.sha256(text.encode()).hexdigest()

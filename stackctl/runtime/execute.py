@@ -1,0 +1,235 @@
+"""Executing one step: the picklable, pure task function every orchestrator runs.
+
+``execute_step`` loads the inputs from the artifact store (never from memory), runs the
+function with retries and backoff, writes every output through a materializer, stores the
+captured stdout/stderr as a log artifact and returns records. It never raises for a step
+problem (the result says what failed) and touches no state store: the run loop in the
+main process records everything.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import time
+import traceback
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from stackctl.components.artifact_stores.base import ArtifactStore, Writer
+from stackctl.components.experiment_trackers.base import ExperimentTracker
+from stackctl.model import ArtifactRecord, StepSpec
+from stackctl.runtime import materializers
+from stackctl.runtime.binding import check_types
+from stackctl.runtime.capture import captured
+from stackctl.runtime.context import StepContext, step_context
+from stackctl.runtime.imports import StepError, import_function
+
+
+@dataclass(frozen=True)
+class StepTask:
+    """Everything a worker needs to execute one step (picklable)."""
+
+    run_id: str
+    pipeline: str
+    stack: str
+    step: StepSpec
+    params: Mapping[str, Any]  # resolved values
+    inputs: Mapping[str, ArtifactRecord]  # argument name -> upstream artifact
+    artifact_store: ArtifactStore
+    experiment_tracker: ExperimentTracker | None
+    components: Mapping[str, Mapping[str, Any]]  # redacted stack snapshot, for the context
+    root: str
+    backoff_s: float = 0.5  # first retry delay; doubles per attempt
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """What happened to one step; ``error`` is one line, details are in the log."""
+
+    step: str
+    ok: bool
+    attempts: int
+    started_at: str
+    finished_at: str
+    duration_s: float
+    artifacts: tuple[ArtifactRecord, ...] = ()
+    log_uri: str = ""
+    error: str = ""
+    warnings: tuple[str, ...] = field(default=())
+    tracker_run_id: str = ""  # the experiment tracker's run of this step, if it logged
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def execute_step(task: StepTask) -> StepResult:
+    """Run one step to completion (or failure) and persist its outputs and log."""
+    started, clock = now(), time.perf_counter()
+    header = f"run {task.run_id} stack {task.stack} step {task.step.name}\n"
+    log = io.StringIO(header)
+    log.seek(len(header))
+    attempts, error = 0, ""
+    artifacts: tuple[ArtifactRecord, ...] = ()
+    warnings: list[str] = []
+    tracked: Any = None
+    try:
+        function = import_function(task.step.function, task.root)
+        values = {name: _load(task, name, record) for name, record in task.inputs.items()}
+        check_types(function, {**task.params, **values})
+        with _tracked(task) as tracked:
+            result, attempts = _call(task, function, {**task.params, **values}, log)
+        artifacts = tuple(
+            _write(task, name, value, warnings) for name, value in _split(task, result)
+        )
+    except StepError as exc:
+        attempts = attempts or exc.attempts
+        error = f"step {task.step.name!r} failed: {exc.message}"
+        log.write(f"{exc.detail}\nerror: {error}\n" if exc.detail else f"error: {error}\n")
+    except Exception as exc:  # the tracker or a plugin broke: still a one-line failure
+        error = f"step {task.step.name!r} failed: {type(exc).__name__}: {_first_line(exc)}"
+        log.write(f"{traceback.format_exc()}\nerror: {error}\n")
+    for warning in warnings:
+        log.write(f"warning: {warning}\n")
+    text = log.getvalue()
+    return StepResult(
+        step=task.step.name,
+        ok=not error,
+        attempts=attempts,
+        started_at=started,
+        finished_at=now(),
+        duration_s=time.perf_counter() - clock,
+        artifacts=artifacts,
+        # a silent, successful step has no log to keep (half the writes of a small step)
+        log_uri=store_log(task.artifact_store, task.step.name, text) if text != header else "",
+        error=error,
+        warnings=tuple(warnings),
+        tracker_run_id=getattr(tracked, "id", "") or "",
+    )
+
+
+def store_log(store: ArtifactStore, step: str, text: str) -> str:
+    """Persist a step log; "" when even that fails (the error already says why)."""
+    try:
+        return store.put(f"{step}.log", lambda fp: fp.write(text.encode())).uri
+    except Exception:
+        return ""
+
+
+def _load(task: StepTask, name: str, record: ArtifactRecord) -> Any:
+    try:
+        return materializers.by_name(record.materializer).load(task.artifact_store, record.uri)
+    except Exception as exc:
+        raise StepError(
+            f"cannot load input {name!r} ({record.step}.{record.name}) from {record.uri}: {exc}",
+            traceback.format_exc(),
+        ) from None
+
+
+def _tracked(task: StepTask) -> contextlib.AbstractContextManager[object]:
+    """The experiment tracker's run for this step, spanning all attempts."""
+    tracker = task.experiment_tracker
+    if tracker is None:
+        return contextlib.nullcontext()
+    return tracker.step_run(task.run_id, task.pipeline, task.step.name)
+
+
+def _call(
+    task: StepTask, function: Callable[..., Any], kwargs: Mapping[str, Any], log: io.StringIO
+) -> tuple[Any, int]:
+    tries = task.step.retries + 1
+    for attempt in range(1, tries + 1):
+        context = StepContext(
+            task.run_id,
+            task.pipeline,
+            task.step.name,
+            task.stack,
+            attempt,
+            task.components,
+            task.artifact_store,
+            task.experiment_tracker,
+        )
+        try:
+            with step_context(context), _captured(log):
+                return function(**kwargs), attempt
+        except (Exception, SystemExit) as exc:
+            log.write(traceback.format_exc())
+            if attempt == tries:
+                tried = f" (after {tries} attempts)" if tries > 1 else ""
+                message = f"{type(exc).__name__}: {_first_line(exc)}{tried}"
+                raise StepError(message, attempts=attempt) from None
+            delay = min(task.backoff_s * 2 ** (attempt - 1), 60.0)
+            log.write(f"attempt {attempt} of {tries} failed; retrying in {delay:g}s\n")
+            time.sleep(delay)
+    raise AssertionError("unreachable")
+
+
+def _captured(log: io.StringIO) -> contextlib.AbstractContextManager[None]:
+    """stdout, stderr and log records of the step go to its log (per thread: steps
+    may run concurrently in threads of one dask worker)."""
+    return captured(log)
+
+
+def _split(task: StepTask, result: Any) -> list[tuple[str, Any]]:
+    names = task.step.outputs
+    if len(names) == 1:
+        return [(names[0], result)]
+    if isinstance(result, dict) and set(result) == set(names):
+        return [(name, result[name]) for name in names]
+    if isinstance(result, tuple | list) and len(result) == len(names):
+        return list(zip(names, result, strict=True))
+    raise StepError(
+        f"returned a {type(result).__name__}, expected a tuple of {len(names)} outputs "
+        f"({', '.join(names)})"
+    )
+
+
+def _write(task: StepTask, name: str, value: Any, warnings: list[str]) -> ArtifactRecord:
+    tried: list[str] = []
+    for materializer in materializers.materializers():
+        if not materializer.handles(value):
+            continue
+        filename = f"{name}.{materializer.extension}"
+        try:
+            stored = task.artifact_store.put(filename, _writer(materializer, value))
+        except OSError as exc:  # the store itself: another materializer will not help
+            raise StepError(
+                f"cannot write output {name!r} to artifact store {task.artifact_store.name!r} "
+                f"({task.artifact_store.root}): {exc.strerror or exc}",
+                traceback.format_exc(),
+            ) from None
+        except Exception as exc:
+            tried.append(f"{materializer.name}: {type(exc).__name__}: {_first_line(exc)}")
+            continue
+        if materializer.fallback:
+            warnings.append(
+                f"output {name!r} ({materializers.type_name(value)}) was stored with the "
+                f"{materializer.name} fallback; register a materializer for this type"
+            )
+        return ArtifactRecord(
+            run_id=task.run_id,
+            step=task.step.name,
+            name=name,
+            uri=stored.uri,
+            digest=stored.digest,
+            size=stored.size,
+            materializer=materializer.name,
+            type=materializers.type_name(value),
+            producer_run_id=task.run_id,
+        )
+    raise StepError(
+        f"no materializer can write output {name!r} of type "
+        f"{materializers.type_name(value)} ({'; '.join(tried) or 'none handles it'})"
+    )
+
+
+def _writer(materializer: materializers.Materializer, value: Any) -> Writer:
+    return lambda fp: materializer.write(value, fp)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else ""

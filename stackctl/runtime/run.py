@@ -1,0 +1,313 @@
+"""The run loop: schedules ready steps on the orchestrator and records every change.
+
+It runs in the main process. For each step whose inputs are ready it imports the
+function, checks its arguments, computes the cache key and either links the cached
+artifacts or submits ``execute_step`` to the orchestrator; each result is recorded in
+the state store as it arrives. A failed step makes its dependents ``skipped`` while
+independent branches finish; Ctrl-C marks the run ``cancelled``.
+"""
+
+from __future__ import annotations
+
+import heapq
+import os
+import socket
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from stackctl.components.orchestrators.base import Finished, Session
+from stackctl.errors import StepFailedError
+from stackctl.graph import topological_steps
+from stackctl.model import ArtifactRecord, PipelineSpec, Run, RunStatus, StepRun, StepSpec
+from stackctl.runtime.binding import check_arguments
+from stackctl.runtime.cache import cache_key, cache_parts
+from stackctl.runtime.compiler import pipeline_version
+from stackctl.runtime.execute import StepResult, StepTask, execute_step, now, store_log
+from stackctl.runtime.imports import StepError, ensure_on_path, import_function
+from stackctl.runtime.params import run_params, step_params
+from stackctl.runtime.stack import ActiveStack
+from stackctl.state.base import StateStore
+
+#: Delay before the first retry of a failed step; doubles with each attempt.
+RETRY_BACKOFF_S = 0.5
+
+# a step in one of these states lets its dependents start, or skips them
+_SETTLED = (RunStatus.COMPLETED, RunStatus.CACHED, RunStatus.FAILED, RunStatus.SKIPPED)
+
+
+def run_pipeline(
+    spec: PipelineSpec,
+    stack: ActiveStack,
+    store: StateStore,
+    *,
+    root: Path,
+    params: Mapping[str, Any] = MappingProxyType({}),
+    cache: bool = True,
+    on_event: Callable[[StepRun], None] | None = None,
+) -> Run:
+    """Run a pipeline on a stack and record it; raise StepFailedError if a step failed."""
+    order = topological_steps(spec)  # GraphError naming the cycle, before any record
+    run = Run(
+        id=uuid.uuid4().hex,
+        pipeline=spec.name,
+        stack=stack.name,
+        status=RunStatus.RUNNING,
+        started_at=now(),
+        stack_snapshot=stack.snapshot,
+        pipeline_version=pipeline_version(spec),
+        params=dict(spec.params),
+        extra={"pid": os.getpid(), "host": socket.gethostname()},
+    )
+    try:
+        run = replace(run, params=run_params(spec, params))
+    except Exception:
+        store.record_run(replace(run, status=RunStatus.FAILED, finished_at=now()))
+        raise
+    store.record_run(run)
+    loop = _RunLoop(spec, stack, store, run, root.resolve(), cache, on_event)
+    try:
+        status = loop.execute(order)
+    except KeyboardInterrupt:
+        loop.cancel()
+        store.finish_run(run.id, RunStatus.CANCELLED, now())
+        raise
+    except BaseException:
+        store.finish_run(run.id, RunStatus.FAILED, now())
+        raise
+    finished = replace(loop.run, status=status, finished_at=now())
+    store.finish_run(run.id, status, finished.finished_at or "")
+    if loop.failures:
+        raise loop.error()
+    return finished
+
+
+class _RunLoop:
+    def __init__(
+        self,
+        spec: PipelineSpec,
+        stack: ActiveStack,
+        store: StateStore,
+        run: Run,
+        root: Path,
+        cache: bool,
+        on_event: Callable[[StepRun], None] | None,
+    ) -> None:
+        self.spec, self.stack, self.store, self.run = spec, stack, store, run
+        self.root, self.cache, self.on_event = root, cache, on_event
+        self.steps = {s.name: s for s in spec.steps}
+        self.status: dict[str, RunStatus] = {}
+        self.records: dict[str, StepRun] = {}
+        self.outputs: dict[str, dict[str, ArtifactRecord]] = {}
+        self.failures: list[tuple[str, str]] = []
+        self.in_flight: set[str] = set()
+        self.waiting: dict[str, int] = {}  # upstream steps not finished yet
+        self.dependents: dict[str, list[str]] = defaultdict(list)
+        self.position: dict[str, int] = {}  # topological position: the start order
+        self.ready: list[tuple[int, str]] = []  # heap of steps whose inputs exist
+
+    def execute(self, order: list[str]) -> RunStatus:
+        ensure_on_path(str(self.root))
+        for position, name in enumerate(order):
+            upstream = self.steps[name].upstream
+            self.waiting[name] = len(upstream)
+            for producer in upstream:
+                self.dependents[producer].append(name)
+            self.position[name] = position
+            self._record(StepRun(self.run.id, name, RunStatus.PENDING))
+            if not upstream:
+                heapq.heappush(self.ready, (position, name))
+        with self.stack.orchestrator.session() as session:
+            while True:
+                # ready steps start in pipeline order; cache hits finish (and free their
+                # dependents) at once, so this drains every step the cache can serve
+                while self.ready and len(self.in_flight) < session.slots:
+                    self._start(session, self.steps[heapq.heappop(self.ready)[1]])
+                if not self.in_flight:
+                    break
+                for finished in session.wait():
+                    self.in_flight.discard(finished.key)
+                    self._finish(finished)
+        return RunStatus.FAILED if self.failures else RunStatus.COMPLETED
+
+    def _settle(self, step_run: StepRun) -> None:
+        """Release the dependents of a finished step, or skip them when it failed."""
+        for dependent in self.dependents[step_run.step]:
+            if self.status[dependent] is not RunStatus.PENDING:
+                continue
+            if step_run.status in (RunStatus.FAILED, RunStatus.SKIPPED):
+                self._record(replace(self.records[dependent], status=RunStatus.SKIPPED))
+                continue
+            self.waiting[dependent] -= 1
+            if self.waiting[dependent] == 0:
+                heapq.heappush(self.ready, (self.position[dependent], dependent))
+
+    def _start(self, session: Session, step: StepSpec) -> None:
+        started, clock = now(), time.perf_counter()
+        try:
+            task, parts = self._prepare(step)
+        except StepError as exc:
+            message = f"step {step.name!r} failed: {exc.message}"
+            log = f"run {self.run.id} stack {self.stack.name} step {step.name}\n"
+            log += f"{exc.detail}\nerror: {message}\n"
+            self._fail(
+                step.name, message, started, store_log(self.stack.artifact_store, step.name, log)
+            )
+            return
+        key = cache_key(parts)
+        running = StepRun(
+            self.run.id, step.name, RunStatus.RUNNING, started, cache_key=key, cache_parts=parts
+        )
+        if self.cache and step.cache and self._link_cached(running, step, clock):
+            return
+        self._record(running)
+        try:
+            session.submit(step.name, execute_step, task)
+        except Exception as exc:  # e.g. a process pool broken by a killed worker
+            orchestrator = self.stack.orchestrator.name
+            message = (
+                f"step {step.name!r} failed: orchestrator {orchestrator!r} did not accept it: "
+                f"{type(exc).__name__}: {exc}"
+            )
+            self._fail(step.name, message, started)
+            return
+        self.in_flight.add(step.name)
+
+    def _prepare(self, step: StepSpec) -> tuple[StepTask, dict[str, str]]:
+        function = import_function(step.function, str(self.root))
+        params = step_params(step, self.run.params)
+        check_arguments(function, step, params)
+        inputs = {}
+        for arg, ref in step.inputs.items():
+            produced = self.outputs.get(ref.step, {})
+            if ref.output not in produced:
+                raise StepError(
+                    f"input {arg!r} wants {ref}, but step {ref.step!r} has outputs "
+                    f"{', '.join(produced) or 'none'}"
+                )
+            inputs[arg] = produced[ref.output]
+        task = StepTask(
+            run_id=self.run.id,
+            pipeline=self.spec.name,
+            stack=self.stack.name,
+            step=step,
+            params=params,
+            inputs=inputs,
+            artifact_store=self.stack.artifact_store,
+            experiment_tracker=self.stack.experiment_tracker,
+            components=self.stack.snapshot.get("components", {}),
+            root=str(self.root),
+            backoff_s=RETRY_BACKOFF_S,
+        )
+        return task, cache_parts(function, step, params, inputs, self.root)
+
+    def _link_cached(self, running: StepRun, step: StepSpec, clock: float) -> bool:
+        """Reuse a previous step run with the same key whose artifacts still exist."""
+        hit = self.store.cache_lookup(running.cache_key)
+        if hit is None:
+            return False
+        producer, artifacts = hit
+        by_name = {a.name: a for a in artifacts}
+        store = self.stack.artifact_store
+        if set(by_name) != set(step.outputs) or not all(store.exists(a.uri) for a in artifacts):
+            return False  # deleted or written to another store: run it again
+        linked = [
+            replace(a, run_id=self.run.id, producer_run_id=a.producer_run_id or a.run_id)
+            for a in artifacts
+        ]
+        self.store.record_artifacts(linked)
+        self.outputs[step.name] = {a.name: a for a in linked}
+        self._record(
+            replace(
+                running,
+                status=RunStatus.CACHED,
+                finished_at=now(),
+                duration_s=time.perf_counter() - clock,
+                cached_from=f"{producer.run_id}/{producer.step}",
+                log_uri=producer.log_uri,
+            )
+        )
+        return True
+
+    def _finish(self, finished: Finished) -> None:
+        name = finished.key
+        result: StepResult | None = finished.result
+        if result is None or finished.error is not None:
+            error = finished.error or RuntimeError("no result")
+            message = (
+                f"step {name!r} failed: the orchestrator lost it: {type(error).__name__}: {error}"
+            )
+            self._fail(name, message, self.records[name].started_at)
+            return
+        base = replace(
+            self.records[name],
+            started_at=result.started_at,
+            finished_at=result.finished_at,
+            duration_s=result.duration_s,
+            attempts=result.attempts,
+            log_uri=result.log_uri,
+        )
+        if result.tracker_run_id:
+            self._link_tracker_run(name, result.tracker_run_id)
+        if not result.ok:
+            self.failures.append((name, result.error))
+            self._record(replace(base, status=RunStatus.FAILED, error=result.error))
+            return
+        self.store.record_artifacts(result.artifacts)
+        self.outputs[name] = {a.name: a for a in result.artifacts}
+        self._record(replace(base, status=RunStatus.COMPLETED))
+
+    def _link_tracker_run(self, step: str, tracker_run_id: str) -> None:
+        """Record the experiment tracker's run of a step in ``Run.extra`` (`runs show`)."""
+        tracker = self.stack.experiment_tracker
+        linked = dict(self.run.extra.get("experiment_tracker") or {})
+        linked["name"] = tracker.name if tracker is not None else ""
+        linked["runs"] = {**linked.get("runs", {}), step: tracker_run_id}
+        self.run = replace(self.run, extra={**self.run.extra, "experiment_tracker": linked})
+        self.store.record_run(self.run)
+
+    def _fail(self, name: str, message: str, started: str | None, log_uri: str = "") -> None:
+        self.failures.append((name, message))
+        failed = replace(
+            self.records[name],
+            status=RunStatus.FAILED,
+            started_at=started,
+            finished_at=now(),
+            error=message,
+            log_uri=log_uri,
+        )
+        self._record(failed)
+
+    def _record(self, step_run: StepRun) -> None:
+        self.status[step_run.step] = step_run.status
+        self.records[step_run.step] = step_run
+        self.store.record_step(step_run)
+        if self.on_event is not None:
+            self.on_event(step_run)
+        if step_run.status in _SETTLED:
+            self._settle(step_run)
+
+    def cancel(self) -> None:
+        for name, status in list(self.status.items()):
+            if status in (RunStatus.PENDING, RunStatus.RUNNING):
+                self._record(
+                    replace(self.records[name], status=RunStatus.CANCELLED, finished_at=now())
+                )
+
+    def error(self) -> StepFailedError:
+        name, message = self.failures[0]
+        more = len(self.failures) - 1
+        if more:
+            message += f" (and {more} more failed step{'s' if more > 1 else ''})"
+        return StepFailedError(
+            message,
+            step=name,
+            run_id=self.run.id,
+            hint=f"see `stackctl runs logs {self.run.id[:8]} {name}`; after the fix, run it "
+            "again: finished steps come from the cache",
+        )

@@ -1,0 +1,191 @@
+"""The Python SDK: ``@step`` and ``@pipeline``.
+
+    @step
+    def load() -> pd.DataFrame: ...
+
+    @step(retries=2)
+    def split(df: pd.DataFrame, test_size: float) -> tuple[
+        Annotated[pd.DataFrame, "train"], Annotated[pd.DataFrame, "test"]]: ...
+
+    @pipeline
+    def training(test_size: float = 0.2) -> None:
+        train, test = split(load(), test_size=test_size)
+
+    training()                                   # runs on the active stack
+    training.with_options(stack="parallel", params={"test_size": 0.3})()
+
+Calling a pipeline goes through the launcher hook that the project layer installs with
+``set_launcher`` (the runtime does not know how to find a project or its stacks).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Generic, ParamSpec, TypeVar, overload
+
+from stackctl.errors import StackctlError
+from stackctl.model import PipelineSpec, Run
+from stackctl.runtime.compiler import (
+    StepOptions,
+    active_builder,
+    call_site,
+    compile_pipeline,
+    function_ref,
+    output_names,
+)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class Step(Generic[P, R]):
+    """A function marked as a pipeline step. Called outside a pipeline body it is just
+    the function; inside one it records the step and returns handles to its outputs."""
+
+    __stackctl_step__ = True
+
+    def __init__(self, func: Callable[P, R], options: StepOptions) -> None:
+        functools.update_wrapper(self, func)
+        self.func = func
+        self.options = options
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
+        builder = active_builder()
+        if builder is None:
+            return self.func(*args, **kwargs)
+        handles: Any = builder.add(self.options, self.func, args, kwargs, call_site())
+        return handles  # type: ignore[no-any-return]  # stands for R while compiling
+
+
+@overload
+def step(func: Callable[P, R], /) -> Step[P, R]: ...
+@overload
+def step(
+    *,
+    name: str | None = None,
+    retries: int = 0,
+    cache: bool = True,
+    cache_version: str = "",
+    outputs: Sequence[str] | None = None,
+) -> Callable[[Callable[P, R]], Step[P, R]]: ...
+def step(
+    func: Callable[P, R] | None = None,
+    /,
+    *,
+    name: str | None = None,
+    retries: int = 0,
+    cache: bool = True,
+    cache_version: str = "",
+    outputs: Sequence[str] | None = None,
+) -> Step[P, R] | Callable[[Callable[P, R]], Step[P, R]]:
+    """Mark a function as a step: ``@step`` or ``@step(retries=2, outputs=["a", "b"])``."""
+
+    def decorate(f: Callable[P, R]) -> Step[P, R]:
+        options = StepOptions(
+            name=name or f.__name__,
+            function=function_ref(f),
+            outputs=output_names(f, outputs),
+            retries=retries,
+            cache=cache,
+            cache_version=cache_version,
+        )
+        return Step(f, options)
+
+    return decorate(func) if func is not None else decorate
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How to run a pipeline: set by ``with_options`` and call arguments."""
+
+    stack: str | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+    cache: bool = True
+
+
+#: Runs a compiled pipeline on a stack: installed by the project layer.
+Launcher = Callable[[PipelineSpec, RunOptions], Run]
+_launcher: Launcher | None = None
+
+
+def set_launcher(launcher: Launcher | None) -> None:
+    """Install the function that runs ``pipeline()`` calls (the project layer does)."""
+    global _launcher
+    _launcher = launcher
+
+
+class Pipeline:
+    """A ``@pipeline`` function: compiles to a PipelineSpec; calling it runs it."""
+
+    def __init__(
+        self,
+        func: Callable[..., Any],
+        *,
+        name: str | None = None,
+        stack: str | None = None,
+        options: RunOptions | None = None,
+    ) -> None:
+        functools.update_wrapper(self, func)
+        self.func = func
+        self.name = name or func.__name__
+        self.stack = stack
+        self.options = options or RunOptions()
+        self._spec: PipelineSpec | None = None
+
+    @property
+    def spec(self) -> PipelineSpec:
+        if self._spec is None:
+            self._spec = compile_pipeline(self.name, self.func, self.stack)
+        return self._spec
+
+    def with_options(
+        self,
+        *,
+        stack: str | None = None,
+        params: Mapping[str, Any] | None = None,
+        cache: bool | None = None,
+    ) -> Pipeline:
+        """A copy that runs with these options (params merge with earlier ones)."""
+        options = replace(
+            self.options,
+            stack=stack if stack is not None else self.options.stack,
+            params={**self.options.params, **(params or {})},
+            cache=cache if cache is not None else self.options.cache,
+        )
+        copy = Pipeline(self.func, name=self.name, stack=self.stack, options=options)
+        copy._spec = self._spec
+        return copy
+
+    def __call__(self, **params: Any) -> Run:
+        """Run on the active stack (or the one from ``with_options``)."""
+        if _launcher is None:
+            raise StackctlError(
+                f"pipeline {self.name!r} cannot run: no launcher is installed",
+                hint="`import stackctl` installs it; or call "
+                "stackctl.runtime.run.run_pipeline(pipeline.spec, ...) yourself",
+            )
+        options = replace(self.options, params={**self.options.params, **params})
+        return _launcher(self.spec, options)
+
+
+@overload
+def pipeline(func: Callable[..., Any], /) -> Pipeline: ...
+@overload
+def pipeline(
+    *, name: str | None = None, stack: str | None = None
+) -> Callable[[Callable[..., Any]], Pipeline]: ...
+def pipeline(
+    func: Callable[..., Any] | None = None,
+    /,
+    *,
+    name: str | None = None,
+    stack: str | None = None,
+) -> Pipeline | Callable[[Callable[..., Any]], Pipeline]:
+    """Mark a function as a pipeline: ``@pipeline`` or ``@pipeline(stack="dev")``."""
+
+    def decorate(f: Callable[..., Any]) -> Pipeline:
+        return Pipeline(f, name=name, stack=stack)
+
+    return decorate(func) if func is not None else decorate

@@ -1,0 +1,59 @@
+"""Browser tests: Debian's Chromium via Playwright over a dashboard with real runs."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from helpers import chromium_missing, dashboard, launch, run_pipeline, write_tiny_project  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    reason = chromium_missing()
+    here = Path(__file__).parent
+    for item in items:
+        if Path(item.fspath).parent == here:
+            item.add_marker(pytest.mark.browser)
+            if reason:
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project whose `tiny` pipeline ran twice on `dev` (the second run is all cached)."""
+    root = tmp_path_factory.mktemp("browser-project")
+    write_tiny_project(root)
+    run_pipeline(root, "tiny", "dev")
+    run_pipeline(root, "tiny", "dev")
+    return root
+
+
+@pytest.fixture(scope="module")
+def url(project: Path) -> Iterator[str]:
+    with dashboard(project) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1200, "height": 800})  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()

@@ -1,0 +1,186 @@
+"""The errors a newcomer meets first say what to do next, with exit code 1.
+
+* any project command run outside a project says how to start one (`stackctl init`);
+* `stack set` (and `--stack`, `STACKCTL_STACK`) on a declared but not applied stack says
+  to run `stackctl apply`;
+* `run` on a stack whose real resources drifted from state says so.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+GOLDEN = ROOT / "tests" / "data" / "newcomer"
+
+
+def stackctl(
+    cwd: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("STACKCTL_")}
+    base.update(PATH=f"{BIN}{os.pathsep}{base.get('PATH', '')}", NO_COLOR="1", HOME=str(cwd))
+    return subprocess.run(
+        [str(BIN / "stackctl"), *args],
+        cwd=cwd,
+        env={**base, **(env or {})},
+        capture_output=True,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        timeout=120,
+    )
+
+
+# -- outside a project ----------------------------------------------------------------------------
+OUTSIDE = [
+    ["validate"],
+    ["fmt", "--check"],
+    ["graph"],
+    ["plan"],
+    ["apply", "--auto-approve"],
+    ["destroy", "--auto-approve"],
+    ["drift"],
+    ["show"],
+    ["state", "list"],
+    ["stack", "list"],
+    ["stack", "set", "dev"],
+    ["stack", "get"],
+    ["component", "list"],
+    ["artifact-store", "register", "my_store", "--flavor", "local", "--path", "x"],
+    ["run", "training"],
+    ["runs", "list"],
+    ["dashboard", "--port", "0"],
+]
+
+
+@pytest.mark.parametrize("args", OUTSIDE, ids=" ".join)
+def test_outside_a_project_every_command_says_run_init(tmp_path: Path, args: list[str]) -> None:
+    proc = stackctl(tmp_path, *args)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+    expected = (GOLDEN / "outside_project.txt").read_text().replace("<cwd>", str(tmp_path))
+    assert proc.stderr == expected
+
+
+def test_outside_a_project_python_run_py_says_run_init(tmp_path: Path) -> None:
+    (tmp_path / "run.py").write_text(
+        "from stackctl import pipeline, step\n\n"
+        "@step\ndef hello() -> str:\n    return 'hi'\n\n"
+        "@pipeline\ndef greet() -> None:\n    hello()\n\n"
+        "greet()\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "run.py"], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    # an uncaught exception in the user's own script may show its traceback, but the
+    # last words must be stackctl's message and its hint
+    assert "no stackctl.yaml in" in proc.stderr, proc.stderr
+    assert "stackctl init" in proc.stderr.splitlines()[-1], proc.stderr
+
+
+def test_outside_a_project_json_errors_keep_the_hint(tmp_path: Path) -> None:
+    proc = stackctl(tmp_path, "validate", env={"STACKCTL_ERROR_FORMAT": "json"})
+    assert proc.returncode == 1
+    error = json.loads(proc.stderr)
+    assert error["error"] == "NotFoundError"
+    assert "stackctl init" in error["hint"]
+
+
+def test_init_and_commands_that_need_no_project_work_anywhere(tmp_path: Path) -> None:
+    for args in (["--help"], ["flavor", "list"], ["completion", "bash"]):
+        proc = stackctl(tmp_path, *args)
+        assert proc.returncode == 0, (args, proc.stderr)
+
+
+# -- a declared stack that was never applied ------------------------------------------------------
+LAPTOP = """\
+components:
+  orchestrator:
+    laptop: {flavor: local}
+  artifact_store:
+    laptop: {flavor: local, config: {path: .stackctl/laptop}}
+stacks:
+  laptop: {orchestrator: laptop, artifact_store: laptop}
+"""
+
+STEPS = "def greet() -> str:\n    return 'hello'\n"
+PIPELINE = """\
+pipelines:
+  hello:
+    steps:
+      greet: {function: newcomer_steps:greet}
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A fresh project declaring a `laptop` stack and a one-step `hello` pipeline."""
+    proc = stackctl(tmp_path, "init")
+    assert proc.returncode == 0, proc.stderr
+    (tmp_path / "stacks" / "laptop.yaml").write_text(LAPTOP)
+    (tmp_path / "pipelines" / "hello.yaml").write_text(PIPELINE)
+    (tmp_path / "newcomer_steps.py").write_text(STEPS)
+    proc = stackctl(tmp_path, "validate")
+    assert proc.returncode == 0, proc.stderr
+    return tmp_path
+
+
+def _says_apply(proc: subprocess.CompletedProcess[str]) -> None:
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "laptop" in proc.stderr
+    assert "stackctl apply" in proc.stderr, proc.stderr
+
+
+def test_stack_set_on_a_stack_not_applied_says_apply(project: Path) -> None:
+    _says_apply(stackctl(project, "stack", "set", "laptop"))
+    assert stackctl(project, "stack", "get").stdout.strip() == "default"  # unchanged
+
+
+def test_run_on_a_stack_not_applied_says_apply(project: Path) -> None:
+    _says_apply(stackctl(project, "run", "hello", "--stack", "laptop"))
+    _says_apply(stackctl(project, "run", "hello", env={"STACKCTL_STACK": "laptop"}))
+
+
+def test_stack_set_after_apply_works(project: Path) -> None:
+    proc = stackctl(project, "apply", "--auto-approve")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    proc = stackctl(project, "stack", "set", "laptop")
+    assert proc.returncode == 0, proc.stderr
+    assert stackctl(project, "stack", "get").stdout.strip() == "laptop"
+
+
+def test_stack_set_on_an_undeclared_stack_suggests_the_closest(project: Path) -> None:
+    proc = stackctl(project, "stack", "set", "lapton")
+    assert proc.returncode == 1
+    assert "laptop" in proc.stderr  # did you mean
+    assert "Traceback" not in proc.stderr
+
+
+# -- a stack whose real resources drifted ---------------------------------------------------------
+def test_run_on_a_drifted_stack_says_so(project: Path) -> None:
+    assert stackctl(project, "apply", "--auto-approve").returncode == 0
+    assert stackctl(project, "stack", "set", "laptop").returncode == 0
+    store = project / ".stackctl" / "laptop"
+    assert store.is_dir(), "apply should have created the artifact store folder"
+    shutil.rmtree(store)  # someone "cleaned up" by hand
+
+    proc = stackctl(project, "run", "hello")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "drift" in proc.stderr.lower(), proc.stderr
+    assert "artifact_store.laptop" in proc.stderr
+    assert "stackctl plan" in proc.stderr or "stackctl apply" in proc.stderr
+
+    # the fix the message points to works, and then the run does
+    assert stackctl(project, "apply", "--auto-approve").returncode == 0
+    proc = stackctl(project, "run", "hello")
+    assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -1,0 +1,131 @@
+"""A real S3 API (moto's server mode on loopback) and a throwaway step package."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import sys
+import textwrap
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from stackctl.model import ComponentSpec, StackSpec
+from stackctl.runtime.stack import ActiveStack, build_stack
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def dead_endpoint() -> str:
+    """A loopback URL where nothing listens."""
+    return f"http://127.0.0.1:{free_port()}"
+
+
+@pytest.fixture(scope="module")
+def s3_endpoint() -> Iterator[str]:
+    """An S3 API server on 127.0.0.1, started for this module and stopped after."""
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Credentials for the AWS chain (moto accepts any); no real profile is read."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+
+
+@pytest.fixture
+def s3_config(s3_endpoint: str, aws_env: None) -> dict[str, Any]:
+    """An ``s3`` store config on a fresh bucket name (the bucket is not created)."""
+    return {
+        "uri": f"s3://stackctl-{uuid.uuid4().hex[:12]}/artifacts",
+        "endpoint_url": s3_endpoint,
+        "key": "testing",
+        "secret": "testing",
+    }
+
+
+@pytest.fixture
+def s3(s3_config: dict[str, Any]) -> Any:
+    """A boto3 client of the server, for looking behind the store's back."""
+    import boto3
+
+    return boto3.client(
+        "s3",
+        endpoint_url=s3_config["endpoint_url"],
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        region_name="us-east-1",
+    )
+
+
+@dataclass
+class StepPackage:
+    """Step functions written into tmp_path under a unique package name."""
+
+    root: Path
+    name: str
+
+    def ref(self, function: str) -> str:
+        return f"{self.name}.steps:{function}"
+
+    def stack(
+        self, orchestrator: str, orchestrator_config: dict[str, Any], store: str, store_config: Any
+    ) -> ActiveStack:
+        components = {
+            "orchestrator": ComponentSpec("orchestrator", orchestrator, orchestrator,
+                                          orchestrator_config),
+            "artifact_store": ComponentSpec("artifact_store", store, store, store_config),
+        }
+        spec = StackSpec(f"{orchestrator}-{store}", {t: c.name for t, c in components.items()})
+        return build_stack(spec, components, self.root)
+
+
+STEPS = """
+import numpy as np
+
+def numbers(n: int) -> np.ndarray:
+    return np.arange(n, dtype="float64")
+
+def square(a: np.ndarray) -> np.ndarray:
+    return a**2
+
+def total(a: np.ndarray) -> float:
+    return float(a.sum())
+
+def describe(a: np.ndarray, b: np.ndarray, t: float) -> dict:
+    print("describing")
+    return {"a": float(a.sum()), "b": float(b.sum()), "t": t}
+"""
+
+
+@pytest.fixture
+def steps(tmp_path: Path) -> Iterator[StepPackage]:
+    name = f"scale_{uuid.uuid4().hex[:12]}"
+    (tmp_path / name).mkdir()
+    (tmp_path / name / "__init__.py").write_text("")
+    (tmp_path / name / "steps.py").write_text(textwrap.dedent(STEPS))
+    yield StepPackage(tmp_path, name)
+    for module in [m for m in sys.modules if m.startswith(name)]:
+        del sys.modules[module]
+    while str(tmp_path) in sys.path:
+        sys.path.remove(str(tmp_path))

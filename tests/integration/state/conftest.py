@@ -1,0 +1,92 @@
+"""Stores shared by separate OS processes: a SQLite file or a fresh PostgreSQL database."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from stackctl.state.base import StateStore
+
+PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
+WORKER = Path(__file__).with_name("lock_worker.py")
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> str:
+    import psycopg
+
+    try:
+        psycopg.connect(f"{PG_SERVER}/test", connect_timeout=3).close()
+    except psycopg.OperationalError as exc:
+        pytest.skip(f"no PostgreSQL server answers on 127.0.0.1:5432 ({exc})")
+    return PG_SERVER
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> Iterator[str]:
+    import psycopg
+
+    name = f"stackctl_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(f"{pg_server}/test", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield f"{pg_server}/{name}"
+    with psycopg.connect(f"{pg_server}/test", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where the state lives, as lock_worker.py takes it."""
+    if request.param == "postgres":
+        return str(request.getfixturevalue("pg_url"))
+    return str(tmp_path / "state.db")
+
+
+@pytest.fixture
+def open_target(target: str) -> Iterator[Callable[[], StateStore]]:
+    """Opens a store on ``target`` in this process (closed afterwards)."""
+    opened: list[StateStore] = []
+
+    def open_one() -> StateStore:
+        store: StateStore
+        if target.startswith("postgresql://"):
+            from stackctl.state.postgres import PostgresStateStore
+
+            store = PostgresStateStore(target)
+        else:
+            from stackctl.state.sqlite import SqliteStateStore
+
+            store = SqliteStateStore(target)
+        opened.append(store)
+        return store
+
+    yield open_one
+    for store in opened:
+        store.close()
+
+
+@pytest.fixture
+def spawn() -> Iterator[Callable[..., subprocess.Popen[str]]]:
+    """Starts lock_worker.py processes; any still running at the end are killed."""
+    started: list[subprocess.Popen[str]] = []
+
+    def start(*args: str) -> subprocess.Popen[str]:
+        proc = subprocess.Popen(
+            [sys.executable, str(WORKER), *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        started.append(proc)
+        return proc
+
+    yield start
+    for proc in started:
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate()

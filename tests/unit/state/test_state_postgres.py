@@ -1,0 +1,62 @@
+"""PostgreSQL specifics: advisory lock and dead sessions, versions, connection errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from stackctl.errors import StateError, StateLockedError
+from stackctl.state.base import SCHEMA_VERSION
+from stackctl.state.postgres import PostgresStateStore, redact_url
+
+pytestmark = pytest.mark.postgres
+
+
+def test_redact_url():
+    assert redact_url("postgresql://ann:s3cr3t@db:5432/x") == "postgresql://ann:***@db:5432/x"
+    assert redact_url("postgresql://ann@db/x") == "postgresql://ann@db/x"
+
+
+def test_unreachable_server_is_a_state_error():
+    with pytest.raises(StateError, match=r"cannot connect to state database .*:\*\*\*@") as caught:
+        PostgresStateStore("postgresql://ann:pw@127.0.0.1:1/x", connect_timeout=2)
+    assert "pw" not in caught.value.message
+    assert "state.url" in caught.value.hint
+
+
+def test_dead_session_makes_the_lock_stale(pg_url):
+    crashed, survivor = PostgresStateStore(pg_url), PostgresStateStore(pg_url)
+    held = crashed.lock("apply")
+    old = held.__enter__()
+    assert survivor.lock_info().stale is False
+    with pytest.raises(StateLockedError):
+        survivor.lock("apply").__enter__()
+    crashed._drop_lock_conn()  # what a killed process's session does
+    assert survivor.lock_info().id == old.id and survivor.lock_info().stale
+    with survivor.lock("apply") as mine:
+        assert survivor.lock_info() == mine
+        held.__exit__(None, None, None)  # the zombie's late release leaves ours alone
+        assert survivor.lock_info() == mine
+    crashed.close()
+    survivor.close()
+
+
+def test_newer_schema_is_refused(pg_url):
+    import psycopg
+
+    PostgresStateStore(pg_url).close()
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+    with pytest.raises(StateError) as caught:
+        PostgresStateStore(pg_url)
+    assert caught.value.message.endswith(
+        f"was written by a newer stackctl (schema 7 > {SCHEMA_VERSION}); upgrade stackctl"
+    )
+
+
+def test_foreign_database_is_refused(pg_url):
+    import psycopg
+
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE customers (id int)")
+    with pytest.raises(StateError, match="not a stackctl state"):
+        PostgresStateStore(pg_url)
