@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from stackctl.config.yaml import Document, PathKey
+from stackctl.config.yaml import Document, PathKey, dotted
 from stackctl.errors import Diagnostic
 
 _JSON_TYPES = {
@@ -61,7 +61,7 @@ def validate(
 
 def _diagnose(doc: Document, error: Any, at: PathKey) -> Iterator[Diagnostic]:
     path: PathKey = (*at, *error.absolute_path)
-    where = ".".join(map(str, path))
+    where = dotted(path)
     prefix = f"{where}: " if where else ""
     kind = error.validator
     if kind == "additionalProperties" and isinstance(error.instance, dict):
@@ -103,7 +103,8 @@ def _describe(error: Any) -> tuple[str, str]:
         names = expected if isinstance(expected, list) else [expected]
         wanted = " or ".join(_SCHEMA_TYPES.get(n, n) for n in names)
         got = _JSON_TYPES.get(type(value).__name__, type(value).__name__)
-        return f"expected {wanted}, got {got} {_short(value)}", ""
+        shown = "" if value is None or isinstance(value, dict | list) else f" {_short(value)}"
+        return f"expected {wanted}, got {got}{shown}", ""
     if kind == "enum":
         choices = ", ".join(map(repr, expected))
         return f"{_short(value)} is not one of [{choices}]", closest(value, expected)

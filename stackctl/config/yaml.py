@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,7 @@ MAX_DEPTH = 64
 MAX_NODES = 100_000  # after alias expansion
 
 PathKey = tuple[str | int, ...]
+_SIMPLE = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
 @dataclass
@@ -61,6 +63,19 @@ def pointer(key_path: PathKey) -> str:
     """RFC 6901 JSON pointer for a key path."""
     parts = (str(p).replace("~", "~0").replace("/", "~1") for p in key_path)
     return "".join("/" + p for p in parts)
+
+
+def dotted(key_path: PathKey) -> str:
+    """`a.b[0].c` for messages; odd keys are quoted so a message stays on one line."""
+    text = ""
+    for key in key_path:
+        if isinstance(key, int):
+            text += f"[{key}]"
+        elif _SIMPLE.match(key):
+            text += f".{key}" if text else key
+        else:
+            text += f"[{key!r}]"
+    return text
 
 
 def _position(node: Any, key_path: PathKey, value: bool = False) -> tuple[int, int]:

@@ -8,7 +8,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import StreamingResponse
 from starlette.routing import Route
 
-from stackctl.dashboard import catalog, logs, params, runs
+from stackctl.dashboard import declared, logs, params, runs
 from stackctl.dashboard.responses import SafeJSONResponse
 from stackctl.dashboard.source import Source
 from stackctl.model import ProjectSpec
@@ -53,25 +53,25 @@ def index(request: Request) -> Response:
 
 
 def stacks(request: Request) -> Response:
-    return SafeJSONResponse({"stacks": catalog.stacks(source(request))})
+    return SafeJSONResponse({"stacks": declared.stacks(source(request))})
 
 
 def stack(request: Request) -> Response:
     name = params.name(request.path_params["name"], "stack")
     limit, offset = params.page(request.query_params)
-    return SafeJSONResponse(catalog.stack(source(request), name, limit, offset))
+    return SafeJSONResponse(declared.stack(source(request), name, limit, offset))
 
 
 def components(request: Request) -> Response:
-    return SafeJSONResponse({"components": catalog.components(source(request))})
+    return SafeJSONResponse({"components": declared.components(source(request))})
 
 
 def flavors(request: Request) -> Response:
-    return SafeJSONResponse({"flavors": catalog.flavors()})
+    return SafeJSONResponse({"flavors": declared.flavors()})
 
 
 def pipelines(request: Request) -> Response:
-    return SafeJSONResponse({"pipelines": catalog.pipelines(source(request))})
+    return SafeJSONResponse({"pipelines": declared.pipelines(source(request))})
 
 
 def run_list(request: Request) -> Response:
@@ -150,7 +150,7 @@ def step_logs_raw(request: Request) -> Response:
 
 def applies(request: Request) -> Response:
     limit, offset = params.page(request.query_params)
-    return SafeJSONResponse(catalog.applies(source(request), limit, offset))
+    return SafeJSONResponse(declared.applies(source(request), limit, offset))
 
 
 def not_found(request: Request) -> Response:

@@ -36,7 +36,7 @@ def _locate(uri: str) -> tuple[Any, str]:
 def read(uri: str, limit: int = LIMIT) -> LogText:
     """Up to ``limit`` bytes of the log at ``uri``, decoded as UTF-8 (bad bytes replaced)."""
     if not uri:
-        return LogText("", None, False, "this step has no log (it did not run)")
+        return LogText("", None, False, "no log recorded: the step printed nothing, or did not run")
     try:
         fs, path = _locate(uri)
         size = int(fs.size(path))

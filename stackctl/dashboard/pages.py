@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
-from stackctl.dashboard import catalog, logs, params, runs
+from stackctl.dashboard import declared, logs, params, runs
 from stackctl.dashboard.api import source, spec_or_none
 from stackctl.dashboard.responses import page
 
@@ -30,13 +30,13 @@ def _pager(request: Request, next_offset: int | None, limit: int, offset: int) -
 
 
 def stacks(request: Request) -> Response:
-    return page(request, "stacks.html", stacks=catalog.stacks(source(request)))
+    return page(request, "stacks.html", stacks=declared.stacks(source(request)))
 
 
 def stack(request: Request) -> Response:
     name = params.name(request.path_params["name"], "stack")
     limit, offset = params.page(request.query_params, default_limit=100)
-    data = catalog.stack(source(request), name, limit, offset)
+    data = declared.stack(source(request), name, limit, offset)
     pager = _pager(request, data["next_offset"], limit, offset)
     return page(request, "stack.html", stack=data, pager=pager)
 
@@ -84,21 +84,21 @@ def step(request: Request) -> Response:
 
 
 def pipelines(request: Request) -> Response:
-    return page(request, "pipelines.html", pipelines=catalog.pipelines(source(request)))
+    return page(request, "pipelines.html", pipelines=declared.pipelines(source(request)))
 
 
 def components(request: Request) -> Response:
     return page(
         request,
         "components.html",
-        components=catalog.components(source(request)),
-        flavors=catalog.flavors(),
+        components=declared.components(source(request)),
+        flavors=declared.flavors(),
     )
 
 
 def applies(request: Request) -> Response:
     limit, offset = params.page(request.query_params, default_limit=100)
-    data = catalog.applies(source(request), limit, offset)
+    data = declared.applies(source(request), limit, offset)
     pager = _pager(request, data["next_offset"], limit, offset)
     return page(request, "applies.html", data=data, pager=pager)
 

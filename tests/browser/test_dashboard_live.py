@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import expect
+import pytest
 
 from stackctl.model import Run, RunStatus, StepRun
+
+expect = pytest.importorskip("playwright.sync_api").expect
 
 
 def test_running_run_updates_in_place_then_reloads_when_done(page, url, project):

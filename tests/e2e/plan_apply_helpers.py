@@ -55,18 +55,30 @@ class Project:
 
     def run(self, *args: str, code: int | None = 0, timeout: float = 60, **env: str) -> Result:
         proc = subprocess.run(
-            [STACKCTL, *args], cwd=self.root, env={**self.env, **env},
-            capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL,
+            [STACKCTL, *args],
+            cwd=self.root,
+            env={**self.env, **env},
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            stdin=subprocess.DEVNULL,
         )
         result = Result(proc.returncode, proc.stdout, proc.stderr)
         if code is not None:
-            assert proc.returncode == code, f"{args}: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
+            assert proc.returncode == code, (
+                f"{args}: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
+            )
         return result
 
     def start(self, *args: str, **env: str) -> subprocess.Popen[str]:
         return subprocess.Popen(
-            [STACKCTL, *args], cwd=self.root, env={**self.env, **env}, text=True,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+            [STACKCTL, *args],
+            cwd=self.root,
+            env={**self.env, **env},
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
         )
 
 

@@ -95,10 +95,15 @@ def test_invalid_config_never_reaches_plan(project):
 
 
 def test_prevent_destroy_is_remembered_in_state(project):
-    project.edit("par: {orchestrator: parallel, artifact_store: local}",
-                 "par: {orchestrator: parallel, artifact_store: local, lifecycle: {prevent_destroy: true}}")
+    project.edit(
+        "par: {orchestrator: parallel, artifact_store: local}",
+        "par: {orchestrator: parallel, artifact_store: local, lifecycle: {prevent_destroy: true}}",
+    )
     project.run("apply", "--auto-approve")
-    project.edit("  par: {orchestrator: parallel, artifact_store: local, lifecycle: {prevent_destroy: true}}\n", "")
+    project.edit(
+        "  par: {orchestrator: parallel, artifact_store: local, lifecycle: {prevent_destroy: true}}\n",
+        "",
+    )
     blocked = project.run("plan", code=1)
     assert "prevent_destroy forbids this plan: stack.par would be destroyed" in blocked.err
     assert "--allow-destroy stack.par" in blocked.err
@@ -112,7 +117,9 @@ def test_destroy_keeps_the_default_stack(project):
     out = project.run("destroy", "--auto-approve").out
     assert "5 destroyed" in out
     listed = project.run("state", "list").out
-    assert "stack.default" in listed and "orchestrator.default" in listed and "stack.dev" not in listed
+    assert (
+        "stack.default" in listed and "orchestrator.default" in listed and "stack.dev" not in listed
+    )
     assert "No changes." in project.run("plan", "--destroy").out
 
 

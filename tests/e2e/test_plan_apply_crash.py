@@ -11,13 +11,16 @@ from pathlib import Path
 import pytest
 from plan_apply_helpers import STACKS, make_project
 
-SLOW = STACKS + """\
+SLOW = (
+    STACKS
+    + """\
     # (appended by the test)
 """
+)
 SLOW = STACKS.replace(
-    "    local: {flavor: local, config: {path: \"${vars.store}\"}}\n",
-    "    local: {flavor: local, config: {path: \"${vars.store}\"}}\n"
-    "    slow: {flavor: slow, config: {path: slow-dir, token: \"${secret:api_token}\"}}\n",
+    '    local: {flavor: local, config: {path: "${vars.store}"}}\n',
+    '    local: {flavor: local, config: {path: "${vars.store}"}}\n'
+    '    slow: {flavor: slow, config: {path: slow-dir, token: "${secret:api_token}"}}\n',
 ).replace("stacks:\n", "stacks:\n  slowstack: {orchestrator: local, artifact_store: slow}\n")
 TOKEN = "s3cr3t-Value-9f1c"
 
@@ -39,8 +42,9 @@ def wait_for(path: Path, proc, timeout: float = 30) -> None:
 
 def test_kill_9_during_apply_leaves_state_the_next_plan_completes(project):
     marker = project.root / "started"
-    proc = project.start("apply", "--auto-approve", STACKCTL_TEST_SLEEP="30",
-                         STACKCTL_TEST_MARKER=str(marker))
+    proc = project.start(
+        "apply", "--auto-approve", STACKCTL_TEST_SLEEP="30", STACKCTL_TEST_MARKER=str(marker)
+    )
     wait_for(marker, proc)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(10)
@@ -56,8 +60,9 @@ def test_kill_9_during_apply_leaves_state_the_next_plan_completes(project):
 
 def test_two_applies_at_once_one_wins_one_exits_3(project):
     marker = project.root / "started"
-    first = project.start("apply", "--auto-approve", STACKCTL_TEST_SLEEP="3",
-                          STACKCTL_TEST_MARKER=str(marker))
+    first = project.start(
+        "apply", "--auto-approve", STACKCTL_TEST_SLEEP="3", STACKCTL_TEST_MARKER=str(marker)
+    )
     wait_for(marker, first)
     second = project.run("apply", "--auto-approve", code=3)
     assert "state is locked" in second.err and f"(pid {first.pid})" in second.err
@@ -73,7 +78,10 @@ def test_secrets_never_reach_state_plan_files_or_output(project):
     outputs = [project.run("plan", "--out", "plan.json").out, project.run("plan", "--json").out]
     outputs.append(project.run("plan", "--format", "markdown").out)
     outputs.append(project.run("apply", "plan.json").out)
-    outputs += [project.run("show", "--json").out, project.run("state", "show", "artifact_store.slow").out]
+    outputs += [
+        project.run("show", "--json").out,
+        project.run("state", "show", "artifact_store.slow").out,
+    ]
     outputs.append(project.run("state", "history", "--json").out)
     received = (project.root / "slow-dir" / "token.sha256").read_text()
     assert received == hashlib.sha256(TOKEN.encode()).hexdigest()  # the provisioner got it
@@ -85,8 +93,9 @@ def test_secrets_never_reach_state_plan_files_or_output(project):
             assert TOKEN.encode() not in path.read_bytes(), path
     assert "(sensitive)" in project.run("state", "show", "artifact_store.slow").out
     # a changed secret is an update of a sensitive attribute
-    changed = project.run("plan", "--detailed-exitcode", code=2,
-                          STACKCTL_SECRET_API_TOKEN="another-value")
+    changed = project.run(
+        "plan", "--detailed-exitcode", code=2, STACKCTL_SECRET_API_TOKEN="another-value"
+    )
     assert "~ config.token: (sensitive) -> (sensitive)" in changed.out
     assert "another-value" not in changed.out
 

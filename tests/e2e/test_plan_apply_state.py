@@ -23,7 +23,10 @@ def test_drift_is_read_only_and_plan_proposes_the_fix(project):
     serial = json.loads(project.run("show", "--json").out)["serial"]
     drift = project.run("drift", code=2)
     assert "artifact_store.local: directory" in drift.out and "is missing" in drift.out
-    assert json.loads(project.run("drift", "--json", code=2).out)["drift"][0]["address"] == "artifact_store.local"
+    assert (
+        json.loads(project.run("drift", "--json", code=2).out)["drift"][0]["address"]
+        == "artifact_store.local"
+    )
     assert json.loads(project.run("show", "--json").out)["serial"] == serial
     plan = project.run("plan", "--detailed-exitcode", code=2).out
     assert "Refresh found drift" in plan and "  + artifact_store.local" in plan

@@ -22,8 +22,16 @@ def res(
     type_, _, name = address.partition(".")
     if type_ in ("stack", "pipeline"):
         flavor = None
-    return Resource(address, type_, name, flavor, dict(config or {}), dict(outputs or {}),
-                    Lifecycle(prevent), deps)
+    return Resource(
+        address,
+        type_,
+        name,
+        flavor,
+        dict(config or {}),
+        dict(outputs or {}),
+        Lifecycle(prevent),
+        deps,
+    )
 
 
 def state(*resources: Resource, serial: int = 1, lineage: str = "L") -> State:
@@ -53,7 +61,9 @@ class Recorder:
         self.calls.append(("create", dict(config)))
         return {"made": config.get("path")}
 
-    def update(self, old: Mapping[str, Any], new: Mapping[str, Any], root: Path) -> Mapping[str, Any]:
+    def update(
+        self, old: Mapping[str, Any], new: Mapping[str, Any], root: Path
+    ) -> Mapping[str, Any]:
         self.calls.append(("update", dict(new)))
         return {"made": new.get("path")}
 
@@ -64,5 +74,3 @@ class Recorder:
 
     def delete(self, config: Mapping[str, Any], root: Path) -> None:
         self.calls.append(("delete", dict(config)))
-
-

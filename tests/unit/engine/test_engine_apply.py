@@ -37,7 +37,10 @@ def test_apply_provisions_commits_and_records_outputs(recorder):
     store = MemoryStateStore()
     result = run(store, planner())
     assert [c.address for c in result.done] == [
-        "artifact_store.a", "artifact_store.b", "orchestrator.local", "stack.dev"
+        "artifact_store.a",
+        "artifact_store.b",
+        "orchestrator.local",
+        "stack.dev",
     ]
     assert [c for c, _ in recorder.calls] == ["create", "create"]
     state = store.read()
@@ -59,7 +62,9 @@ def test_failure_halfway_leaves_state_true_and_replan_shows_the_rest(recorder):
     assert store.journal() == [] and store.lock_info() is None
     remaining = make_plan(DESIRED, state)
     assert [c.address for c in remaining.changes] == [
-        "artifact_store.b", "orchestrator.local", "stack.dev"
+        "artifact_store.b",
+        "orchestrator.local",
+        "stack.dev",
     ]
 
 
@@ -126,7 +131,8 @@ def test_replace_deletes_then_creates_and_delete_calls_provisioner(recorder):
     changed["orchestrator.x"] = res("orchestrator.x")
     result = run(store, planner(changed))
     assert [(c.action, c.address) for c in result.done][:2] == [
-        (Action.DELETE, "orchestrator.local"), (Action.REPLACE, "artifact_store.b")
+        (Action.DELETE, "orchestrator.local"),
+        (Action.REPLACE, "artifact_store.b"),
     ]
     assert recorder.calls == [("delete", {"path": "b"}), ("create", {"path": "b2"})]
     assert isinstance(store.read(), State)

@@ -1,13 +1,12 @@
 from __future__ import annotations
 
 import pytest
+from engine_builders import res, stack, state
 
 from stackctl.engine.changes import Drift, PlanOptions
 from stackctl.engine.plan import make_plan
 from stackctl.errors import NotFoundError, PlanError
 from stackctl.model import Action, Lifecycle
-
-from engine_builders import res, stack, state
 
 KEYS = {("artifact_store", "local"): frozenset({"config.path"})}
 
@@ -18,8 +17,9 @@ def replace_keys(t: str, f: str) -> frozenset[str]:
 
 def plan(desired, current, **kw):
     opts = kw.pop("options", PlanOptions())
-    return make_plan({r.address: r for r in desired}, current, options=opts,
-                     replace_keys=replace_keys, **kw)
+    return make_plan(
+        {r.address: r for r in desired}, current, options=opts, replace_keys=replace_keys, **kw
+    )
 
 
 BASE = [res("orchestrator.local"), res("artifact_store.local", config={"path": "a"}), stack("dev")]
@@ -86,7 +86,11 @@ def test_removed_resources_are_destroyed_first_dependents_before_dependencies():
 def test_target_includes_dependencies_only():
     extra = [res("orchestrator.other"), stack("two", orch="other")]
     p = plan([*BASE, *extra], state(serial=0), options=PlanOptions(targets=("stack.dev",)))
-    assert {c.address for c in p.changes} == {"stack.dev", "orchestrator.local", "artifact_store.local"}
+    assert {c.address for c in p.changes} == {
+        "stack.dev",
+        "orchestrator.local",
+        "artifact_store.local",
+    }
     assert p.unchanged == 2
 
 
@@ -108,10 +112,16 @@ def test_replace_flag_forces_replacement():
 
 
 def test_destroy_keeps_protected_resources():
-    p = plan(BASE, state(*BASE), options=PlanOptions(destroy=True),
-             protected={"stack.dev", "orchestrator.local", "artifact_store.local"})
+    p = plan(
+        BASE,
+        state(*BASE),
+        options=PlanOptions(destroy=True),
+        protected={"stack.dev", "orchestrator.local", "artifact_store.local"},
+    )
     assert p.changes == ()
-    p = plan(BASE, state(*BASE), options=PlanOptions(destroy=True), protected={"orchestrator.local"})
+    p = plan(
+        BASE, state(*BASE), options=PlanOptions(destroy=True), protected={"orchestrator.local"}
+    )
     assert actions(p) == [(Action.DELETE, "stack.dev"), (Action.DELETE, "artifact_store.local")]
     assert p.changes[0].reason == "destroy requested"
 

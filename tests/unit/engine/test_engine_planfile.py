@@ -15,12 +15,23 @@ from stackctl.errors import PlanError
 
 
 def sample():
-    old = [res("orchestrator.old"), res("artifact_store.a", config={"path": "a"}), stack("dev", store="a")]
-    new = [res("orchestrator.local"), res("artifact_store.a", config={"path": "b"}),
-           stack("dev", store="a", orch="local")]
-    return make_plan({r.address: r for r in new}, state(*old, serial=7),
-                     options=PlanOptions(targets=("stack.dev",)), config_digest="sha256:" + "0" * 64,
-                     drift=[Drift("artifact_store.z", "gone")])
+    old = [
+        res("orchestrator.old"),
+        res("artifact_store.a", config={"path": "a"}),
+        stack("dev", store="a"),
+    ]
+    new = [
+        res("orchestrator.local"),
+        res("artifact_store.a", config={"path": "b"}),
+        stack("dev", store="a", orch="local"),
+    ]
+    return make_plan(
+        {r.address: r for r in new},
+        state(*old, serial=7),
+        options=PlanOptions(targets=("stack.dev",)),
+        config_digest="sha256:" + "0" * 64,
+        drift=[Drift("artifact_store.z", "gone")],
+    )
 
 
 def test_round_trip_is_exact(tmp_path: Path):
@@ -74,7 +85,7 @@ def test_any_corruption_is_refused_never_crashes(tmp_path_factory, offset, junk)
     path = tmp_path_factory.mktemp("pf") / "plan.json"
     raw = planfile.dumps(sample()).encode()
     offset %= len(raw)
-    corrupted = raw[:offset] + junk + raw[offset + len(junk):]
+    corrupted = raw[:offset] + junk + raw[offset + len(junk) :]
     if corrupted == raw:
         return
     path.write_bytes(corrupted)

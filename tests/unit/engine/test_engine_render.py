@@ -45,10 +45,16 @@ def mixed():
         res("orchestrator.local"),
         stack("dev", prevent=True),
     ]
-    return make_plan({r.address: r for r in after}, state(*before, serial=3, lineage="lin"),
-                     replace_keys=keys, config_digest="sha256:" + "ab" * 32,
-                     drift=[Drift("artifact_store.local", "directory .stackctl/a is missing", True)],
-                     journal=[{"address": "orchestrator.local", "action": "create", "since": "2026-01-01T00:00:00Z"}])
+    return make_plan(
+        {r.address: r for r in after},
+        state(*before, serial=3, lineage="lin"),
+        replace_keys=keys,
+        config_digest="sha256:" + "ab" * 32,
+        drift=[Drift("artifact_store.local", "directory .stackctl/a is missing", True)],
+        journal=[
+            {"address": "orchestrator.local", "action": "create", "since": "2026-01-01T00:00:00Z"}
+        ],
+    )
 
 
 def check(name: str, text: str) -> None:
@@ -88,7 +94,10 @@ def test_secret_values_never_rendered():
 
 @pytest.mark.parametrize("n", [20_000])
 def test_markdown_of_a_huge_plan_fits_a_pr_comment(n):
-    desired = {f"orchestrator.o{i:05d}": res(f"orchestrator.o{i:05d}", config={"x": "y" * 50}) for i in range(n)}
+    desired = {
+        f"orchestrator.o{i:05d}": res(f"orchestrator.o{i:05d}", config={"x": "y" * 50})
+        for i in range(n)
+    }
     p = make_plan(desired, state())
     text = render_markdown(p)
     assert len(text) < LIMIT

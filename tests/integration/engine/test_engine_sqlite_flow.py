@@ -1,0 +1,75 @@
+"""Plan and apply in-process against a real project on disk and the SQLite store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from stackctl.cli.planning import Planner
+from stackctl.engine.apply import apply
+from stackctl.engine.changes import PlanOptions
+from stackctl.model import Action
+from stackctl.project import Project
+
+STACKS = """\
+components:
+  orchestrator:
+    local: {flavor: local}
+  artifact_store:
+    local: {flavor: local, config: {path: .stackctl/store}}
+stacks:
+  dev: {orchestrator: local, artifact_store: local}
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    (tmp_path / "stacks").mkdir()
+    (tmp_path / "stackctl.yaml").write_text("project: t\ninclude: [stacks/*.yaml]\n")
+    (tmp_path / "stacks" / "s.yaml").write_text(STACKS)
+    return Project.discover(tmp_path)
+
+
+def run(project: Project, options: PlanOptions = PlanOptions()):
+    planner = Planner(project, options)
+    return apply(project.state(), planner.factory(), config_digest=planner.digest,
+                 root=project.root, secrets=planner.secrets)
+
+
+def test_apply_creates_the_directory_and_records_outputs(project: Project):
+    result = run(project)
+    assert result.plan.counts()["add"] == 6
+    store = project.root / ".stackctl" / "store"
+    assert store.is_dir()
+    state = project.state().read()
+    assert state.resources["artifact_store.local"].outputs == {"path": str(store.resolve())}
+    assert Planner(project, PlanOptions()).plan_now().empty
+
+
+def test_journal_survives_a_reopen_and_is_cleared_by_the_next_apply(project: Project):
+    run(project)
+    project.state().journal_begin("artifact_store.local", "update", {"reason": "test"})
+    project.close()
+    reopened = Project.discover(project.root)
+    plan = Planner(reopened, PlanOptions()).plan_now()
+    assert [i.address for i in plan.interrupted] == ["artifact_store.local"]
+    assert not plan.empty and plan.changes == ()
+    run(reopened)
+    assert reopened.state().journal() == []
+    assert Planner(reopened, PlanOptions()).plan_now().empty
+
+
+def test_history_has_one_entry_per_provisioned_change_and_batches_the_rest(project: Project):
+    run(project)
+    summaries = [e.summary for e in project.state().history()]
+    assert summaries == ["create artifact_store.default", "create artifact_store.local", "create 4"]
+
+
+def test_drift_then_fix(project: Project):
+    run(project)
+    (project.root / ".stackctl" / "store").rmdir()
+    plan = Planner(project, PlanOptions()).plan_now()
+    assert [(c.action, c.address) for c in plan.changes] == [(Action.CREATE, "artifact_store.local")]
+    run(project)
+    assert (project.root / ".stackctl" / "store").is_dir()
