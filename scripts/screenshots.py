@@ -1,8 +1,8 @@
 """README screenshots of the dashboard: `.venv/bin/python scripts/screenshots.py`.
 
 Copies the example project (stackctl.yaml, stacks/, pipelines/) to a temporary folder,
-runs the iris `training` pipeline for real on the `dev` stack (twice: the second run is
-served from cache), serves the dashboard on a free loopback port and saves the Stack and
+applies it (`stackctl apply --auto-approve`), runs the iris `training` pipeline for real on
+the `dev` stack (twice: the second run is served from cache), serves the dashboard on a free loopback port and saves the Stack and
 Run pages as docs/img/dashboard-stack.png and docs/img/dashboard-run.png with Debian's
 Chromium (the browser tests' helpers; nothing is downloaded).
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -22,7 +23,7 @@ VIEWPORT = {"width": 1100, "height": 760}
 
 
 def _helpers() -> ModuleType:
-    path = ROOT / "tests" / "browser" / "helpers.py"
+    path = ROOT / "tests" / "browser" / "browser_helpers.py"
     spec = importlib.util.spec_from_file_location("stackctl_browser_helpers", path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
@@ -43,7 +44,13 @@ def main() -> int:
         project = Path(tmp)
         shutil.copy(ROOT / "stackctl.yaml", project)
         for folder in ("stacks", "pipelines"):
-            shutil.copytree(ROOT / folder, project / folder, ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.copytree(
+                ROOT / folder, project / folder, ignore=shutil.ignore_patterns("__pycache__")
+            )
+        stackctl = str(Path(sys.executable).with_name("stackctl"))
+        subprocess.run(
+            [stackctl, "apply", "--auto-approve"], cwd=project, check=True, capture_output=True
+        )
         first = helpers.run_pipeline(project, "training", "dev")
         helpers.run_pipeline(project, "training", "dev")
         with helpers.dashboard(project) as url, sync_playwright() as playwright:

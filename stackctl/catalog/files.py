@@ -34,6 +34,16 @@ class Outcome:
     data: dict[str, Any] = field(default_factory=dict)
 
 
+class EditRejected(ConfigError):
+    """The edited project would not validate; nothing was written."""
+
+    def render(self) -> str:
+        lines = ["error: the change was not written: it would make the project invalid"]
+        lines += ["  " + d.render() for d in self.diagnostics]
+        lines.append("  hint: fix the values you passed (lines above are in the edited file)")
+        return "\n".join(lines)
+
+
 class Edit:
     """Stack files of one project opened for editing; ``commit`` validates, then writes."""
 
@@ -126,7 +136,7 @@ def validate_with(project: Project, changes: dict[str, str | None]) -> ProjectSp
         try:
             spec = Project(mirror, project.var_overrides, project.var_files).spec
         except ConfigError as exc:
-            raise ConfigError([_relocate(d, mirror) for d in exc.diagnostics]) from None
+            raise EditRejected([_relocate(d, mirror) for d in exc.diagnostics]) from None
         return replace(spec, root=str(project.root))
 
 

@@ -145,7 +145,8 @@ def parse_config(
                 hint=_known(type_, flavor, props),
             )
         config[key] = parse_value(raw, _types(props.get(key, {})), key)
-    return config
+    order = {key: index for index, key in enumerate(props)}  # the schema's order reads best
+    return dict(sorted(config.items(), key=lambda kv: order.get(kv[0], len(order))))
 
 
 def _known(type_: str, flavor: str, props: Mapping[str, Any]) -> str:

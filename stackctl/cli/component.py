@@ -10,6 +10,7 @@ register/update (`--path`, `--max-workers` ...) come from the flavors' JSON Sche
 
 from __future__ import annotations
 
+import inspect
 from typing import Annotated, Any
 
 import typer
@@ -247,7 +248,7 @@ def type_app(type_: str) -> typer.Typer:
                 option(
                     "flavor",
                     Annotated[str, typer.Option("--flavor", "-f", help=flavor_help)],
-                    inspect_empty(),
+                    inspect.Parameter.empty,
                 ),
                 option("config", ConfigOpt),
                 *params,
@@ -296,9 +297,3 @@ def type_app(type_: str) -> typer.Typer:
         )
     )
     return app
-
-
-def inspect_empty() -> Any:
-    import inspect
-
-    return inspect.Parameter.empty

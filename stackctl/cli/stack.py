@@ -77,11 +77,18 @@ def _cell(comp: dict[str, str] | None) -> str:
     return f"{comp['name']} ({comp['flavor']})" if comp else ""
 
 
-def describe(name: Name, output: options.Output = "table") -> None:
+def describe(
+    name: Annotated[
+        str | None, typer.Argument(help="Stack name (default: the active stack).")
+    ] = None,
+    output: options.Output = "table",
+) -> None:
     """Show a stack's components, flavors and resolved config (secrets redacted)."""
     from stackctl.catalog.views import describe_stack
 
-    data = describe_stack(_project(), name)
+    project = _project()
+    name = name or project.active_stack()
+    data = describe_stack(project, name)
     if render_structured(data, output):
         return
     flags = [

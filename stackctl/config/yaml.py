@@ -116,14 +116,19 @@ def read_document(path: Path, display: str) -> Document:
     return parse_document(raw, path, display)
 
 
-def parse_document(raw: bytes, path: Path, display: str) -> Document:
-    """Parse YAML bytes into a Document, refusing hostile input with a located error."""
+def parse_document(
+    raw: bytes, path: Path, display: str, *, preserve_quotes: bool = False
+) -> Document:
+    """Parse YAML bytes into a Document, refusing hostile input with a located error.
+
+    ``preserve_quotes`` keeps each scalar's quoting for a faithful round trip (fmt).
+    """
     if len(raw) > MAX_BYTES:
         raise _too_big(display, len(raw))
     text = _decode(raw, display)
     if all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
         raise _fail(display, "file is empty", "add content, or remove the file from `include`")
-    data = _parse(text, display)
+    data = _parse(text, display, preserve_quotes)
     _check_shape(data, display)
     return Document(path, display, data, text)
 
@@ -158,7 +163,7 @@ def _line_col(text: bytes | str, offset: int) -> tuple[int, int]:
     return line, offset - (before.rfind(newline) + 1) + 1  # type: ignore[arg-type]
 
 
-def _parse(text: str, display: str) -> Any:
+def _parse(text: str, display: str, preserve_quotes: bool = False) -> Any:
     from ruamel.yaml import YAML
     from ruamel.yaml.composer import MaxDepthExceededError
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -169,6 +174,7 @@ def _parse(text: str, display: str) -> Any:
     yaml = YAML(typ="rt")
     yaml.Constructor = StrictConstructor
     yaml.allow_duplicate_keys = False
+    yaml.preserve_quotes = preserve_quotes
     yaml.max_depth = MAX_DEPTH + 1  # ruamel counts the scalar leaves as a level too
     try:
         return yaml.load(io.StringIO(text))

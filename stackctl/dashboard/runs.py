@@ -154,11 +154,32 @@ def run_fields(run: Run) -> dict[str, Any]:
     }
 
 
-def _edges(run: Run, spec: ProjectSpec | None) -> tuple[list[tuple[str, str]], list[str]]:
+def _inferred_edges(
+    records: list[StepRun], artifacts: list[ArtifactRecord]
+) -> list[tuple[str, str]]:
+    """Edges read off the records: a step's cache key names each input artifact's digest
+    (``input:<arg>``), and the run's artifact records say which step wrote it."""
+    producers: dict[str, set[str]] = {}
+    for record in artifacts:
+        producers.setdefault(record.digest, set()).add(record.step)
+    edges = set()
+    for step_run in records:
+        for part, digest in step_run.cache_parts.items():
+            if part.startswith("input:"):
+                edges |= {
+                    (p, step_run.step) for p in producers.get(digest, ()) if p != step_run.step
+                }
+    return sorted(edges)
+
+
+def _edges(
+    run: Run, spec: ProjectSpec | None, records: list[StepRun], artifacts: list[ArtifactRecord]
+) -> tuple[list[tuple[str, str]], list[str]]:
     """The run's step edges and the declared step order.
 
-    A runtime may record the compiled DAG in ``run.extra["edges"]`` (exact for SDK
-    pipelines); otherwise the pipeline as declared now is used.
+    First choice: the compiled DAG a runtime recorded in ``run.extra["edges"]``; then the
+    pipeline as declared now; for a pipeline that is not declared (an SDK script), the
+    edges read off the step and artifact records.
     """
     declared: list[str] = []
     edges: list[tuple[str, str]] = []
@@ -166,6 +187,8 @@ def _edges(run: Run, spec: ProjectSpec | None) -> tuple[list[tuple[str, str]], l
         pipeline = spec.pipelines[run.pipeline]
         declared = [s.name for s in pipeline.steps]
         edges = [(up, s.name) for s in pipeline.steps for up in s.upstream]
+    else:
+        edges = _inferred_edges(records, artifacts)
     recorded = run.extra.get("edges")
     if isinstance(recorded, list) and all(
         isinstance(e, list | tuple) and len(e) == 2 and all(isinstance(x, str) for x in e)
@@ -182,7 +205,7 @@ def detail(store: ReadStore, run_id: str, spec: ProjectSpec | None) -> dict[str,
     run = store.run(run_id)
     records = store.steps(run.id)
     artifacts = store.artifacts(run.id)
-    edges, declared = _edges(run, spec)
+    edges, declared = _edges(run, spec, records, artifacts)
     steps = [step(run.id, r, artifacts) for r in records]
     if run.status in (RunStatus.RUNNING, RunStatus.PENDING):
         seen = {r.step for r in records}

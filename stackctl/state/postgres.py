@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
@@ -27,6 +28,11 @@ from stackctl.state.sql import SqlStateStore
 _KEY = 0x5354_4B43
 _LOCK = 1
 _INIT = 2
+_HELD = (
+    f"locktype = 'advisory' AND granted AND classid = {_KEY} AND objid = {_LOCK} AND objsubid = 2"
+)
+#: How long a loser waits for the winner's lock row before naming a bare session.
+_ROW_GRACE = 2.0
 
 
 def redact_url(url: str) -> str:
@@ -112,12 +118,11 @@ class PostgresStateStore(SqlStateStore):
 
     # -- locking: advisory lock + lock row ---------------------------------------------
     def _mark_stale(self, tx: schema.Tx, info: LockInfo, row: Mapping[str, Any]) -> LockInfo:
-        held = tx.one(
-            "SELECT 1 AS held FROM pg_locks WHERE locktype = 'advisory' AND granted"
-            f" AND classid = {_KEY} AND objid = {_LOCK} AND objsubid = 2 AND pid = ?",
-            int(row["backend_pid"] or 0),
-        )
-        return replace(info, stale=held is None)
+        backend_pid = int(row["backend_pid"] or 0)
+        holder = tx.one(f"SELECT pid FROM pg_locks WHERE {_HELD} AND pid = ?", backend_pid)
+        ours = self._lock_conn is not None and backend_pid == self._lock_conn.info.backend_pid
+        # A row left behind by our own session (a release that failed) is stale too.
+        return replace(info, stale=holder is None or (ours and info.id not in self._held))
 
     def _try_acquire(self, mine: LockInfo, backend_pid: int | None = None) -> LockInfo | None:
         import psycopg
@@ -125,31 +130,55 @@ class PostgresStateStore(SqlStateStore):
         try:
             if self._lock_conn is None:
                 self._lock_conn = self._connect()
-            row = self._lock_conn.execute(
-                f"SELECT pg_try_advisory_lock({_KEY}, {_LOCK}) AS ok"
-            ).fetchone()
+            got = self._lock_conn.execute(f"SELECT pg_try_advisory_lock({_KEY}, {_LOCK}) AS ok")
+            taken = bool(got.fetchone()["ok"])
         except psycopg.Error as exc:
             self._drop_lock_conn()
             raise StateError(f"cannot take the state lock on {self._where}: {exc}") from exc
-        if not row["ok"]:
+        if not taken:
+            return self._other_holder()
+        try:
+            # We hold the advisory lock, so any row left is stale and gets replaced.
+            holder = super()._try_acquire(mine, self._lock_conn.info.backend_pid)
+        except BaseException:
+            self._unlock()
+            raise
+        if holder is not None:  # cannot happen while we hold the advisory lock
+            self._unlock()
+        return holder
+
+    def _other_holder(self) -> LockInfo:
+        """Who holds the advisory lock: its row, which the winner writes just after
+        taking the lock, so wait a moment for it rather than report a blank holder."""
+        deadline = time.monotonic() + _ROW_GRACE
+        while True:
             with self._tx() as tx:
                 holder = self._holder(tx)
-            # The winner may not have written its row yet.
-            return holder or LockInfo("", "another stackctl", 0, "(starting)", locking.now())
-        try:
-            return super()._try_acquire(mine, self._lock_conn.info.backend_pid)
-        except BaseException:
-            self._drop_lock_conn()
-            raise
+                session = tx.one(f"SELECT pid FROM pg_locks WHERE {_HELD}")
+            if holder is not None or session is None or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        if holder is not None:
+            return holder
+        who = f"database session {session['pid']}" if session else "another stackctl"
+        return LockInfo("(no lock row)", who, 0, "(unknown)", locking.now())
 
     def _release(self, mine: LockInfo) -> None:
+        # Unlock first: a writer that gets in before the row is gone sees it as stale.
+        self._unlock()
+        super()._release(mine)
+
+    def _unlock(self) -> None:
+        import psycopg
+
+        if self._lock_conn is None:
+            return
         try:
-            super()._release(mine)
-        finally:
-            self._drop_lock_conn()
+            self._lock_conn.execute(f"SELECT pg_advisory_unlock({_KEY}, {_LOCK})")
+        except psycopg.Error:
+            self._drop_lock_conn()  # the session is gone, and its lock with it
 
     def _drop_lock_conn(self) -> None:
-        # Closing the session releases the advisory lock, even if unlock was never sent.
         conn, self._lock_conn = self._lock_conn, None
         if conn is not None:
             conn.close()
@@ -166,8 +195,11 @@ class PostgresStateStore(SqlStateStore):
         import psycopg
 
         # Not allowed to (another role)? Then its lock goes when that session ends.
-        with contextlib.suppress(psycopg.Error):
-            self._conn.execute("SELECT pg_terminate_backend(%s)", (backend_pid,))
+        with self._mutex, contextlib.suppress(psycopg.Error):
+            self._conn.execute(
+                f"SELECT pg_terminate_backend(pid) FROM pg_locks WHERE {_HELD} AND pid = %s",
+                (backend_pid,),
+            )
 
     def close(self) -> None:
         with self._mutex:

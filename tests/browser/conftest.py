@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))
-from helpers import chromium_missing, dashboard, launch, run_pipeline, write_tiny_project  # noqa: E402
-
-pytestmark = pytest.mark.browser
+from browser_helpers import chromium_missing, dashboard, launch, run_pipeline, write_tiny_project
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -26,11 +21,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A project whose `tiny` pipeline ran twice on `dev` (the second run is all cached)."""
+    """A project whose `tiny` pipeline ran twice on the default stack (the second run is
+    all cached)."""
     root = tmp_path_factory.mktemp("browser-project")
     write_tiny_project(root)
-    run_pipeline(root, "tiny", "dev")
-    run_pipeline(root, "tiny", "dev")
+    run_pipeline(root, "tiny")
+    run_pipeline(root, "tiny")
     return root
 
 

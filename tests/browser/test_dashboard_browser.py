@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from helpers import LOG_MARKUP
+from browser_helpers import LOG_MARKUP
 
 
 def test_click_from_stacks_to_a_step_log(page, url, tmp_path):
@@ -14,14 +14,15 @@ def test_click_from_stacks_to_a_step_log(page, url, tmp_path):
     page.goto(url)
     page.get_by_role("link", name="Stacks").click()
     assert page.locator("h1").inner_text() == "Stacks"
-    row = page.locator("table.stacks tr", has=page.locator('a[href="/stacks/dev"]'))
+    row = page.locator("table.stacks tr", has=page.locator('a[href="/stacks/default"]'))
     assert row.locator("td").last.inner_text() == "2"  # run count
+    assert "active" in row.inner_text()
     page.screenshot(path=str(tmp_path / "stacks.png"), full_page=True)
 
-    page.locator('a.stack-link[href="/stacks/dev"]').click()
-    page.wait_for_url("**/stacks/dev")
-    assert "Stack dev" in page.locator("h1").inner_text()
-    assert page.locator("code.location").first.inner_text().startswith("stacks/local.yaml:")
+    page.locator('a.stack-link[href="/stacks/default"]').click()
+    page.wait_for_url("**/stacks/default")
+    assert "Stack default" in page.locator("h1").inner_text()
+    assert page.locator("table.config").inner_text().split() == ["path", ".stackctl/artifacts"]
     runs = page.locator("table.runs tbody tr")
     assert runs.count() == 2
     page.screenshot(path=str(tmp_path / "stack.png"), full_page=True)
@@ -53,7 +54,7 @@ def test_click_from_stacks_to_a_step_log(page, url, tmp_path):
 
 
 def test_cached_run_is_marked_in_the_graph(page, url):
-    page.goto(url + "stacks/dev")
+    page.goto(url + "stacks/default")
     page.locator("table.runs tbody tr").first.locator("a").first.click()  # the newest run
     statuses = page.eval_on_selector_all(
         "svg.dag g.node", "nodes => nodes.map(n => n.getAttribute('data-status'))"

@@ -14,14 +14,17 @@ def test_running_run_updates_in_place_then_reloads_when_done(page, url, project)
 
     writer = SqliteStateStore(project / ".stackctl" / "state.db")
     try:
-        run = Run("live0000run1", "tiny", "dev", RunStatus.RUNNING, "2030-01-01T00:00:00+00:00")
+        run = Run("live0000run1", "tiny", "default", RunStatus.RUNNING, "2030-01-01T00:00:00+00:00")
         writer.record_run(run)
         writer.record_step(StepRun(run.id, "make", RunStatus.RUNNING))
 
         page.goto(url + "runs/" + run.id)
         node = page.locator('svg.dag g.node[data-step="make"]')
         assert node.get_attribute("data-status") == "running"
-        assert page.locator('svg.dag g.node[data-step="report"]').get_attribute("data-status") == "pending"
+        assert (
+            page.locator('svg.dag g.node[data-step="report"]').get_attribute("data-status")
+            == "pending"
+        )
         page.evaluate("window.__sameDocument = true")
 
         writer.record_step(StepRun(run.id, "make", RunStatus.COMPLETED, duration_s=1.25))

@@ -68,7 +68,11 @@ def test_busy_port_is_an_error_with_a_hint(tmp_path):
 
 def test_outside_a_project_it_says_how_to_start_one(tmp_path):
     result = subprocess.run(
-        [STACKCTL, "dashboard", "--port", "0"], cwd=tmp_path, capture_output=True, text=True, timeout=30
+        [STACKCTL, "dashboard", "--port", "0"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
     assert result.returncode == 1
     assert "stackctl init" in result.stderr

@@ -44,7 +44,7 @@ def test_plan_apply_edit_replace_remove(project):
     project.run("apply", "--auto-approve")
     assert "No changes." in project.run("plan", "--detailed-exitcode").out
     history = project.run("state", "history").out
-    assert "update 1" in history
+    assert "update orchestrator.parallel" in history
 
 
 def test_x_replace_key_and_stale_saved_plan(project):

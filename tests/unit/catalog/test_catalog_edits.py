@@ -48,9 +48,7 @@ def mark_applied(project: Project, *addresses: str) -> None:
     store = project.state()
     with store.lock("test"):
         store.commit(
-            upserts=[
-                Resource(a, a.split(".")[0], a.split(".")[1], None, {}) for a in addresses
-            ],
+            upserts=[Resource(a, a.split(".")[0], a.split(".")[1], None, {}) for a in addresses],
             operation="apply",
             who="test",
             summary="test",
@@ -67,7 +65,9 @@ def test_register_component_and_stack_then_validate(project: Project) -> None:
     )
     assert outcome.files == ("stacks/team.yaml",)
     assert "    mine: {flavor: local, config: {path: /data}}\n" in team(project)
-    stacks.register_stack(fresh(project), "mine", {"orchestrator": "default", "artifact_store": "mine"})
+    stacks.register_stack(
+        fresh(project), "mine", {"orchestrator": "default", "artifact_store": "mine"}
+    )
     spec = fresh(project).spec
     assert spec.stacks["mine"].components == {"orchestrator": "default", "artifact_store": "mine"}
     assert team(project).startswith(STACK_FILE.splitlines(keepends=True)[0])
@@ -89,7 +89,9 @@ def test_name_clashes_are_refused(project: Project) -> None:
     with pytest.raises(StackctlError, match="stack 'dev' is already declared"):
         stacks.register_stack(project, "dev", {"orchestrator": "local", "artifact_store": "shared"})
     with pytest.raises(StackctlError, match=r"built in"):
-        stacks.register_stack(project, "default", {"orchestrator": "local", "artifact_store": "shared"})
+        stacks.register_stack(
+            project, "default", {"orchestrator": "local", "artifact_store": "shared"}
+        )
 
 
 def test_register_stack_with_missing_component_names_the_known_ones(project: Project) -> None:
@@ -131,7 +133,9 @@ def test_update_and_unset_component(project: Project) -> None:
 
 def test_update_builtin_default_declares_an_override(project: Project) -> None:
     components.update_component(project, "artifact_store", "default", config={"path": "/elsewhere"})
-    assert fresh(project).spec.component("artifact_store", "default").config == {"path": "/elsewhere"}
+    assert fresh(project).spec.component("artifact_store", "default").config == {
+        "path": "/elsewhere"
+    }
 
 
 def test_delete_component_used_by_a_stack_names_the_stacks(project: Project) -> None:
@@ -260,7 +264,9 @@ def test_import_zenml_unknown_flavor_is_refused_with_known_list(project: Project
 def test_import_zenml_skip_unknown_optional(project: Project) -> None:
     with pytest.raises(StackctlError, match="--skip-unknown"):
         transfer.import_stacks(project, ZENML / "unknown_optional.yaml")
-    outcome = transfer.import_stacks(fresh(project), ZENML / "unknown_optional.yaml", skip_unknown=True)
+    outcome = transfer.import_stacks(
+        fresh(project), ZENML / "unknown_optional.yaml", skip_unknown=True
+    )
     assert any(w.startswith("skipped container_registry 'ghcr'") for w in outcome.warnings)
     assert "with_registry" in fresh(project).spec.stacks
 
@@ -288,5 +294,7 @@ def test_shipped_example_stacks_accept_edits(tmp_path: Path) -> None:
     )
     project = Project(tmp_path)
     components.register_component(project, "artifact_store", "my_store", "local", {"path": "p"})
-    stacks.register_stack(fresh(project), "my_stack", {"orchestrator": "default", "artifact_store": "my_store"})
+    stacks.register_stack(
+        fresh(project), "my_stack", {"orchestrator": "default", "artifact_store": "my_store"}
+    )
     assert "my_stack" in fresh(project).spec.stacks

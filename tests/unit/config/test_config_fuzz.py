@@ -46,8 +46,53 @@ TREES = st.recursive(
     ),
     max_leaves=30,
 )
+# Near-valid files reach the deeper checks (references, flavors, interpolation, cycles).
+SHORT = st.sampled_from(["a", "b", "c", "local", "default", "parallel"])
+VALUES = st.one_of(SCALARS, TREES)
+COMPONENT = st.fixed_dictionaries(
+    {"flavor": st.one_of(st.sampled_from(["local", "local_parallel", "dask", "s3"]), VALUES)},
+    optional={"config": st.dictionaries(KEYS, VALUES, max_size=3), "lifecycle": VALUES},
+)
+STACK_FILE = st.fixed_dictionaries(
+    {},
+    optional={
+        "components": st.dictionaries(
+            st.sampled_from(["orchestrator", "artifact_store", "experiment_tracker", "x"]),
+            st.dictionaries(SHORT, COMPONENT, max_size=3),
+            max_size=3,
+        ),
+        "stacks": st.dictionaries(
+            SHORT,
+            st.dictionaries(st.sampled_from(["orchestrator", "artifact_store", "lifecycle", "y"]), st.one_of(SHORT, VALUES), max_size=3),
+            max_size=3,
+        ),
+    },
+)
+STEP = st.fixed_dictionaries(
+    {"function": st.one_of(st.sampled_from(["m:f", "a.b:c", "bad", "m:"]), VALUES)},
+    optional={
+        "inputs": st.dictionaries(KEYS, st.one_of(st.sampled_from(["a.output", "b.output", "c.x", "zz.output", "a"]), VALUES), max_size=3),
+        "outputs": st.one_of(st.lists(st.sampled_from(["output", "x", "y"]), max_size=3), VALUES),
+        "params": st.dictionaries(KEYS, VALUES, max_size=3),
+        "retries": VALUES,
+    },
+)
+PIPELINE_FILE = st.fixed_dictionaries(
+    {
+        "pipelines": st.dictionaries(
+            SHORT,
+            st.fixed_dictionaries(
+                {"steps": st.dictionaries(SHORT, STEP, max_size=4)},
+                optional={"params": st.dictionaries(KEYS, VALUES, max_size=3), "stack": VALUES},
+            ),
+            max_size=2,
+        )
+    }
+)
 FILES = st.one_of(
     TREES,
+    STACK_FILE,
+    PIPELINE_FILE,
     st.fixed_dictionaries({}, optional={"components": TREES, "stacks": TREES}),
     st.fixed_dictionaries({"pipelines": st.dictionaries(KEYS, TREES, max_size=3)}),
 )
@@ -62,7 +107,14 @@ def assert_located(error: ConfigError) -> None:
 
 
 def builder(out: Collector) -> Builder:
-    return Builder(Path("."), schemas_dir(), flavor_schemas(), {"x": 1}, out, lambda _s: [])
+    return Builder(Path("."), schemas_dir(), flavor_schemas(), {"x": 1}, out, _cycles)
+
+
+def _cycles(spec: Any) -> list[Any]:
+    """The project layer's cycle check, as load_project gets it."""
+    from stackctl.project import _pipeline_cycles
+
+    return _pipeline_cycles(spec)
 
 
 @settings(max_examples=300, deadline=None)
@@ -120,7 +172,12 @@ def test_arbitrary_projects_through_load_project(stacks: Any, pipelines: Any, pr
         (root / "stacks" / "s.yaml").write_text(json.dumps(stacks))
         (root / "pipelines" / "p.yaml").write_text(json.dumps(pipelines))
         try:
-            spec = load_project(root, schemas_dir=schemas_dir(), flavor_schemas=flavor_schemas())
+            spec = load_project(
+                root,
+                schemas_dir=schemas_dir(),
+                flavor_schemas=flavor_schemas(),
+                check_pipeline=_cycles,
+            )
         except ConfigError as exc:
             assert_located(exc)
             return

@@ -42,7 +42,10 @@ def test_mapping_form_with_secrets_and_s3_settings() -> None:
     assert tracker.config == {"tracking_uri": "http://mlflow:5000"}
     assert stack.secrets == ("aws_creds_access_key", "aws_creds_secret_key", "mlflow_password")
     assert any("tracking_password" in w for w in stack.warnings)
-    assert "renamed 's3 stack' to 's3_stack' (stackctl names are letters, digits, _, -)" in stack.warnings
+    assert (
+        "renamed 's3 stack' to 's3_stack' (stackctl names are letters, digits, _, -)"
+        in stack.warnings
+    )
 
 
 def test_list_form_and_name_cleanup() -> None:

@@ -129,10 +129,12 @@ def test_add_then_remove_restores_the_file(name: str, config: dict, type_: str) 
     stack_file = StackFile(SOURCE, "input.yaml")
     if stack_file.has("components", type_, name):
         return
-    stack_file.add_component(type_, name, {"flavor": "f", "config": config} if config else {"flavor": "f"})
-    assert to_plain(parse(stack_file.text, "x"))["components"][type_][name]["config" if config else "flavor"] == (
-        config or "f"
+    stack_file.add_component(
+        type_, name, {"flavor": "f", "config": config} if config else {"flavor": "f"}
     )
+    assert to_plain(parse(stack_file.text, "x"))["components"][type_][name][
+        "config" if config else "flavor"
+    ] == (config or "f")
     stack_file.remove_component(type_, name)
     assert to_plain(parse(stack_file.text, "x")) == to_plain(parse(SOURCE, "x"))
     if type_ != "alerter":  # a new type mapping may take a blank line with it

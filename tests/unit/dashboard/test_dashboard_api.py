@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import BIG_LOG_BYTES
+from dashboard_records import BIG_LOG_BYTES
 
 
 def test_index_lists_endpoints(dash):
@@ -125,7 +125,12 @@ def test_run_detail(dash):
     assert body["steps"][2]["artifacts"][0]["materializer"] == "pickle"
     assert {a["name"] for a in body["artifacts"]} == {"output"}
     edges = {(e["from"], e["to"]) for e in body["dag"]["edges"]}
-    assert edges == {("load", "split"), ("split", "train"), ("split", "evaluate"), ("train", "evaluate")}
+    assert edges == {
+        ("load", "split"),
+        ("split", "train"),
+        ("split", "evaluate"),
+        ("train", "evaluate"),
+    }
     xs = {n["step"]: n["x"] for n in body["dag"]["nodes"]}
     assert xs["load"] < xs["split"] < xs["train"] < xs["evaluate"]
 
@@ -134,7 +139,12 @@ def test_running_run_shows_pending_steps(dash):
     body = dash.client.get("/api/runs/r2bbbbbbbbbb").json()
     assert body["run"]["live"] is True
     statuses = {s["step"]: s["status"] for s in body["steps"]}
-    assert statuses == {"load": "completed", "split": "running", "train": "pending", "evaluate": "pending"}
+    assert statuses == {
+        "load": "completed",
+        "split": "running",
+        "train": "pending",
+        "evaluate": "pending",
+    }
 
 
 def test_run_by_unique_prefix(dash):
@@ -145,8 +155,14 @@ def test_recorded_edges_win_over_the_declared_pipeline(dash):
     from stackctl.model import Run, RunStatus, StepRun
 
     dash.store.record_run(
-        Run("r9", "sdk_only", "dev", RunStatus.COMPLETED, "2025-01-01T00:00:00+00:00",
-            extra={"edges": [["a", "b"]]})
+        Run(
+            "r9",
+            "sdk_only",
+            "dev",
+            RunStatus.COMPLETED,
+            "2025-01-01T00:00:00+00:00",
+            extra={"edges": [["a", "b"]]},
+        )
     )
     for name in ("a", "b"):
         dash.store.record_step(StepRun("r9", name, RunStatus.COMPLETED))
@@ -222,3 +238,20 @@ def test_writes_are_not_allowed(dash, method):
     response = getattr(dash.client, method)("/api/runs/r1aaaaaaaaaa")
     assert response.status_code == 405
     assert "read-only" in response.json()["hint"]
+
+
+def test_edges_of_an_undeclared_pipeline_are_read_off_the_records(dash):
+    from stackctl.model import ArtifactRecord, Run, RunStatus, StepRun
+
+    dash.store.record_run(
+        Run("r7", "sdk_script", "dev", RunStatus.COMPLETED, "2025-01-01T00:00:00+00:00")
+    )
+    dash.store.record_step(StepRun("r7", "fetch", RunStatus.COMPLETED, cache_parts={"source": "s"}))
+    dash.store.record_step(
+        StepRun("r7", "fit", RunStatus.COMPLETED, cache_parts={"source": "t", "input:data": "D1"})
+    )
+    dash.store.record_artifacts(
+        [ArtifactRecord("r7", "fetch", "output", "/x", "D1", 3, "json", "builtins.list")]
+    )
+    body = dash.client.get("/api/runs/r7").json()
+    assert [(e["from"], e["to"]) for e in body["dag"]["edges"]] == [("fetch", "fit")]

@@ -150,7 +150,9 @@ def test_broken_config_is_an_error_page_and_runs_still_render(dash):
 def test_config_edits_show_up_without_a_restart(dash):
     assert "extra" not in dash.client.get("/api/stacks").text
     stack_file = dash.root / "stacks/main.yaml"
-    stack_file.write_text(stack_file.read_text() + "  extra: {orchestrator: local, artifact_store: local}\n")
+    stack_file.write_text(
+        stack_file.read_text() + "  extra: {orchestrator: local, artifact_store: local}\n"
+    )
     names = [s["name"] for s in dash.client.get("/api/stacks").json()["stacks"]]
     assert "extra" in names
 

@@ -10,7 +10,9 @@ from starlette.exceptions import HTTPException
 from stackctl.dashboard import dag, logs, params, timefmt
 
 
-@given(st.dictionaries(st.sampled_from(["limit", "offset", "status", "stack"]), st.text(max_size=12)))
+@given(
+    st.dictionaries(st.sampled_from(["limit", "offset", "status", "stack"]), st.text(max_size=12))
+)
 def test_query_validation_either_accepts_or_says_400(query):
     try:
         limit, offset = params.page(query)
@@ -48,7 +50,9 @@ def test_between_and_when():
     assert timefmt.when("not a time") == "not a time"
 
 
-@pytest.mark.parametrize(("n", "text"), [(0, "0 B"), (1023, "1023 B"), (1536, "1.5 KB"), (3 * 1024**3, "3.0 GB")])
+@pytest.mark.parametrize(
+    ("n", "text"), [(0, "0 B"), (1023, "1023 B"), (1536, "1.5 KB"), (3 * 1024**3, "3.0 GB")]
+)
 def test_size(n, text):
     assert timefmt.size(n) == text
 

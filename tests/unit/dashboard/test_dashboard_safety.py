@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import SCRIPT_CFG, SCRIPT_LOG, write_project
+from dashboard_records import SCRIPT_CFG, SCRIPT_LOG, write_project
 
 ESCAPED_LOG = "&lt;script&gt;alert(&#39;log&#39;)&lt;/script&gt;"
 ESCAPED_CFG = "&lt;script&gt;alert(&#39;cfg&#39;)&lt;/script&gt;"
@@ -66,9 +66,22 @@ def test_secrets_never_reach_a_page_or_the_api(dash):
 
     # a snapshot written by a careless writer still comes out redacted
     dash.store.record_run(
-        Run("r8", "training", "cloud", RunStatus.COMPLETED, "2025-01-01T00:00:00+00:00",
-            stack_snapshot={"components": {"artifact_store": {"name": "s3", "flavor": "s3",
-                            "config": {"key": "${secret:aws_key}"}}}})
+        Run(
+            "r8",
+            "training",
+            "cloud",
+            RunStatus.COMPLETED,
+            "2025-01-01T00:00:00+00:00",
+            stack_snapshot={
+                "components": {
+                    "artifact_store": {
+                        "name": "s3",
+                        "flavor": "s3",
+                        "config": {"key": "${secret:aws_key}"},
+                    }
+                }
+            },
+        )
     )
     for path in ("/stacks/cloud", "/components", "/runs/r8", "/api/stacks/cloud", "/api/runs/r8"):
         body = dash.client.get(path).text
@@ -86,7 +99,9 @@ def test_host_header_is_checked_when_serving(tmp_path):
     from stackctl.state.memory import MemoryStateStore
 
     write_project(tmp_path)
-    app = create_app(Source(Project(tmp_path), MemoryStateStore()), allowed_hosts=allowed_hosts("127.0.0.1"))
+    app = create_app(
+        Source(Project(tmp_path), MemoryStateStore()), allowed_hosts=allowed_hosts("127.0.0.1")
+    )
     good = TestClient(app, base_url="http://127.0.0.1:8237")
     assert good.get("/api/stacks").status_code == 200
     evil = TestClient(app, base_url="http://attacker.example:8237")
@@ -96,8 +111,18 @@ def test_host_header_is_checked_when_serving(tmp_path):
 
 def test_browsing_never_writes_state(dash):
     before = dash.store.export_dump()
-    for path in ("/", "/stacks/dev", "/runs", "/runs/r1aaaaaaaaaa", "/runs/r1aaaaaaaaaa/steps/train",
-                 "/pipelines", "/components", "/applies", "/api/runs", "/api/applies"):
+    for path in (
+        "/",
+        "/stacks/dev",
+        "/runs",
+        "/runs/r1aaaaaaaaaa",
+        "/runs/r1aaaaaaaaaa/steps/train",
+        "/pipelines",
+        "/components",
+        "/applies",
+        "/api/runs",
+        "/api/applies",
+    ):
         assert dash.client.get(path).status_code == 200
     assert dash.store.export_dump() == before
     assert dash.store.lock_info() is None
@@ -129,12 +154,16 @@ def test_an_existing_sqlite_state_is_read(tmp_path):
 
     write_project(tmp_path)
     writer = SqliteStateStore(tmp_path / ".stackctl" / "state.db")
-    writer.record_run(Run("sq1", "training", "dev", RunStatus.COMPLETED, "2025-01-01T00:00:00+00:00"))
+    writer.record_run(
+        Run("sq1", "training", "dev", RunStatus.COMPLETED, "2025-01-01T00:00:00+00:00")
+    )
     source = Source(Project(tmp_path))
     with TestClient(create_app(source)) as client:
         assert [r["id"] for r in client.get("/api/runs").json()["runs"]] == ["sq1"]
         # a run recorded while the dashboard is open shows up on the next request
-        writer.record_run(Run("sq2", "training", "dev", RunStatus.RUNNING, "2025-01-02T00:00:00+00:00"))
+        writer.record_run(
+            Run("sq2", "training", "dev", RunStatus.RUNNING, "2025-01-02T00:00:00+00:00")
+        )
         assert client.get("/api/runs/sq2").json()["run"]["live"] is True
     source.close()
     writer.close()

@@ -14,7 +14,7 @@ def recorder(monkeypatch: pytest.MonkeyPatch) -> Recorder:
     def lookup(type_: str, flavor: str | None) -> Recorder | None:
         return rec if type_ == "artifact_store" else None
 
-    import stackctl.engine.apply as apply_mod
+    import stackctl.engine.execute as apply_mod
     import stackctl.engine.refresh as refresh_mod
 
     monkeypatch.setattr(apply_mod, "provisioner", lookup)

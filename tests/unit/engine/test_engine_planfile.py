@@ -89,5 +89,8 @@ def test_any_corruption_is_refused_never_crashes(tmp_path_factory, offset, junk)
     if corrupted == raw:
         return
     path.write_bytes(corrupted)
-    with pytest.raises(PlanError):
-        planfile.load(path)
+    try:
+        loaded = planfile.load(path)
+    except PlanError:
+        return
+    assert loaded == sample()  # only JSON whitespace changed: same plan, accepted

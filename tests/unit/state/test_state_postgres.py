@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from stackctl.errors import StateError, StateLockedError
@@ -31,7 +33,11 @@ def test_dead_session_makes_the_lock_stale(pg_url):
     with pytest.raises(StateLockedError):
         survivor.lock("apply").__enter__()
     crashed._drop_lock_conn()  # what a killed process's session does
-    assert survivor.lock_info().id == old.id and survivor.lock_info().stale
+    deadline = time.monotonic() + 30  # the server ends the session asynchronously
+    while not (info := survivor.lock_info()).stale:
+        assert time.monotonic() < deadline, info
+        time.sleep(0.05)
+    assert info.id == old.id
     with survivor.lock("apply") as mine:
         assert survivor.lock_info() == mine
         held.__exit__(None, None, None)  # the zombie's late release leaves ours alone

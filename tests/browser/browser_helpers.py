@@ -3,7 +3,6 @@ Playwright (no browser download), a project with real runs, the dashboard in a t
 
 from __future__ import annotations
 
-import shutil
 import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,8 +24,8 @@ LOG_MARKUP = "<script>alert('log')</script>"
 
 def chromium_missing() -> str | None:
     """Why browser tests cannot run here, or None when they can."""
-    if not Path(CHROMIUM).is_file() and not shutil.which("chromium"):
-        return f"{CHROMIUM} not found (install Debian's chromium package)"
+    if not Path(CHROMIUM).is_file():
+        return f"browser tests need {CHROMIUM} (Debian's chromium package); it is not installed"
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
@@ -88,21 +87,18 @@ def write_tiny_project(root: Path) -> None:
         path.write_text(textwrap.dedent(text).lstrip())
 
 
-def run_pipeline(root: Path, pipeline: str, stack: str, *, cache: bool = True) -> str:
-    """Run a declared pipeline for real (the runtime, the SQLite state); returns the run id."""
+def run_pipeline(root: Path, pipeline: str, stack: str | None = None) -> str:
+    """Run a declared pipeline for real, as `stackctl run` does (stackctl.launch, the
+    project's SQLite state); returns the run id, also when a step failed."""
+    from stackctl import launch
     from stackctl.errors import StepFailedError
     from stackctl.project import Project
-    from stackctl.runtime.run import run_pipeline as run
-    from stackctl.runtime.stack import build_stack
 
     project = Project(root)
     try:
-        spec = project.spec
-        active = build_stack(spec.stacks[stack], spec.stack_components(stack), root)
-        try:
-            return run(spec.pipelines[pipeline], active, project.state(), root=root, cache=cache).id
-        except StepFailedError as exc:
-            return exc.run_id
+        return launch.run(project, pipeline, stack=stack).id
+    except StepFailedError as exc:
+        return exc.run_id
     finally:
         project.close()
 

@@ -1,0 +1,370 @@
+"""Runtime benchmark: stackctl pipelines against a plain-Python floor, whole process.
+
+Run it with ``make bench`` (every bench/*_bench.py) or on its own::
+
+    .venv/bin/python bench/runtime_bench.py [--repeat 5] [--update-readme]
+
+Everything runs in a throw-away project under a temp folder. Pipelines are SDK scripts
+(``python run.py``) whose steps are trivial; each timed figure is the wall time of a whole
+``subprocess`` (interpreter start-up, imports, config, state, every artifact written),
+median of ``--repeat`` runs. The floor is a plain Python script that pickles each step's
+output to disk and reads it back as the next step's input. The 200 MB numpy figures are
+in-process: the local artifact store + numpy materializer against raw np.save/np.load.
+
+This is a benchmark, not a test: it asserts nothing and prints the figures, the ratios
+and the targets of issue 4 (and rewrites its section of bench/README.md on request).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+PYTHON = sys.executable
+STACKCTL = str(Path(sys.executable).with_name("stackctl"))
+README = HERE / "README.md"
+START, END = "<!-- runtime-bench:start -->", "<!-- runtime-bench:end -->"
+
+PROJECT = """\
+project: bench
+include: [stacks/*.yaml]
+"""
+
+STACKS = """\
+components:
+  orchestrator:
+    local: {flavor: local}
+    parallel: {flavor: local_parallel, config: {max_workers: 4}}
+  artifact_store:
+    local: {flavor: local, config: {path: .stackctl/artifacts}}
+stacks:
+  dev: {orchestrator: local, artifact_store: local}
+  par: {orchestrator: parallel, artifact_store: local}
+"""
+
+
+def steps_module(width: int) -> str:
+    """Trivial steps; ``join`` takes ``width`` inputs (the 1 -> width -> 1 fan-in)."""
+    args = ", ".join(f"x{i}: int" for i in range(width))
+    total = " + ".join(f"x{i}" for i in range(width))
+    return textwrap.dedent(
+        f"""\
+        import time
+
+        from stackctl import step
+
+
+        @step
+        def first(salt: int) -> int:
+            return salt
+
+
+        @step
+        def inc(x: int) -> int:
+            return x + 1
+
+
+        @step
+        def nap(x: int, seconds: float) -> int:
+            if seconds:
+                time.sleep(seconds)
+            return x + 1
+
+
+        @step
+        def join({args}) -> int:
+            return {total}
+        """
+    )
+
+
+RUN_SCRIPT = """\
+import sys
+
+from stackctl import pipeline
+
+from steps import first, inc, join, nap
+
+shape, n, salt, cache = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "cache"
+sleep = float(sys.argv[5]) if len(sys.argv) > 5 else 0.0
+
+
+@pipeline(name=f"{shape}{n}")
+def chain(salt: int = 0) -> None:
+    x = first(salt=salt)
+    for _ in range(n - 1):
+        x = inc(x)
+
+
+@pipeline(name=f"{shape}{n}")
+def fanout(salt: int = 0) -> None:
+    x = first(salt=salt)
+    join(*[nap(x, seconds=sleep) for _ in range(n)])
+
+
+chosen = chain if shape == "chain" else fanout
+run = chosen.with_options(params={"salt": salt}, cache=cache)()
+assert run.status.value == "completed", run.status
+"""
+
+FLOOR_SCRIPT = """\
+import pickle
+import sys
+from pathlib import Path
+
+shape, n, out = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
+out.mkdir(parents=True, exist_ok=True)
+
+
+def save(name, value):
+    with open(out / f"{name}.pkl", "wb") as fp:
+        pickle.dump(value, fp)
+
+
+def load(name):
+    with open(out / f"{name}.pkl", "rb") as fp:
+        return pickle.load(fp)
+
+
+save("first", 0)
+if shape == "chain":
+    previous = "first"
+    for i in range(n - 1):
+        save(f"inc{i}", load(previous) + 1)
+        previous = f"inc{i}"
+else:
+    for i in range(n):
+        save(f"nap{i}", load("first") + 1)
+    save("join", sum(load(f"nap{i}") for i in range(n)))
+"""
+
+
+@dataclass
+class Figure:
+    name: str
+    seconds: float
+    note: str = ""
+
+
+class Bench:
+    def __init__(self, root: Path, repeat: int) -> None:
+        self.root = root
+        self.repeat = repeat
+        self.salt = 0
+        self.env = {k: v for k, v in os.environ.items() if k != "STACKCTL_STACK"}
+
+    def setup(self, width: int) -> None:
+        (self.root / "stacks").mkdir(parents=True)
+        (self.root / "stackctl.yaml").write_text(PROJECT)
+        (self.root / "stacks" / "main.yaml").write_text(STACKS)
+        (self.root / "steps.py").write_text(steps_module(width))
+        (self.root / "run.py").write_text(RUN_SCRIPT)
+        (self.root / "floor.py").write_text(FLOOR_SCRIPT)
+        self.call([STACKCTL, "apply", "--auto-approve"])
+        # warm-up: byte-compile everything and create the state and store
+        self.call([PYTHON, "run.py", "chain", "3", "-1", "nocache"])
+
+    def call(self, argv: Sequence[str], **env: str) -> float:
+        started = time.perf_counter()
+        proc = subprocess.run(
+            argv, cwd=self.root, env={**self.env, **env}, capture_output=True, text=True
+        )
+        took = time.perf_counter() - started
+        if proc.returncode != 0:
+            raise SystemExit(f"{' '.join(argv)} failed ({proc.returncode}):\n{proc.stderr}")
+        return took
+
+    def median(self, make_argv: Callable[[], Sequence[str]], repeat: int = 0, **env: str) -> float:
+        return statistics.median(
+            self.call(make_argv(), **env) for _ in range(repeat or self.repeat)
+        )
+
+    def pipeline(
+        self, shape: str, n: int, stack: str = "default", sleep: float = 0.0, repeat: int = 0
+    ) -> float:
+        """A fresh (never cached) run: each repeat gets a new salt, so new artifacts."""
+
+        def argv() -> list[str]:
+            self.salt += 1
+            return [PYTHON, "run.py", shape, str(n), str(self.salt), "nocache", str(sleep)]
+
+        return self.median(argv, repeat, STACKCTL_STACK=stack)
+
+    def cached(self, shape: str, n: int) -> float:
+        argv = [PYTHON, "run.py", shape, str(n), "0", "cache"]
+        self.call(argv)  # fills the cache
+        return self.median(lambda: argv)
+
+    def floor(self, shape: str, n: int) -> float:
+        def argv() -> list[str]:
+            self.salt += 1
+            return [PYTHON, "floor.py", shape, str(n), str(self.root / "floor" / str(self.salt))]
+
+        return self.median(argv)
+
+
+def numpy_roundtrip(root: Path, megabytes: int, repeat: int) -> dict[str, float]:
+    """Median write and read seconds: the local store + numpy materializer vs np.save/load.
+
+    "read" loads the array and sums it, so both sides really read every byte (the
+    store's load is a memory map, which alone would read nothing).
+    """
+    import numpy as np
+
+    from stackctl.components.artifact_stores.local import LocalArtifactStore
+    from stackctl.runtime import materializers
+
+    store = LocalArtifactStore("bench", {"path": str(root / "np-store")}, root)
+    numpy = materializers.by_name("numpy")
+    times: dict[str, list[float]] = {k: [] for k in ("store_write", "store_read", "raw_write", "raw_read")}
+    for i in range(repeat):
+        array = np.full(megabytes * 1024 * 1024 // 8, float(i), dtype=np.float64)
+        started = time.perf_counter()
+        stored = store.put("output.npy", lambda fp, a=array: numpy.write(a, fp))
+        times["store_write"].append(time.perf_counter() - started)
+        started = time.perf_counter()
+        float(numpy.load(store, stored.uri).sum())
+        times["store_read"].append(time.perf_counter() - started)
+        raw = root / f"raw{i}.npy"
+        started = time.perf_counter()
+        np.save(raw, array)
+        times["raw_write"].append(time.perf_counter() - started)
+        started = time.perf_counter()
+        float(np.load(raw).sum())
+        times["raw_read"].append(time.perf_counter() - started)
+        raw.unlink()
+    return {k: statistics.median(v) for k, v in times.items()}
+
+
+def measure(repeat: int, width: int, sleep: float) -> tuple[list[Figure], list[tuple[str, str, str, bool]]]:
+    figures: list[Figure] = []
+    with tempfile.TemporaryDirectory(prefix="stackctl-bench-") as tmp:
+        bench = Bench(Path(tmp), repeat)
+        bench.setup(width)
+        f = {}
+        f["floor_chain100"] = bench.floor("chain", 100)
+        f["floor_chain500"] = bench.floor("chain", 500)
+        f["floor_fanout"] = bench.floor("fanout", width)
+        f["chain100_local"] = bench.pipeline("chain", 100)
+        f["chain100_parallel"] = bench.pipeline("chain", 100, stack="par")
+        f["chain500_local"] = bench.pipeline("chain", 500, repeat=max(1, repeat // 2))
+        f["fanout_local"] = bench.pipeline("fanout", width)
+        f["fanout_parallel"] = bench.pipeline("fanout", width, stack="par")
+        f["chain100_cached"] = bench.cached("chain", 100)
+        f["sleep_local"] = bench.pipeline("fanout", width, sleep=sleep, repeat=1)
+        f["sleep_parallel"] = bench.pipeline("fanout", width, stack="par", sleep=sleep, repeat=1)
+        f["help"] = bench.median(lambda: [STACKCTL, "--help"], repeat=max(repeat, 5))
+        np_times = numpy_roundtrip(Path(tmp), 200, max(1, min(repeat, 3)))
+    slope = (f["chain500_local"] - f["chain100_local"]) / 400
+    floor_slope = (f["floor_chain500"] - f["floor_chain100"]) / 400
+    above = slope - floor_slope
+    store_rt = np_times["store_write"] + np_times["store_read"]
+    raw_rt = np_times["raw_write"] + np_times["raw_read"]
+    speedup = f["sleep_local"] / f["sleep_parallel"]
+    w = width
+    figures = [
+        Figure("plain-Python floor, 100-step chain", f["floor_chain100"]),
+        Figure("plain-Python floor, 500-step chain", f["floor_chain500"]),
+        Figure(f"plain-Python floor, 1 -> {w} -> 1 fan-out", f["floor_fanout"]),
+        Figure("100-step chain, `local` (python run.py)", f["chain100_local"],
+               f"{f['chain100_local'] / f['floor_chain100']:.1f}x floor"),
+        Figure("100-step chain, `local_parallel`", f["chain100_parallel"],
+               f"{f['chain100_parallel'] / f['floor_chain100']:.1f}x floor"),
+        Figure("500-step chain, `local`", f["chain500_local"],
+               f"{f['chain500_local'] / f['floor_chain500']:.1f}x floor"),
+        Figure(f"1 -> {w} -> 1 fan-out, `local`", f["fanout_local"],
+               f"{f['fanout_local'] / f['floor_fanout']:.1f}x floor"),
+        Figure(f"1 -> {w} -> 1 fan-out, `local_parallel`", f["fanout_parallel"],
+               f"{f['fanout_parallel'] / f['floor_fanout']:.1f}x floor"),
+        Figure("100-step chain, fully cached re-run", f["chain100_cached"]),
+        Figure(f"fan-out, steps sleep {sleep:g} s, `local`", f["sleep_local"]),
+        Figure(f"fan-out, steps sleep {sleep:g} s, `local_parallel` (4 workers)",
+               f["sleep_parallel"], f"{speedup:.2f}x faster"),
+        Figure("200 MB numpy: store write (hash + fsync)", np_times["store_write"],
+               f"{np_times['store_write'] / np_times['raw_write']:.2f}x np.save"),
+        Figure("200 MB numpy: store read (load + sum)", np_times["store_read"],
+               f"{np_times['store_read'] / np_times['raw_read']:.2f}x np.load"),
+        Figure("200 MB numpy: np.save", np_times["raw_write"]),
+        Figure("200 MB numpy: np.load + sum", np_times["raw_read"]),
+        Figure("`stackctl --help`", f["help"]),
+    ]
+    targets = [
+        ("100-step chain, whole process", "<= 0.4 s", f"{f['chain100_local']:.3f} s",
+         f["chain100_local"] <= 0.4),
+        ("per step above the floor (500 vs 100 slope)", "<= 1 ms",
+         f"{above * 1000:.2f} ms (stackctl {slope * 1000:.2f}, floor {floor_slope * 1000:.2f})",
+         above <= 0.001),
+        ("fully cached re-run", "<= 0.3 s", f"{f['chain100_cached']:.3f} s",
+         f["chain100_cached"] <= 0.3),
+        ("200 MB write + read vs np.save + np.load", "<= 1.2x",
+         f"{store_rt / raw_rt:.2f}x ({store_rt:.2f} s vs {raw_rt:.2f} s)", store_rt / raw_rt <= 1.2),
+        ("local_parallel vs local, sleeping fan-out", ">= 1.8x", f"{speedup:.2f}x", speedup >= 1.8),
+        ("`stackctl --help`", "<= 0.2 s", f"{f['help']:.3f} s", f["help"] <= 0.2),
+    ]
+    return figures, targets
+
+
+def markdown(figures: list[Figure], targets: list[tuple[str, str, str, bool]], repeat: int) -> str:
+    lines = [
+        "## Runtime",
+        "",
+        "Reproduce: `make bench` (runs every `bench/*_bench.py`), or only this one:",
+        "`.venv/bin/python bench/runtime_bench.py --repeat "
+        f"{repeat} --update-readme`. Whole-process wall time of `python run.py` (an SDK",
+        "pipeline of trivial steps on a fresh salt, so nothing is cached unless stated),",
+        f"median of {repeat}; machine: {os.cpu_count()} cores, Python "
+        f"{sys.version.split()[0]}, {time.strftime('%Y-%m-%d')}.",
+        "",
+        "| benchmark | seconds | ratio |",
+        "|---|---:|---|",
+    ]
+    lines += [f"| {fig.name} | {fig.seconds:.3f} | {fig.note} |" for fig in figures]
+    lines += ["", "| target (issue 4) | goal | measured | met |", "|---|---|---|---|"]
+    lines += [f"| {n} | {g} | {m} | {'yes' if ok else 'NO'} |" for n, g, m, ok in targets]
+    return "\n".join(lines) + "\n"
+
+
+def update_readme(section: str) -> None:
+    block = f"{START}\n{section}{END}\n"
+    text = README.read_text() if README.exists() else "# Benchmarks\n\n"
+    if START in text and END in text:
+        text = re.sub(
+            re.escape(START) + r".*?" + re.escape(END) + r"\n?",
+            lambda _: block,
+            text,
+            flags=re.DOTALL,
+        )
+    else:
+        text = text.rstrip("\n") + "\n\n" + block
+    README.write_text(text)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5, help="runs per figure (median)")
+    parser.add_argument("--width", type=int, default=50, help="fan-out width")
+    parser.add_argument("--sleep", type=float, default=0.2, help="seconds per sleeping step")
+    parser.add_argument("--update-readme", action="store_true", help="rewrite bench/README.md")
+    args = parser.parse_args(argv)
+    figures, targets = measure(args.repeat, args.width, args.sleep)
+    section = markdown(figures, targets, args.repeat)
+    print(section)
+    if args.update_readme:
+        update_readme(section)
+        print(f"updated {README}")
+
+
+if __name__ == "__main__":
+    main()
