@@ -163,7 +163,10 @@ class Bench:
         self.root = root
         self.repeat = repeat
         self.salt = 0
-        self.env = {k: v for k, v in os.environ.items() if k != "STACKCTL_STACK"}
+        drop = ("STACKCTL_STACK", "PYTHONDONTWRITEBYTECODE")
+        self.env = {k: v for k, v in os.environ.items() if k not in drop}
+        # byte-code cached as in any pip install, but kept out of the source tree
+        self.env["PYTHONPYCACHEPREFIX"] = str(root / "pycache")
 
     def setup(self, width: int) -> None:
         (self.root / "stacks").mkdir(parents=True)
@@ -233,6 +236,7 @@ def numpy_roundtrip(root: Path, megabytes: int, repeat: int) -> dict[str, float]
         array = np.full(megabytes * 1024 * 1024 // 8, float(i), dtype=np.float64)
         started = time.perf_counter()
         stored = store.put("output.npy", lambda fp, a=array: numpy.write(a, fp))
+        store.sync([stored.uri])  # what the run loop does before a run is finished
         times["store_write"].append(time.perf_counter() - started)
         started = time.perf_counter()
         float(numpy.load(store, stored.uri).sum())

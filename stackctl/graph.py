@@ -3,10 +3,15 @@
 The only module that touches networkx. Functions take and return ``nx.DiGraph`` (edges
 point from a dependency to its dependent) and translate networkx failures into
 GraphError messages that name the culprits.
+
+Step DAGs are the exception on the hot path: importing networkx takes longer than a
+whole 100-step run, so ``topological_steps`` and ``check_step_cycles`` sort steps in
+plain Python and reach for networkx only when there is a cycle to name.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -56,12 +61,54 @@ def step_dag(spec: PipelineSpec) -> Graph:
 
 
 def topological_steps(spec: PipelineSpec) -> list[str]:
-    """Step names in an order where every step comes after its inputs (stable)."""
+    """Step names in an order where every step comes after its inputs (stable: of the
+    ready steps, the one declared first goes first)."""
+    order = _step_order(spec)
+    if order is not None:
+        return order
     import networkx as nx
 
-    graph = step_dag(spec)
-    order = {s.name: i for i, s in enumerate(spec.steps)}
-    return list(nx.lexicographical_topological_sort(graph, key=order.__getitem__))
+    graph = step_dag(spec)  # networkx names the cycle, exactly as everywhere else
+    position = {s.name: i for i, s in enumerate(spec.steps)}
+    return list(nx.lexicographical_topological_sort(graph, key=position.__getitem__))
+
+
+def check_step_cycles(spec: PipelineSpec) -> None:
+    """Raise GraphError naming the cycle if the pipeline's steps have one."""
+    if _step_order(spec) is None:
+        step_dag(spec)
+
+
+def _step_order(spec: PipelineSpec) -> list[str] | None:
+    """Kahn's algorithm with a heap keyed by declaration order; None on a cycle.
+
+    Gives the same order as ``nx.lexicographical_topological_sort`` keyed by position,
+    which is unique because positions are.
+    """
+    names = list(dict.fromkeys(s.name for s in spec.steps))
+    position = {name: i for i, name in enumerate(names)}
+    for s in spec.steps:  # a producer that is not a step still orders its consumers
+        for up in s.upstream:
+            if up not in position:
+                position[up] = len(names)
+                names.append(up)
+    waiting = dict.fromkeys(names, 0)
+    consumers: dict[str, list[str]] = {name: [] for name in names}
+    for s in spec.steps:
+        for up in s.upstream:
+            consumers[up].append(s.name)
+            waiting[s.name] += 1
+    ready = [(position[n], n) for n in names if waiting[n] == 0]
+    heapq.heapify(ready)
+    order: list[str] = []
+    while ready:
+        _, name = heapq.heappop(ready)
+        order.append(name)
+        for consumer in consumers[name]:
+            waiting[consumer] -= 1
+            if waiting[consumer] == 0:
+                heapq.heappush(ready, (position[consumer], consumer))
+    return order if len(order) == len(names) else None
 
 
 def resource_graph(project: ProjectSpec) -> Graph:

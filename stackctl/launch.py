@@ -143,12 +143,22 @@ def launch_pipeline(spec: PipelineSpec, options: RunOptions) -> Run:
 
 def _project_for_script() -> Project:
     try:
-        return Project.discover()
+        root = find_root(Path.cwd())
     except NotFoundError:
         main = getattr(sys.modules.get("__main__"), "__file__", None)
         if main is None:
             raise
-        return Project(find_root(Path(main).parent))
+        root = find_root(Path(main).parent)
+    return _cached(Project(root))
+
+
+def _cached(project: Project) -> Project:
+    """The project with its validated spec from the per-checkout cache (start-up: the
+    full load imports ruamel, jsonschema and OmegaConf; see stackctl.spec_cache)."""
+    from stackctl.spec_cache import load_cached
+
+    spec = load_cached(project.root, lambda: project.spec)
+    return Project(project.root, _spec=spec)
 
 
 def _stderr_handler() -> logging.Handler:

@@ -260,7 +260,8 @@ class LockInfo:
 
     def describe(self) -> str:
         """`alice@ci-7 (pid 4242) running 'apply' since 2026-01-01T10:00:00Z`."""
-        text = f"{self.who} (pid {self.pid}) running '{self.operation}' since {self.since}"
+        since = f"{self.since[:19]}Z" if len(self.since) > 20 else self.since  # no µs
+        text = f"{self.who} (pid {self.pid}) running '{self.operation}' since {since}"
         if self.context:
             text += f" [{self.context}]"
         return text + (" (stale: holder is gone)" if self.stale else "")

@@ -29,7 +29,7 @@ def _pipeline_cycles(spec: PipelineSpec) -> list[Diagnostic]:
     from stackctl import graph
 
     try:
-        graph.step_dag(spec)
+        graph.check_step_cycles(spec)  # plain Python unless there is a cycle to name
     except GraphError as exc:
         return [Diagnostic(exc.location or Location(PROJECT_FILE), exc.message, "", exc.hint)]
     return []
@@ -56,6 +56,7 @@ class Project:
     var_files: tuple[Path, ...] = ()
     _spec: ProjectSpec | None = field(default=None, repr=False)
     _state: StateStore | None = field(default=None, repr=False)
+    _read_state: StateStore | None = field(default=None, repr=False)
 
     @classmethod
     def discover(
@@ -109,10 +110,23 @@ class Project:
             self._state = open_state_store(self.spec.state, self.root)
         return self._state
 
-    def close(self) -> None:
+    def read_state(self) -> StateStore:
+        """The state store for commands that only look (show, drift, runs, dashboard):
+        it never creates the state file, never migrates it and refuses to write. The
+        writable store is reused when this project has already opened it."""
         if self._state is not None:
-            self._state.close()
-            self._state = None
+            return self._state
+        if self._read_state is None:
+            from stackctl.state import open_state_store
+
+            self._read_state = open_state_store(self.spec.state, self.root, read_only=True)
+        return self._read_state
+
+    def close(self) -> None:
+        for store in (self._state, self._read_state):
+            if store is not None:
+                store.close()
+        self._state = self._read_state = None
 
     # -- active stack ---------------------------------------------------------------------
     def active_stack(self, override: str | None = None) -> str:

@@ -18,7 +18,7 @@ FORMAT_VERSION = "1"
 
 def applied_addresses(project: Project) -> frozenset[str]:
     """Addresses present in the project's state (what `stackctl apply` created)."""
-    return frozenset(project.state().read().resources)
+    return frozenset(project.read_state().read().resources)
 
 
 def active_stack(project: Project) -> dict[str, str]:

@@ -21,6 +21,9 @@ from stackctl.cli import (
     destroy,
     drift,
     flavors,
+    fmt,
+    graph,
+    init,
     plan,
     run,
     runs,
@@ -64,6 +67,9 @@ def _root(
 
 
 validate.register(app)
+init.register(app)
+fmt.register(app)
+graph.register(app)
 flavors.register(app)
 plan.register(app)
 apply.register(app)

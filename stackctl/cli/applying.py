@@ -23,7 +23,8 @@ def require_approval_possible(auto_approve: bool, plan_file: Path | None, comman
     raise StackctlError(
         f"`stackctl {command}` needs approval, and there is no terminal to ask",
         hint=f"review a plan and pass --auto-approve (`stackctl {command} --auto-approve`), or "
-        "apply a reviewed plan file: `stackctl plan --out plan.json && stackctl apply plan.json`",
+        f"apply a reviewed plan file: `stackctl plan{' --destroy' if command == 'destroy' else ''}"
+        " --out plan.json && stackctl apply plan.json`",
     )
 
 

@@ -18,7 +18,7 @@ def drift(json: options.Json = False) -> None:
     from stackctl.engine.drift import detect_drift
 
     project = open_project()
-    found = detect_drift(project.state().read, project.root, Secrets(project.root))
+    found = detect_drift(project.read_state().read, project.root, Secrets(project.root))
     if json:
         render.emit_json(
             {

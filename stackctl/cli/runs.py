@@ -37,7 +37,7 @@ def list_runs(
     from stackctl.cli.context import open_project
     from stackctl.runtime.liveness import effective_status
 
-    runs = open_project().state().runs(stack=stack, pipeline=pipeline, limit=limit)
+    runs = open_project().read_state().runs(stack=stack, pipeline=pipeline, limit=limit)
     rows = [
         {
             "id": r.id,
@@ -65,7 +65,7 @@ def show_run(run_id: RunId, json: options.Json = False) -> None:
     from stackctl.cli.context import open_project
     from stackctl.runtime.liveness import effective_status
 
-    state = open_project().state()
+    state = open_project().read_state()
     run = state.run(run_id)
     steps, artifacts = state.steps(run.id), state.artifacts(run.id)
     if json:
@@ -138,7 +138,7 @@ def logs(
     from stackctl.errors import NotFoundError
 
     project = open_project()
-    state = project.state()
+    state = project.read_state()
     run = state.run(run_id)
     steps = [s for s in state.steps(run.id) if step is None or s.step == step]
     if step is not None and not steps:
@@ -168,7 +168,7 @@ def explain_cache(
     from stackctl.cli.context import open_project
     from stackctl.runtime.cache import explain_cache as explain
 
-    e = explain(open_project().state(), run_id, step)
+    e = explain(open_project().read_state(), run_id, step)
     if json:
         render.emit_json(
             {
@@ -200,7 +200,7 @@ def list_artifacts(run_id: RunId, json: options.Json = False) -> None:
     """Every artifact a run wrote or reused."""
     from stackctl.cli.context import open_project
 
-    state = open_project().state()
+    state = open_project().read_state()
     run = state.run(run_id)
     artifacts = state.artifacts(run.id)
     if json:
@@ -235,7 +235,7 @@ def get_artifact(
             f"{ref!r} is not STEP.OUTPUT", hint="e.g. `stackctl artifacts get RUN evaluate.output`"
         )
     project = open_project()
-    state = project.state()
+    state = project.read_state()
     run = state.run(run_id)
     data = read_artifact(state, launch.artifact_store_of(project, run), run.id, step, name)
     if output is not None:

@@ -39,7 +39,7 @@ def show(plan_file: po.PlanFile = None, json: options.Json = False) -> None:
         return
     from stackctl.cli.context import open_project
 
-    state = open_project().state().read()
+    state = open_project().read_state().read()
     if json:
         render.emit_json(
             {

@@ -22,7 +22,7 @@ def list_(json: options.Json = False) -> None:
     """Every resource in state."""
     from stackctl.cli.context import open_project
 
-    state = open_project().state().read()
+    state = open_project().read_state().read()
     rows = [(r.address, r.type, r.flavor or "") for r in state.resources.values()]
     if json:
         render.emit_json([{"address": a, "type": t, "flavor": f or None} for a, t, f in rows])
@@ -37,7 +37,7 @@ def show(address: Address, json: options.Json = False) -> None:
     from stackctl.cli.show import resource_view
     from stackctl.cli.state_edit import find
 
-    view = resource_view(find(open_project().state().read(), address))
+    view = resource_view(find(open_project().read_state().read(), address))
     render.emit_json(view) if json else render.out(render.dump_yaml(view))
 
 
@@ -56,7 +56,7 @@ def history(json: options.Json = False) -> None:
     """Every committed change: serial, when, who, what."""
     from stackctl.cli.context import open_project
 
-    entries = open_project().state().history()
+    entries = open_project().read_state().history()
     if json:
         render.emit_json([e.__dict__ for e in entries])
         return

@@ -12,7 +12,9 @@ The canonical form, chosen so reviews see content, not layout:
 * flow style (`{flavor: local}`) is kept where the user wrote it and the line fits in
   LINE_WIDTH characters; a longer flow collection becomes block style. Block style is
   never turned into flow;
-* comments, quoting, anchors and the `# yaml-language-server` line are kept.
+* comments, quoting, anchors and the `# yaml-language-server` line are kept; a
+  full-line comment is indented like the line below it, an end-of-line comment
+  follows its value after one space.
 
 Formatting never changes meaning: the result is parsed again and compared with the
 input (as plain data) before it is returned.
@@ -53,6 +55,8 @@ def format_text(raw: bytes, path: Path, display: str, schemas_dir: Path) -> str:
     before = to_plain(doc.data)
     _reorder(doc.data, schema, schema)
     _unflow(doc.data, 0)
+    _tighten_comments(doc.data)
+    _exact_floats(doc.data)
     text = _dump(doc.data, explicit_start=doc.text.lstrip().startswith("---"))
     aligned = align_comments(text)
     if _same(aligned, path, display, before):
@@ -123,6 +127,48 @@ def _reorder(node: Any, schema: Any, root: Mapping[str, Any]) -> None:
     elif isinstance(node, list):
         for item in node:
             _reorder(item, schema.get("items"), root)
+
+
+def _tighten_comments(node: Any) -> None:
+    """End-of-line comments follow their value after one space.
+
+    ruamel would keep each comment's original column, which drifts once the lines
+    around it are re-indented.
+    """
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        ca = getattr(current, "ca", None)
+        for entry in (ca.items.values() if ca is not None else ()):
+            for token in entry if isinstance(entry, list) else [entry]:
+                if hasattr(token, "column") and str(token.value).startswith("#"):
+                    token.column = 0
+        if isinstance(current, dict):
+            stack.extend(v for v in current.values() if isinstance(v, dict | list))
+        elif isinstance(current, list):
+            stack.extend(v for v in current if isinstance(v, dict | list))
+
+
+def _exact_floats(node: Any) -> None:
+    """Replace floats ruamel would print inexactly (6.529254810032538e+16 loses a digit).
+
+    ruamel re-renders a float from its remembered layout; when that is lossy the value
+    is written as Python's shortest exact repr instead.
+    """
+    from ruamel.yaml.scalarfloat import ScalarFloat
+
+    items: Any = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, value in list(items):
+        if isinstance(value, ScalarFloat):
+            text = _dump([value]).strip().removeprefix("- ")
+            try:
+                same = float(text) == float(value)
+            except ValueError:
+                same = True  # .inf / .nan spellings
+            if not same:
+                node[key] = float(value)
+        elif isinstance(value, dict | list):
+            _exact_floats(value)
 
 
 def _is_flow(node: Any) -> bool:

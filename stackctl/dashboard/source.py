@@ -1,7 +1,9 @@
 """Where the dashboard reads from: the project's config and its state, read-only.
 
 ``ReadStore`` is the subset of the StateStore protocol the dashboard may call; typing
-every query against it lets mypy prove the dashboard never writes state. The config is
+every query against it lets mypy prove the dashboard never writes state, and the store
+itself is opened read-only (``Project.read_state``): a fresh project's state file is
+never created, and a state file the dashboard may not write is fine. The config is
 reloaded when a project file changes, so edits show up without a restart.
 """
 
@@ -11,7 +13,6 @@ import threading
 from pathlib import Path
 from typing import Protocol
 
-from stackctl.errors import NotFoundError
 from stackctl.model import ArtifactRecord, HistoryEntry, ProjectSpec, Run, State, StepRun
 from stackctl.project import PROJECT_FILE, Project
 
@@ -39,35 +40,6 @@ class ReadStore(Protocol):
     def artifacts(self, run_id: str) -> list[ArtifactRecord]: ...
 
 
-class EmptyStore:
-    """Stands in for a SQLite state file that does not exist yet (we never create it)."""
-
-    def read(self) -> State:
-        return State("", 0, {})
-
-    def history(self) -> list[HistoryEntry]:
-        return []
-
-    def runs(
-        self,
-        *,
-        stack: str | None = None,
-        pipeline: str | None = None,
-        limit: int = 100,
-        offset: int = 0,
-    ) -> list[Run]:
-        return []
-
-    def run(self, run_id: str) -> Run:
-        raise NotFoundError(f"run {run_id!r} does not exist", hint="no run has been recorded yet")
-
-    def steps(self, run_id: str) -> list[StepRun]:
-        return []
-
-    def artifacts(self, run_id: str) -> list[ArtifactRecord]:
-        return []
-
-
 class Source:
     """A project's config (reloaded on change) and its state store (opened once)."""
 
@@ -87,7 +59,8 @@ class Source:
             current = self._project
             if current._spec is not None and self._config_stamp() != self._stamp:
                 self._project = Project(current.root, current.var_overrides, current.var_files)
-                self._project._state = current._state  # keep the open store across reloads
+                # keep the open store across reloads
+                self._project._read_state = current._read_state
             if self._project._spec is None:
                 _ = self._project.spec  # ConfigError leaves _spec unset: retried next time
                 self._stamp = self._config_stamp()
@@ -111,16 +84,12 @@ class Source:
         return tuple(stamp)
 
     def store(self) -> ReadStore:
-        """The state store; an empty one while a SQLite state file does not exist."""
+        """The state store, read-only (empty until a SQLite state file exists)."""
         if self._store is not None:
             return self._store
-        config = self.spec().state
-        if config.backend == "sqlite":
-            path = Path(config.path)
-            if not (path if path.is_absolute() else self.root / path).is_file():
-                return EmptyStore()
+        _ = self.spec()  # an invalid config fails here, like every other page
         with self._mutex:
-            store: ReadStore = self._project.state()
+            store: ReadStore = self._project.read_state()
             self._store = store
             return store
 
@@ -129,6 +98,3 @@ class Source:
 
     def close(self) -> None:
         self._project.close()
-
-
-_: type[ReadStore] = EmptyStore

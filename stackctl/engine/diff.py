@@ -46,7 +46,7 @@ def _nested(value: Any, other: Any) -> bool:
 
 def _noise(kind: str, value: Any) -> bool:
     # A created or deleted resource lists its attributes; defaults add nothing to read.
-    return kind != "change" and (value is None or value is False or value == {} or value == [])
+    return kind != "change" and (value is None or value is False or value in ("", {}, []))
 
 
 def attribute_changes(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import inspect
+import functools
 import types
 import typing
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from stackctl.model import StepSpec
+from stackctl.runtime.compiler import signature_of
 from stackctl.runtime.imports import StepError
 
 
@@ -16,7 +17,7 @@ def check_arguments(
     function: Callable[..., Any], step: StepSpec, params: Mapping[str, Any]
 ) -> None:
     """Every input and param names an argument, and every required argument is given."""
-    signature = inspect.signature(function)
+    signature = signature_of(function)
     arguments = signature.parameters
     open_kwargs = any(p.kind is p.VAR_KEYWORD for p in arguments.values())
     given = [*step.inputs, *params]
@@ -38,10 +39,7 @@ def check_arguments(
 
 def check_types(function: Callable[..., Any], values: Mapping[str, Any]) -> None:
     """Each value is an instance of its argument's annotation, where that can be checked."""
-    try:
-        hints = typing.get_type_hints(function)
-    except Exception:  # unresolvable forward references: nothing to check against
-        return
+    hints = _hints(function)
     for name, value in values.items():
         annotation = hints.get(name)
         if annotation is not None and not _accepts(value, annotation):
@@ -49,6 +47,15 @@ def check_types(function: Callable[..., Any], values: Mapping[str, Any]) -> None
                 f"input {name!r} is a {type(value).__name__}, but the function expects "
                 f"{_describe(annotation)}"
             )
+
+
+@functools.lru_cache(maxsize=4096)
+def _hints(function: Callable[..., Any]) -> Mapping[str, Any]:
+    """The function's resolved annotations, once per function (steps run many times)."""
+    try:
+        return typing.get_type_hints(function)
+    except Exception:  # unresolvable forward references: nothing to check against
+        return {}
 
 
 def _accepts(value: Any, annotation: Any) -> bool:

@@ -43,15 +43,42 @@ def cache_parts(
     params: Mapping[str, Any],
     inputs: Mapping[str, ArtifactRecord],
     root: Path,
+    code: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
-    """Every named part of the step's cache key."""
-    parts = {"source": sha256(f"{step.function}\n{step.outputs}\n{_source(function)}")}
-    parts.update(code_dependencies(function, root))
+    """Every named part of the step's cache key (``code``: ``code_parts`` computed
+    before, e.g. by ``CodeDigests``)."""
+    parts = dict(code if code is not None else code_parts(function, step, root))
     parts["params"] = sha256(canonical(params))
     parts.update({f"input:{name}": inputs[name].digest for name in sorted(inputs)})
     parts["materializers"] = registry_digest()
     parts["cache_version"] = step.cache_version
     return parts
+
+
+def code_parts(function: Callable[..., Any], step: StepSpec, root: Path) -> dict[str, str]:
+    """The ``source`` part and the digests of the project-local code it uses."""
+    parts = {"source": sha256(f"{step.function}\n{step.outputs}\n{_source(function)}")}
+    parts.update(code_dependencies(function, root))
+    return parts
+
+
+class CodeDigests:
+    """``code_parts`` once per function and run: reading and hashing source (and walking
+    its helpers) is most of a trivial step's cost, and a 500-step chain may call one
+    function 500 times. Per run, so an edit between runs is always seen."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._memo: dict[tuple[str, tuple[str, ...]], tuple[object, dict[str, str]]] = {}
+
+    def parts(self, function: Callable[..., Any], step: StepSpec) -> dict[str, str]:
+        key = (step.function, step.outputs)
+        known = self._memo.get(key)
+        if known is not None and known[0] is function:
+            return known[1]
+        parts = code_parts(function, step, self.root)
+        self._memo[key] = (function, parts)
+        return parts
 
 
 def cache_key(parts: Mapping[str, str]) -> str:

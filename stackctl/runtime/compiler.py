@@ -7,6 +7,7 @@ and any other argument value becomes a step param.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import inspect
 import json
@@ -64,6 +65,12 @@ class StepOptions:
     cache_version: str = ""
 
 
+@functools.lru_cache(maxsize=4096)
+def signature_of(function: Callable[..., Any]) -> inspect.Signature:
+    """``inspect.signature``, once per function (a 500-step chain asks 1000 times)."""
+    return inspect.signature(function)
+
+
 def function_ref(function: Callable[..., Any]) -> str:
     return f"{function.__module__}:{function.__qualname__}"
 
@@ -110,6 +117,8 @@ class _Builder:
     def __init__(self, pipeline: str) -> None:
         self.pipeline = pipeline
         self.steps: list[StepSpec] = []
+        self.taken: set[str] = set()
+        self.calls: dict[str, int] = {}  # name -> last suffix tried (linear, not quadratic)
 
     def add(
         self,
@@ -120,7 +129,7 @@ class _Builder:
         location: Location | None,
     ) -> OutputHandle | Outputs:
         try:
-            bound = inspect.signature(function).bind_partial(*args, **kwargs)
+            bound = signature_of(function).bind_partial(*args, **kwargs)
         except TypeError as exc:
             raise StackctlError(
                 f"pipeline {self.pipeline!r}: step {options.name!r} called wrongly: {exc}",
@@ -157,11 +166,13 @@ class _Builder:
         return handles[0] if len(handles) == 1 else Outputs(handles)
 
     def _unique(self, name: str) -> str:
-        taken = {s.name for s in self.steps}
-        candidate, n = name, 1
-        while candidate in taken:  # a step called twice: load, load_2, ...
+        n = self.calls.get(name, 1)
+        candidate = name if n == 1 else f"{name}_{n}"
+        while candidate in self.taken:  # a step called twice: load, load_2, ...
             n += 1
             candidate = f"{name}_{n}"
+        self.calls[name] = n
+        self.taken.add(candidate)
         return candidate
 
 

@@ -168,6 +168,7 @@ def register(materializer: Materializer) -> None:
     """Add a materializer ahead of the built-ins (tests and programmatic plugins)."""
     _registered.insert(0, materializer)
     materializers.cache_clear()
+    registry_digest.cache_clear()
 
 
 @cache
@@ -205,6 +206,7 @@ def by_name(name: str) -> Materializer:
     )
 
 
+@cache  # part of every step's cache key; cleared by register()
 def registry_digest() -> str:
     """Digest of every materializer's name and version (part of each cache key)."""
     names = sorted(f"{m.name}@{m.version}" for m in materializers())

@@ -21,12 +21,13 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from stackctl.components.artifact_stores.base import ArtifactStore
 from stackctl.components.orchestrators.base import Finished, Session
 from stackctl.errors import StepFailedError
 from stackctl.graph import topological_steps
 from stackctl.model import ArtifactRecord, PipelineSpec, Run, RunStatus, StepRun, StepSpec
 from stackctl.runtime.binding import check_arguments
-from stackctl.runtime.cache import cache_key, cache_parts
+from stackctl.runtime.cache import CodeDigests, cache_key, cache_parts
 from stackctl.runtime.compiler import pipeline_version
 from stackctl.runtime.execute import StepResult, StepTask, execute_step, now, store_log
 from stackctl.runtime.imports import StepError, ensure_on_path, import_function
@@ -75,16 +76,34 @@ def run_pipeline(
         status = loop.execute(order)
     except KeyboardInterrupt:
         loop.cancel()
+        loop.sync()
+        loop.flush()
         store.finish_run(run.id, RunStatus.CANCELLED, now())
         raise
     except BaseException:
+        loop.sync()
+        loop.flush()
         store.finish_run(run.id, RunStatus.FAILED, now())
         raise
+    loop.sync()  # every artifact durable before the run is recorded as finished
+    loop.flush()
     finished = replace(loop.run, status=status, finished_at=now())
     store.finish_run(run.id, status, finished.finished_at or "")
     if loop.failures:
         raise loop.error()
     return finished
+
+
+def _intact(store: ArtifactStore, record: ArtifactRecord) -> bool:
+    """The artifact is published and complete (a cheap size check where it is a local
+    file: power loss can leave a truncated file behind a committed record)."""
+    path = store.local_path(record.uri)
+    if path is None:
+        return store.exists(record.uri)
+    try:
+        return os.stat(path).st_size == record.size
+    except OSError:
+        return False
 
 
 class _RunLoop:
@@ -110,6 +129,14 @@ class _RunLoop:
         self.dependents: dict[str, list[str]] = defaultdict(list)
         self.position: dict[str, int] = {}  # topological position: the start order
         self.ready: list[tuple[int, str]] = []  # heap of steps whose inputs exist
+        self.code = CodeDigests(root)
+        # write-behind: records wait here until the loop is about to block (or ends),
+        # then go to the state store in one transaction (see flush)
+        self.unsaved_steps: dict[str, StepRun] = {}
+        self.unsaved_artifacts: list[ArtifactRecord] = []
+        self.unsent: list[StepRun] = []  # on_event calls, made once the records are saved
+        self.completed_keys: dict[str, str] = {}  # cache key -> step completed in this run
+        self.written: list[str] = []  # URIs this run wrote, made durable by sync()
 
     def execute(self, order: list[str]) -> RunStatus:
         ensure_on_path(str(self.root))
@@ -130,6 +157,7 @@ class _RunLoop:
                     self._start(session, self.steps[heapq.heappop(self.ready)[1]])
                 if not self.in_flight:
                     break
+                self.flush()  # everything so far is in state while steps execute
                 for finished in session.wait():
                     self.in_flight.discard(finished.key)
                     self._finish(finished)
@@ -155,9 +183,9 @@ class _RunLoop:
             message = f"step {step.name!r} failed: {exc.message}"
             log = f"run {self.run.id} stack {self.stack.name} step {step.name}\n"
             log += f"{exc.detail}\nerror: {message}\n"
-            self._fail(
-                step.name, message, started, store_log(self.stack.artifact_store, step.name, log)
-            )
+            log_uri = store_log(self.stack.artifact_store, step.name, log)
+            self._wrote(log_uri)
+            self._fail(step.name, message, started, log_uri)
             return
         key = cache_key(parts)
         running = StepRun(
@@ -204,23 +232,24 @@ class _RunLoop:
             root=str(self.root),
             backoff_s=RETRY_BACKOFF_S,
         )
-        return task, cache_parts(function, step, params, inputs, self.root)
+        code = self.code.parts(function, step)
+        return task, cache_parts(function, step, params, inputs, self.root, code)
 
     def _link_cached(self, running: StepRun, step: StepSpec, clock: float) -> bool:
         """Reuse a previous step run with the same key whose artifacts still exist."""
-        hit = self.store.cache_lookup(running.cache_key)
+        hit = self._hit_in_run(running.cache_key) or self.store.cache_lookup(running.cache_key)
         if hit is None:
             return False
         producer, artifacts = hit
         by_name = {a.name: a for a in artifacts}
         store = self.stack.artifact_store
-        if set(by_name) != set(step.outputs) or not all(store.exists(a.uri) for a in artifacts):
-            return False  # deleted or written to another store: run it again
+        if set(by_name) != set(step.outputs) or not all(_intact(store, a) for a in artifacts):
+            return False  # deleted, truncated or written to another store: run it again
         linked = [
             replace(a, run_id=self.run.id, producer_run_id=a.producer_run_id or a.run_id)
             for a in artifacts
         ]
-        self.store.record_artifacts(linked)
+        self.unsaved_artifacts.extend(linked)
         self.outputs[step.name] = {a.name: a for a in linked}
         self._record(
             replace(
@@ -233,6 +262,14 @@ class _RunLoop:
             )
         )
         return True
+
+    def _hit_in_run(self, key: str) -> tuple[StepRun, list[ArtifactRecord]] | None:
+        """A step of this run that completed with ``key`` (its records may still be
+        buffered, so the state store cannot answer yet)."""
+        name = self.completed_keys.get(key)
+        if name is None:
+            return None
+        return self.records[name], list(self.outputs.get(name, {}).values())
 
     def _finish(self, finished: Finished) -> None:
         name = finished.key
@@ -252,13 +289,14 @@ class _RunLoop:
             attempts=result.attempts,
             log_uri=result.log_uri,
         )
+        self._wrote(result.log_uri, *(a.uri for a in result.artifacts))
         if result.tracker_run_id:
             self._link_tracker_run(name, result.tracker_run_id)
         if not result.ok:
             self.failures.append((name, result.error))
             self._record(replace(base, status=RunStatus.FAILED, error=result.error))
             return
-        self.store.record_artifacts(result.artifacts)
+        self.unsaved_artifacts.extend(result.artifacts)
         self.outputs[name] = {a.name: a for a in result.artifacts}
         self._record(replace(base, status=RunStatus.COMPLETED))
 
@@ -269,6 +307,7 @@ class _RunLoop:
         linked["name"] = tracker.name if tracker is not None else ""
         linked["runs"] = {**linked.get("runs", {}), step: tracker_run_id}
         self.run = replace(self.run, extra={**self.run.extra, "experiment_tracker": linked})
+        self.flush()
         self.store.record_run(self.run)
 
     def _fail(self, name: str, message: str, started: str | None, log_uri: str = "") -> None:
@@ -286,11 +325,46 @@ class _RunLoop:
     def _record(self, step_run: StepRun) -> None:
         self.status[step_run.step] = step_run.status
         self.records[step_run.step] = step_run
-        self.store.record_step(step_run)
-        if self.on_event is not None:
-            self.on_event(step_run)
+        self.unsaved_steps[step_run.step] = step_run  # the latest record of a step wins
+        self.unsent.append(step_run)
+        if step_run.status is RunStatus.COMPLETED and step_run.cache_key:
+            self.completed_keys.setdefault(step_run.cache_key, step_run.step)
         if step_run.status in _SETTLED:
             self._settle(step_run)
+
+    def flush(self) -> None:
+        """Write the buffered records: one transaction where the store can batch.
+
+        Between two flushes the loop never blocks (it only starts steps, links cache
+        hits and handles finished steps), so state lags the run by microseconds; a step
+        is recorded `running` before the loop waits for it. Artifact records go first,
+        so a `completed` record never names an artifact that is not recorded.
+        """
+        steps, artifacts = list(self.unsaved_steps.values()), self.unsaved_artifacts
+        self.unsaved_steps, self.unsaved_artifacts = {}, []
+        batch = getattr(self.store, "record_batch", None)
+        if callable(batch):
+            batch(steps, artifacts)
+        else:
+            if artifacts:
+                self.store.record_artifacts(artifacts)
+            for step_run in steps:
+                self.store.record_step(step_run)
+        events, self.unsent = self.unsent, []
+        if self.on_event is not None:  # after saving: a listener may read state
+            for step_run in events:
+                self.on_event(step_run)
+
+    def _wrote(self, *uris: str) -> None:
+        self.written.extend(uri for uri in uris if uri)
+
+    def sync(self) -> None:
+        """Make what this run wrote durable, in one batch (stores that buffer writes
+        define ``sync(uris)``; the others publish durably in ``put``)."""
+        sync = getattr(self.stack.artifact_store, "sync", None)
+        if callable(sync) and self.written:
+            sync(self.written)
+            self.written.clear()
 
     def cancel(self) -> None:
         for name, status in list(self.status.items()):

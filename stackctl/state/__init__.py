@@ -15,13 +15,18 @@ from stackctl.state.base import SCHEMA_VERSION, StateDump, StateStore
 BACKENDS = ("sqlite", "postgres", "memory")
 
 
-def open_state_store(config: StateConfig, root: Path) -> StateStore:
-    """Open (creating when new) the store ``config`` names; relative paths are from ``root``."""
+def open_state_store(config: StateConfig, root: Path, *, read_only: bool = False) -> StateStore:
+    """Open (creating when new) the store ``config`` names; relative paths are from ``root``.
+
+    ``read_only``: for commands that only look. SQLite then never creates, migrates or
+    writes the file (a missing one reads as empty) and refuses writes; PostgreSQL reads
+    are plain transactions (an empty database still gets its schema on first open).
+    """
     if config.backend == "sqlite":
         from stackctl.state.sqlite import SqliteStateStore
 
         path = Path(config.path)
-        return SqliteStateStore(path if path.is_absolute() else root / path)
+        return SqliteStateStore(path if path.is_absolute() else root / path, read_only=read_only)
     if config.backend == "postgres":
         if not config.url:
             raise StateError(

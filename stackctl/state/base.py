@@ -25,7 +25,7 @@ from stackctl.model import (
 
 #: Bumped when the on-disk schema changes; stores migrate older schemas forward and
 #: refuse newer ones with a StateError that says to upgrade stackctl.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # v2: indexes on the insertion order of run records
 
 
 @dataclass(frozen=True)
@@ -60,8 +60,9 @@ class StateStore(Protocol):
         summary: str,
         changes: Sequence[Mapping[str, Any]] = (),
     ) -> State:
-        """Apply upserts and deletes, bump the serial and append a history entry, in one
-        transaction. The caller must hold the lock."""
+        """Apply upserts and deletes, bump the serial and append a history entry and a
+        snapshot, in one transaction. The caller should hold the lock; a commit while
+        another writer holds it raises StateLockedError."""
         ...
 
     def history(self) -> list[HistoryEntry]:
@@ -75,11 +76,12 @@ class StateStore(Protocol):
     # -- locking and crash journal -----------------------------------------------------
     def lock(self, operation: str, timeout: float = 0.0) -> AbstractContextManager[LockInfo]:
         """Take the exclusive write lock, waiting up to ``timeout`` seconds; raise
-        StateLockedError naming the holder when it cannot be had."""
+        StateLockedError naming the holder when it cannot be had. Not re-entrant; a stale
+        lock is taken over; released on exit, on exceptions and on SIGTERM."""
         ...
 
     def lock_info(self) -> LockInfo | None:
-        """Who holds the lock now, if anyone."""
+        """Who holds the lock now, if anyone (``stale`` set when the holder is gone)."""
         ...
 
     def force_unlock(self, lock_id: str) -> None:

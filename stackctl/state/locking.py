@@ -92,7 +92,7 @@ def locked_error(holder: LockInfo, timeout: float) -> StateLockedError:
         lock_id=holder.id,
         holder=holder.who,
         hint=(
-            f"wait and retry with --lock-timeout, or if that run is dead: "
+            "retry with --lock-timeout SECONDS to wait for it, or if that run is dead: "
             f"`stackctl force-unlock {holder.id}`"
         ),
     )

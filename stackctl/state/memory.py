@@ -82,8 +82,9 @@ class MemoryStateStore:
         entry_changes = tuple(codec.loads(codec.dumps(list(changes), "history changes")))
         with self._data.mutex:
             d = self._data
-            if d.lock is not None and d.lock.id not in self._held:
-                raise locking.locked_error(locking.mark_stale(d.lock), 0)
+            holder = None if d.lock is None else locking.mark_stale(d.lock)
+            if holder is not None and holder.id not in self._held and not holder.stale:
+                raise locking.locked_error(holder, 0)
             resources = dict(d.resources)
             for address in deletes:
                 resources.pop(address, None)

@@ -19,9 +19,13 @@ def migrate_state(src: StateStore, dst: StateStore, *, lock_timeout: float = 0.0
         if target.lineage != dump.lineage and (target.serial > 0 or target.resources):
             raise StateError(
                 f"the destination already holds another state (lineage {target.lineage}, "
-                f"serial {target.serial}, {len(target.resources)} resources); "
+                f"serial {target.serial}, {_resources(len(target.resources))}); "
                 f"refusing to overwrite it with lineage {dump.lineage}",
                 hint="migrate into an empty database or file",
             )
         dst.import_dump(dump)
     return dump
+
+
+def _resources(count: int) -> str:
+    return f"{count} resource{'' if count == 1 else 's'}"

@@ -62,7 +62,8 @@ class SqlStateStore(RunRecords):
         return meta["lineage"], int(meta["serial"])
 
     def _resources(self, tx: Tx) -> dict[str, Resource]:
-        rows = tx.all("SELECT * FROM resources ORDER BY address")
+        # Sorted here: PostgreSQL's collation would order addresses unlike SQLite's.
+        rows = sorted(tx.all("SELECT * FROM resources"), key=lambda r: str(r["address"]))
         return {r["address"]: codec.resource_from_row(r) for r in rows}
 
     def read(self) -> State:

@@ -3,6 +3,10 @@
 WAL mode lets readers (`stackctl show`, the dashboard, runs) go on while a writer
 commits; every write is a short ``BEGIN IMMEDIATE`` transaction with a busy timeout.
 A file that is not a healthy stackctl database is refused, and never written to.
+
+``read_only=True`` is for commands that only look (show, drift, runs, the dashboard):
+the file is opened ``mode=ro``, the schema is neither created nor migrated, and a
+missing file reads as an empty state without creating anything.
 """
 
 from __future__ import annotations
@@ -10,18 +14,24 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from stackctl.errors import StateError
-from stackctl.state import schema
-from stackctl.state.base import StateStore
+from stackctl.model import ArtifactRecord, StepRun
+from stackctl.state import codec, schema
+from stackctl.state.base import SCHEMA_VERSION, StateStore
 from stackctl.state.sql import SqlStateStore
+from stackctl.state.sqlruns import insert_row
 
 _HEADER = b"SQLite format 3\x00"
+_STEP_KEY, _ARTIFACT_KEY = ("run_id", "step"), ("run_id", "step", "name")
+#: Schemas a read-only open can query without migrating them first (v2 only added
+#: indexes). A migration that changes tables or columns must raise the lower bound.
+_READABLE_SCHEMAS = range(1, SCHEMA_VERSION + 1)
 
 
 def _dict_row(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> dict[str, Any]:
@@ -44,63 +54,128 @@ class _Tx:
 
 
 class SqliteStateStore(SqlStateStore):
-    """State in one SQLite file (created with a fresh lineage when missing)."""
+    """State in one SQLite file (created with a fresh lineage when missing, unless
+    ``read_only``: then a missing file reads as an empty state and nothing is created)."""
 
-    def __init__(self, path: str | Path, *, busy_timeout: float = 15.0) -> None:
+    def __init__(
+        self, path: str | Path, *, busy_timeout: float = 15.0, read_only: bool = False
+    ) -> None:
         self.path = Path(path)
+        self.read_only = read_only
         self._busy_timeout = busy_timeout
+        self._missing = False  # read-only and no file yet: an in-memory empty state
         super().__init__(str(self.path))
         self._mutex = threading.RLock()  # one connection, shared by the caller's threads
         self._conn = self._open()
 
     def __reduce__(self) -> tuple[Callable[..., SqliteStateStore], tuple[Path]]:
         # A process pool gets its own connection to the same file.
-        return (partial(SqliteStateStore, busy_timeout=self._busy_timeout), (self.path,))
+        opener = partial(
+            SqliteStateStore, busy_timeout=self._busy_timeout, read_only=self.read_only
+        )
+        return (opener, (self.path,))
+
+    def _exists(self) -> bool:
+        return self.path.is_file() and self.path.stat().st_size > 0
 
     def _open(self) -> sqlite3.Connection:
         self._pid = os.getpid()
-        existed = self.path.is_file() and self.path.stat().st_size > 0
+        existed = self._exists()
         if existed:
             with self.path.open("rb") as fh:
                 if fh.read(len(_HEADER)) != _HEADER:
                     raise self._corrupt("it is not a SQLite database")
+        elif self.read_only:
+            if self.path.exists() and not self.path.is_file():
+                raise StateError(f"cannot open state {self.path}: it is not a file")
+            return self._empty()
+        self._missing = False
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(
-                self.path,
-                timeout=self._busy_timeout,
-                isolation_level=None,  # we issue BEGIN/COMMIT ourselves
-                check_same_thread=False,
-            )
+            if self.read_only:
+                conn = self._connect(self._read_only_uri(), uri=True)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                conn = self._connect(str(self.path))
         except (OSError, sqlite3.Error) as exc:
             raise StateError(f"cannot open state {self.path}: {exc}") from exc
         conn.row_factory = _dict_row
         try:
-            if existed:
-                self._check(conn)
+            found = self._check(conn) if existed else None
             conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout * 1000)}")
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-        except sqlite3.DatabaseError as exc:
+            if self.read_only:
+                self._check_readable(conn, found)
+            else:  # WAL is recorded in the file itself: only a writer may choose it
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.OperationalError as exc:  # e.g. a directory, no permission
+            conn.close()
+            raise StateError(f"cannot open state {self.path}: {exc}") from exc
+        except sqlite3.DatabaseError as exc:  # "file is not a database", "malformed"
             conn.close()
             raise self._corrupt(str(exc)) from exc
         except BaseException:
             conn.close()
             raise
         self._conn = conn
-        with self._tx(write=True) as tx:
-            self._prepare(tx)
+        if self.read_only and found is None:  # a SQLite file without any table yet
+            conn.close()
+            return self._empty()
+        if found != SCHEMA_VERSION and not self.read_only:  # new or older: create / migrate
+            with self._tx(write=True) as tx:
+                self._prepare(tx)
         return conn
 
-    def _check(self, conn: sqlite3.Connection) -> None:
-        """Integrity and version checks that only read, before anything is written."""
+    def _connect(self, target: str, *, uri: bool = False) -> sqlite3.Connection:
+        return sqlite3.connect(
+            target,
+            timeout=self._busy_timeout,
+            isolation_level=None,  # we issue BEGIN/COMMIT ourselves
+            check_same_thread=False,
+            uri=uri,
+        )
+
+    def _read_only_uri(self) -> str:
+        uri = self.path.resolve().as_uri() + "?mode=ro"
+        # A WAL reader needs the -shm file; in a folder it cannot write (a read-only
+        # mount) nobody can be writing either, so the file is immutable for us.
+        return uri if os.access(self.path.parent, os.W_OK) else uri + "&immutable=1"
+
+    def _empty(self) -> sqlite3.Connection:
+        """An in-memory empty state (lineage "") standing in for a file not created yet;
+        ``_tx`` switches to the file as soon as a writer has created it."""
+        self._missing = True
+        conn = self._connect(":memory:")
+        conn.row_factory = _dict_row
+        conn.execute("BEGIN")
+        schema.migrate(_Tx(conn), 0, "")
+        conn.execute("COMMIT")
+        return conn
+
+    def _check_readable(self, conn: sqlite3.Connection, found: int | None) -> None:
+        """Refuse, without writing, a file a read-only open cannot query as it is."""
+        if found is None:
+            tables = self._table_names(_Tx(conn))
+            if tables:
+                raise schema.foreign_tables(tables, str(self.path))
+        elif found not in _READABLE_SCHEMAS:
+            raise StateError(
+                f"state {self.path} has schema {found}, which this stackctl must upgrade "
+                "before reading it",
+                hint="run `stackctl plan` once (it upgrades the state file), then retry",
+            )
+
+    def _check(self, conn: sqlite3.Connection) -> int | None:
+        """Integrity and version checks that only read, before anything is written;
+        the schema version found (None when the file has no stackctl metadata)."""
         problems = [row["quick_check"] for row in conn.execute("PRAGMA quick_check")]
         if problems != ["ok"]:
             raise self._corrupt("integrity check failed: " + "; ".join(problems[:3]))
-        tables = self._table_names(_Tx(conn))
-        if "meta" in tables:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-            schema.check_version(int(row["value"]) if row else 0, str(self.path))
+        if "meta" not in self._table_names(_Tx(conn)):
+            return None
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        found = int(row["value"]) if row else 0
+        schema.check_version(found, str(self.path))
+        return found
 
     def _corrupt(self, why: str) -> StateError:
         return StateError(
@@ -116,7 +191,15 @@ class SqliteStateStore(SqlStateStore):
     @contextmanager
     def _tx(self, write: bool = False) -> Iterator[_Tx]:
         with self._mutex:
+            if write and self.read_only:
+                raise StateError(
+                    f"state {self.path} was opened read-only, and this needs to change it",
+                    hint="this is a stackctl bug: report it with the command you ran",
+                )
             if self._pid != os.getpid():  # forked: a SQLite connection must not cross
+                self._conn = self._open()
+            elif self._missing and self._exists():  # a writer created the file meanwhile
+                self._conn.close()
                 self._conn = self._open()
             conn = self._conn
             try:
@@ -141,6 +224,17 @@ class SqliteStateStore(SqlStateStore):
         if isinstance(exc, sqlite3.DatabaseError) and "malformed" in str(exc):
             return self._corrupt(str(exc))
         return StateError(f"state {self.path}: {exc}")
+
+    def record_batch(self, steps: Sequence[StepRun], artifacts: Sequence[ArtifactRecord]) -> None:
+        """Artifact records, then step records, in one transaction: the run loop's
+        write-behind (one short transaction per step instead of four)."""
+        if not steps and not artifacts:
+            return
+        with self._tx(write=True) as tx:
+            for artifact in artifacts:
+                insert_row(tx, "artifacts", codec.artifact_to_row(artifact), _ARTIFACT_KEY)
+            for step in steps:
+                insert_row(tx, "step_runs", codec.step_to_row(step), _STEP_KEY)
 
     def close(self) -> None:
         with self._mutex:

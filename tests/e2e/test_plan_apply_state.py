@@ -49,3 +49,55 @@ def test_state_commands(project):
     restored = project.run("state", "restore", str(serials[-2]), "--auto-approve").out
     assert "+ stack.par" in restored and "Restored serial" in restored
     assert "No changes." in project.run("plan").out
+
+
+def test_force_unlock_releases_a_lock_held_by_a_live_process(project):
+    from stackctl.state.sqlite import SqliteStateStore
+
+    project.run("plan")  # creates the state
+    store = SqliteStateStore(project.root / ".stackctl" / "state.db")
+    lock = store.lock("apply")
+    info = lock.__enter__()
+    try:
+        locked = project.run("apply", "--auto-approve", code=3)
+        assert "state is locked" in locked.err and info.id in locked.err
+        assert "running 'apply'" in locked.err
+        project.run("state", "rm", "stack.dev", code=3)
+        project.run("force-unlock", "not-the-id", code=1)
+        assert f"Released state lock {info.id}" in project.run("force-unlock", info.id).out
+        project.run("apply", "--auto-approve")
+    finally:
+        store.close()
+
+
+def test_apply_on_a_tty_asks_and_only_yes_proceeds(project):
+    import os
+    import pty
+    import subprocess
+
+    from plan_apply_helpers import STACKCTL
+
+    def answer(text: str) -> subprocess.CompletedProcess[str]:
+        master, slave = pty.openpty()
+        os.write(master, text.encode())
+        try:
+            return subprocess.run(
+                [STACKCTL, "apply"],
+                cwd=project.root,
+                env=project.env,
+                stdin=slave,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+        finally:
+            os.close(master)
+            os.close(slave)
+
+    refused = answer("no\n")
+    assert refused.returncode == 1 and "Apply cancelled" in refused.stderr
+    assert "Do you want to perform these actions?" in refused.stdout
+    assert "No resources" in project.run("show").out
+    accepted = answer("yes\n")
+    assert accepted.returncode == 0, accepted.stderr
+    assert "Apply complete! Resources: 8 added" in accepted.stdout

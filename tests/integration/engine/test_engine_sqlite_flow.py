@@ -33,8 +33,13 @@ def project(tmp_path: Path) -> Project:
 
 def run(project: Project, options: PlanOptions = PlanOptions()):
     planner = Planner(project, options)
-    return apply(project.state(), planner.factory(), config_digest=planner.digest,
-                 root=project.root, secrets=planner.secrets)
+    return apply(
+        project.state(),
+        planner.factory(),
+        config_digest=planner.digest,
+        root=project.root,
+        secrets=planner.secrets,
+    )
 
 
 def test_apply_creates_the_directory_and_records_outputs(project: Project):
@@ -73,6 +78,8 @@ def test_drift_then_fix(project: Project):
     run(project)
     (project.root / ".stackctl" / "store").rmdir()
     plan = Planner(project, PlanOptions()).plan_now()
-    assert [(c.action, c.address) for c in plan.changes] == [(Action.CREATE, "artifact_store.local")]
+    assert [(c.action, c.address) for c in plan.changes] == [
+        (Action.CREATE, "artifact_store.local")
+    ]
     run(project)
     assert (project.root / ".stackctl" / "store").is_dir()

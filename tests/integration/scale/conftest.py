@@ -89,13 +89,23 @@ class StepPackage:
         return f"{self.name}.steps:{function}"
 
     def stack(
-        self, orchestrator: str, orchestrator_config: dict[str, Any], store: str, store_config: Any
+        self,
+        orchestrator: str,
+        orchestrator_config: dict[str, Any],
+        store: str,
+        store_config: Any,
+        tracker: dict[str, Any] | None = None,
     ) -> ActiveStack:
         components = {
-            "orchestrator": ComponentSpec("orchestrator", orchestrator, orchestrator,
-                                          orchestrator_config),
+            "orchestrator": ComponentSpec(
+                "orchestrator", orchestrator, orchestrator, orchestrator_config
+            ),
             "artifact_store": ComponentSpec("artifact_store", store, store, store_config),
         }
+        if tracker is not None:
+            components["experiment_tracker"] = ComponentSpec(
+                "experiment_tracker", "mlflow", "mlflow", tracker
+            )
         spec = StackSpec(f"{orchestrator}-{store}", {t: c.name for t, c in components.items()})
         return build_stack(spec, components, self.root)
 
@@ -115,6 +125,12 @@ def total(a: np.ndarray) -> float:
 def describe(a: np.ndarray, b: np.ndarray, t: float) -> dict:
     print("describing")
     return {"a": float(a.sum()), "b": float(b.sum()), "t": t}
+
+def tracked(t: float) -> float:
+    from stackctl import get_step_context
+
+    get_step_context().experiment_tracker.log_metrics({"total": t})
+    return t
 """
 
 

@@ -85,3 +85,24 @@ def test_a_failing_step_on_dask_skips_its_dependents(steps):
     assert status["square"] == (RunStatus.FAILED, 2)
     assert status["describe"][0] is RunStatus.SKIPPED
     assert status["total"][0] is RunStatus.COMPLETED
+
+
+def test_the_mlflow_run_of_a_step_is_linked_from_the_run_record(steps, monkeypatch):
+    monkeypatch.setenv("MLFLOW_ALLOW_FILE_STORE", "true")
+    spec = fan(steps)
+    spec = PipelineSpec(
+        "tracked-fan",
+        (
+            *spec.steps,
+            StepSpec("tracked", steps.ref("tracked"), {"t": InputRef("total", "output")}),
+        ),
+    )
+    stack = steps.stack("dask", PROCESSES, "local", {"path": "a"}, tracker={})
+    state, result, _ = run(steps, stack, spec)
+    linked = state.run(result.id).extra["experiment_tracker"]
+    assert linked["name"] == "mlflow" and list(linked["runs"]) == ["tracked"]
+    assert result.extra["experiment_tracker"] == linked
+    mlflow_run = stack.experiment_tracker.client.get_run(linked["runs"]["tracked"])
+    assert mlflow_run.info.run_name == f"{result.id}/tracked"
+    assert mlflow_run.data.metrics == {"total": float(sum(range(1000)))}
+    assert (steps.root / ".stackctl" / "mlruns").is_dir()

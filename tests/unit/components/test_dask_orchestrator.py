@@ -81,7 +81,9 @@ def test_the_local_cluster_is_closed_after_the_session():
 def test_a_configured_scheduler_runs_the_tasks():
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster:
+    with LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+    ) as cluster:
         config = {"address": cluster.scheduler_address}
         orchestrator = DaskOrchestrator("d", config, Path("."))
         with orchestrator.session() as session:

@@ -106,10 +106,14 @@ def test_unknown_protocols_and_missing_backends_are_clear_errors(tmp_path):
 @settings(max_examples=50, deadline=None)
 @given(
     protocol=st.sampled_from(["memory", "gcs", "s3", "abfs"]),
-    parts=st.lists(st.from_regex(r"[a-z0-9][a-z0-9_.-]{0,10}", fullmatch=True), min_size=1, max_size=4),
+    parts=st.lists(
+        st.from_regex(r"[a-z0-9][a-z0-9_.-]{0,10}", fullmatch=True), min_size=1, max_size=4
+    ),
     trailing=st.booleans(),
 )
-def test_split_uri_keeps_the_path_and_drops_trailing_slashes(protocol, parts, trailing, tmp_path_factory):
+def test_split_uri_keeps_the_path_and_drops_trailing_slashes(
+    protocol, parts, trailing, tmp_path_factory
+):
     uri = f"{protocol}://{'/'.join(parts)}{'/' if trailing else ''}"
     got_protocol, path = split_uri(uri, tmp_path_factory.getbasetemp())
     assert got_protocol == protocol

@@ -101,7 +101,10 @@ def test_pickles_without_its_client(tracker):
     assert clone._client is None and clone.tracking_uri == tracker.tracking_uri
 
 
-def test_an_unreachable_server_is_a_stackctl_error(tmp_path):
+def test_an_unreachable_server_is_a_stackctl_error(tmp_path, monkeypatch):
+    # MLflow retries for minutes by default; these are its documented knobs
+    monkeypatch.setenv("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0")
+    monkeypatch.setenv("MLFLOW_HTTP_REQUEST_TIMEOUT", "2")
     tracker = MlflowTracker("t", {"tracking_uri": "http://127.0.0.1:1"}, tmp_path)
     with tracker.step_run("r1", "p", "s"):
         with pytest.raises(StackctlError, match="cannot start a run at http://127.0.0.1:1") as e:

@@ -47,3 +47,16 @@ def test_postgres(pg_url, tmp_path):
     assert isinstance(store, PostgresStateStore)
     assert store.read().serial == 0
     store.close()
+
+
+def test_opening_sqlite_never_imports_psycopg(tmp_path):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pathlib import Path; from stackctl.model import StateConfig;"
+        "from stackctl.state import open_state_store;"
+        f"open_state_store(StateConfig(), Path({str(tmp_path)!r})).read();"
+        "assert 'psycopg' not in sys.modules, 'psycopg imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -138,3 +138,30 @@ def test_unwritable_location_is_a_state_error(tmp_path):
     blocker.write_text("x")
     with pytest.raises(StateError, match="cannot open state"):
         SqliteStateStore(blocker / "state.db")
+
+
+def test_older_schema_is_migrated_forward_keeping_the_data(tmp_path):
+    path = tmp_path / "state.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.row_factory = lambda cur, row: dict(zip([d[0] for d in cur.description], row))
+
+    class Tx:  # what a v1 stackctl did on a new file
+        def run(self, sql, *params):
+            return conn.execute(sql, params).rowcount
+
+    schema.MIGRATIONS[1](Tx(), "lineage-from-v1")
+    conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    conn.execute(
+        "INSERT INTO runs VALUES ('r1', 1, 'p', 'dev', 'completed', '2026', NULL, '{}', '',"
+        " '{}', '{}')"
+    )
+    conn.close()
+    store = SqliteStateStore(path)
+    assert store.read().lineage == "lineage-from-v1"
+    assert [r.id for r in store.runs()] == ["r1"]
+    check = sqlite3.connect(path)
+    version = check.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    assert version == (str(SCHEMA_VERSION),)
+    indexes = {r[0] for r in check.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    assert {"runs_seq", "step_runs_seq", "artifacts_seq"} <= indexes
+    check.close()

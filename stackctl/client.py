@@ -1,0 +1,103 @@
+"""The Python API for past runs: find runs and load their artifacts.
+
+    from stackctl import client
+
+    run = client.runs(pipeline="training")[0]        # newest first
+    model = client.load(run.id, "train")             # the step's `output`
+    X_test = client.load(run.id[:8], "split", "X_test")
+
+Every function finds the project by walking up from the current folder (like
+``stackctl``), or from ``project=`` (a folder inside it). Artifacts are loaded from the
+artifact store the run wrote to, through the materializer that wrote them, exactly as
+the next step of the pipeline would load them. Run ids may be unique prefixes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from stackctl.model import ArtifactRecord, Run, StepRun
+
+__all__ = ["artifacts", "load", "read_bytes", "run", "runs", "status", "steps"]
+
+ProjectPath = str | Path | None
+
+
+@contextmanager
+def _opened(project: ProjectPath) -> Iterator[Any]:
+    from stackctl.project import Project
+
+    opened = Project.discover(Path(project) if project is not None else None)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+def runs(
+    *,
+    pipeline: str | None = None,
+    stack: str | None = None,
+    limit: int = 50,
+    project: ProjectPath = None,
+) -> list[Run]:
+    """Recorded runs, newest first (``status(run)`` tells an interrupted one)."""
+    with _opened(project) as opened:
+        return opened.state().runs(pipeline=pipeline, stack=stack, limit=limit)
+
+
+def run(run_id: str, *, project: ProjectPath = None) -> Run:
+    """One run by id or unique prefix (NotFoundError, with a hint, when there is none)."""
+    with _opened(project) as opened:
+        return opened.state().run(run_id)
+
+
+def status(record: Run) -> str:
+    """The run's status as `stackctl runs list` shows it: `interrupted` for a run whose
+    process died without recording its end."""
+    from stackctl.runtime.liveness import effective_status
+
+    return effective_status(record)
+
+
+def steps(run_id: str, *, project: ProjectPath = None) -> list[StepRun]:
+    """The step records of a run, in the order they were first recorded."""
+    with _opened(project) as opened:
+        state = opened.state()
+        return state.steps(state.run(run_id).id)
+
+
+def artifacts(run_id: str, *, project: ProjectPath = None) -> list[ArtifactRecord]:
+    """Every artifact a run wrote or reused from the cache."""
+    with _opened(project) as opened:
+        state = opened.state()
+        return state.artifacts(state.run(run_id).id)
+
+
+def load(run_id: str, step: str, output: str = "output", *, project: ProjectPath = None) -> Any:
+    """The value of ``step.output`` of a run, loaded from the artifact store."""
+    from stackctl.launch import artifact_store_of
+    from stackctl.runtime.client import load_artifact
+
+    with _opened(project) as opened:
+        state = opened.state()
+        record = state.run(run_id)
+        store = artifact_store_of(opened, record)
+        return load_artifact(state, store, record.id, step, output)
+
+
+def read_bytes(
+    run_id: str, step: str, output: str = "output", *, project: ProjectPath = None
+) -> bytes:
+    """The stored bytes of ``step.output`` (JSON text, .npy, parquet, pickle...)."""
+    from stackctl.launch import artifact_store_of
+    from stackctl.runtime.client import read_artifact
+
+    with _opened(project) as opened:
+        state = opened.state()
+        record = state.run(run_id)
+        store = artifact_store_of(opened, record)
+        return read_artifact(state, store, record.id, step, output)
