@@ -17,9 +17,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stackctl.model import ArtifactRecord, Run, StepRun
+
+if TYPE_CHECKING:
+    from stackctl.project import Project
 
 __all__ = ["artifacts", "load", "read_bytes", "run", "runs", "status", "steps"]
 
@@ -27,7 +30,7 @@ ProjectPath = str | Path | None
 
 
 @contextmanager
-def _opened(project: ProjectPath) -> Iterator[Any]:
+def _opened(project: ProjectPath) -> Iterator[Project]:
     from stackctl.project import Project
 
     opened = Project.discover(Path(project) if project is not None else None)

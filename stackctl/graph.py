@@ -120,9 +120,7 @@ def resource_graph(project: ProjectSpec) -> Graph:
         for stack in project.stacks.values()
         for type_, name in stack.components.items()
     ]
-    edges += [
-        (f"stack.{p.stack}", p.address) for p in project.pipelines.values() if p.stack
-    ]
+    edges += [(f"stack.{p.stack}", p.address) for p in project.pipelines.values() if p.stack]
     return build(nodes, edges)
 
 

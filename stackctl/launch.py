@@ -54,11 +54,30 @@ def active_stack(project: Project, name: str) -> ActiveStack:
             hint="run `stackctl plan` and `stackctl apply` first",
         )
     secrets = Secrets(project.root)
+    _refuse_drift(project, name, secrets)
 
     def resolve(config: Mapping[str, Any]) -> Mapping[str, Any]:
         return dict(reveal(dict(config), secrets, f"stack {name!r}"))
 
     return build_stack(spec.stacks[name], spec.stack_components(name), project.root, resolve)
+
+
+def _refuse_drift(project: Project, name: str, secrets: Any) -> None:
+    """A run on a stack whose real resources are gone would fail late or silently
+    recreate them outside plan/apply; say so up front (a stat or HEAD per component)."""
+    from stackctl.engine.refresh import refresh
+    from stackctl.model import State
+
+    state = project.state().read()
+    wanted = {f"{t}.{c}" for t, c in project.spec.stacks[name].components.items()}
+    mine = {a: r for a, r in state.resources.items() if a in wanted}
+    drifted = refresh(State(state.lineage, state.serial, mine), project.root, secrets)
+    if drifted:
+        what = "; ".join(f"{d.address}: {d.detail}" for d in drifted)
+        raise StackctlError(
+            f"stack {name!r} has drifted from state ({what})",
+            hint="run `stackctl plan` to see the drift and `stackctl apply` to fix it",
+        )
 
 
 def run(
@@ -119,12 +138,18 @@ def launch_pipeline(spec: PipelineSpec, options: RunOptions) -> Run:
         log.info("running pipeline %s on stack %s", spec.name, stack_name)
 
         def event(step: StepRun) -> None:
-            handler.setFormatter(
-                logging.Formatter(
-                    f"[stackctl] run {step.run_id[:8]} | stack {stack_name} | %(message)s"
+            if handler.formatter is not formatters.get(step.run_id):  # once per run
+                handler.setFormatter(
+                    formatters.setdefault(
+                        step.run_id,
+                        logging.Formatter(
+                            f"[stackctl] run {step.run_id[:8]} | stack {stack_name} | %(message)s"
+                        ),
+                    )
                 )
-            )
             log_event(step)
+
+        formatters: dict[str, logging.Formatter] = {}
 
         result = run(
             project,

@@ -65,7 +65,7 @@ def _write(path: Path, entry: dict[str, Any]) -> None:
     try:
         with os.fdopen(fd, "wb") as fp:
             pickle.dump({"format": FORMAT, **entry}, fp, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+        Path(tmp).replace(path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -113,10 +113,10 @@ def _code_stamps() -> Iterable[str]:
             for name in sorted(filenames):
                 if name.endswith((".py", ".json")):
                     with contextlib.suppress(OSError):
-                        st = os.stat(os.path.join(dirpath, name))
+                        st = (Path(dirpath) / name).stat()
                         yield f"{dirpath}/{name}\0{st.st_size}\0{st.st_mtime_ns}\n"
     yield f"python\0{sys.version}\0{sys.prefix}\n"
     for entry in sys.path:  # not the script's folder: it differs between entry points
         if entry.endswith(("site-packages", "dist-packages")):
             with contextlib.suppress(OSError):
-                yield f"path\0{entry}\0{os.stat(entry).st_mtime_ns}\n"
+                yield f"path\0{entry}\0{Path(entry).stat().st_mtime_ns}\n"

@@ -30,6 +30,7 @@ from stackctl.cli import (
     show,
     stack,
     state_cmd,
+    state_migrate,
     unlock,
     validate,
 )
@@ -77,6 +78,7 @@ destroy.register(app)
 drift.register(app)
 show.register(app)
 state_cmd.register(app)
+state_migrate.register(state_cmd.state_app)
 unlock.register(app)
 completion.register(app)
 dashboard.register(app)

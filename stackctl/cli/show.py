@@ -49,7 +49,7 @@ def show(plan_file: po.PlanFile = None, json: options.Json = False) -> None:
             }
         )
         return
-    render.out(f"# state serial {state.serial}, lineage {state.lineage}")
+    render.out(f"# state serial {state.serial}, lineage {state.lineage or '(none yet)'}")
     if not state.resources:
         render.out("No resources: nothing has been applied yet (run `stackctl plan`).")
     for r in state.resources.values():

@@ -101,7 +101,7 @@ def _intact(store: ArtifactStore, record: ArtifactRecord) -> bool:
     if path is None:
         return store.exists(record.uri)
     try:
-        return os.stat(path).st_size == record.size
+        return Path(path).stat().st_size == record.size
     except OSError:
         return False
 

@@ -14,17 +14,27 @@ def migrate_state(src: StateStore, dst: StateStore, *, lock_timeout: float = 0.0
     again simply replaces it (a retried migration is safe).
     """
     with src.lock("state migrate", lock_timeout), dst.lock("state migrate", lock_timeout):
-        target = dst.read()
         dump = src.export_dump()
-        if target.lineage != dump.lineage and (target.serial > 0 or target.resources):
-            raise StateError(
-                f"the destination already holds another state (lineage {target.lineage}, "
-                f"serial {target.serial}, {_resources(len(target.resources))}); "
-                f"refusing to overwrite it with lineage {dump.lineage}",
-                hint="migrate into an empty database or file",
-            )
+        refuse_other_state(dst, dump.lineage)
         dst.import_dump(dump)
     return dump
+
+
+def refuse_other_state(dst: StateStore, lineage: str) -> None:
+    """Raise StateError when ``dst`` holds a state of another lineage that is not empty
+    (resources, history or run records), which a migration would wipe out."""
+    target = dst.read()
+    if target.lineage == lineage:
+        return
+    has_runs = bool(dst.runs(limit=1))
+    if target.serial > 0 or target.resources or has_runs:
+        raise StateError(
+            f"the destination already holds another state (lineage {target.lineage}, "
+            f"serial {target.serial}, {_resources(len(target.resources))}"
+            f"{', and run records' if has_runs else ''}); "
+            f"refusing to overwrite it with lineage {lineage}",
+            hint="migrate into an empty database or file",
+        )
 
 
 def _resources(count: int) -> str:

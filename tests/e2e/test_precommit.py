@@ -9,9 +9,11 @@ pass_filenames), with stackctl's virtualenv on PATH; the manifest itself is chec
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -210,3 +212,86 @@ def test_gitops_workflow_only_uses_commands_and_options_that_exist() -> None:
         for arg in args:
             if arg.startswith("--"):
                 assert arg in options, f"`stackctl {command.name}` has no option {arg}"
+
+
+# -- the workflow's stackctl steps, for real, against shared PostgreSQL state ---------------------
+PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
+
+
+@pytest.fixture
+def pg_url() -> Any:
+    psycopg = pytest.importorskip("psycopg")
+    import uuid
+
+    try:
+        psycopg.connect(f"{PG_SERVER}/test", connect_timeout=3).close()
+    except psycopg.OperationalError as exc:
+        pytest.skip(f"no PostgreSQL server answers on 127.0.0.1:5432 ({exc})")
+    name = f"stackctl_gitops_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(f"{PG_SERVER}/test", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield f"{PG_SERVER}/{name}"
+    with psycopg.connect(f"{PG_SERVER}/test", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _workflow_step(job: str, name: str) -> str:
+    workflow = next(b for b in _yaml_blocks(GITOPS.read_text()) if "jobs:" in b)
+    steps = yaml.safe_load(workflow)["jobs"][job]["steps"]
+    script: str = next(s["run"] for s in steps if s.get("name") == name)
+    return script
+
+
+def _checkout(tmp_path: Path, name: str, pg_url: str) -> Repo:
+    """A CI runner's checkout: the project, with the doc's PostgreSQL state section."""
+    runner = tmp_path / name
+    runner.mkdir()
+    repo = Repo(runner)
+    doc_config = next(b for b in _yaml_blocks(GITOPS.read_text()) if "backend: postgres" in b)
+    config = repo.path / "stackctl.yaml"
+    state = re.search(r"(?m)^state:\n(?:  .*\n)+", doc_config)
+    assert state, doc_config
+    text, count = re.subn(r"(?m)^state:\n(?:  .*\n)+", state.group(0), config.read_text())
+    assert count == 1, "stackctl init should write a state: section"
+    config.write_text(text)
+    repo.env["STACKCTL_PG_URL"] = pg_url
+    repo.env["GITHUB_OUTPUT"] = str(runner / "github_output")
+    return repo
+
+
+@pytest.mark.postgres
+def test_workflow_steps_share_state_through_postgres(tmp_path: Path, pg_url: str) -> None:
+    pr = _checkout(tmp_path, "pr-runner", pg_url)
+    pr.sh("stackctl", "validate")
+    pr.sh("stackctl", "fmt", "--check")
+
+    # the pull-request job: one plan, saved and rendered as the comment
+    pr.sh("bash", "-c", _workflow_step("plan", "Plan"))
+    assert "exitcode=2" in (tmp_path / "pr-runner" / "github_output").read_text()
+    comment = (pr.path / "plan.md").read_text()
+    assert "to add" in comment and len(comment) < 65_000
+    assert json.loads((pr.path / "plan.json").read_text())["format_version"]
+
+    # the merge job, on another runner: applies exactly the saved plan
+    main = _checkout(tmp_path, "main-runner", pg_url)
+    shutil.copy(pr.path / "plan.json", main.path / "plan.json")
+    main.sh("bash", "-c", _workflow_step("apply", "Apply exactly that plan"))
+
+    # the state is shared: the merge runner has nothing left to do and sees no drift ...
+    assert main.sh("stackctl", "plan", "--detailed-exitcode", check=False).returncode == 0
+    assert main.sh("stackctl", "drift", check=False).returncode == 0
+    # ... and a fresh runner reads the same state, where only the folders of `local`
+    # artifact stores (on the machine that applied) are missing: see docs/gitops.md
+    nightly = _checkout(tmp_path, "nightly-runner", pg_url)
+    assert "stack.dev" in nightly.sh("stackctl", "state", "list").stdout
+    drift = nightly.sh("stackctl", "drift", check=False)
+    assert drift.returncode == 2
+    assert all("artifact_store." in line for line in drift.stdout.splitlines() if "!" in line)
+
+    # a saved plan that was overtaken by another apply is refused, exit 4
+    extra = "components:\n  artifact_store:\n    extra: {flavor: local, config: {path: .x}}\n"
+    (pr.path / "stacks" / "extra.yaml").write_text(extra)
+    pr.sh("stackctl", "plan", "--out", "stale.json")
+    (main.path / "stacks" / "extra.yaml").write_text(extra)
+    main.sh("stackctl", "apply", "--auto-approve")
+    assert pr.sh("stackctl", "apply", "stale.json", check=False).returncode == 4

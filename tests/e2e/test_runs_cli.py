@@ -79,7 +79,9 @@ def test_artifacts_list_and_get(runs, tmp_path):
     assert all(a["uri"].endswith(f"{a['digest']}/output.json") for a in listed)
     assert runs.project.stackctl("artifacts", "get", runs.first, "scaled.output").out == "[0,2,4]\n"
     target = tmp_path / "scaled.json"
-    result = runs.project.stackctl("artifacts", "get", runs.first, "scaled.output", "-o", str(target))
+    result = runs.project.stackctl(
+        "artifacts", "get", runs.first, "scaled.output", "-o", str(target)
+    )
     assert json.loads(target.read_text()) == [0, 2, 4]
     assert f"wrote 7 bytes to {target}" in result.out
 
@@ -93,9 +95,7 @@ def test_artifacts_get_names_what_exists(runs):
 
 
 def test_explain_cache_names_the_changed_part(runs):
-    scaled = runs.project.stackctl(
-        "runs", "explain-cache", runs.second, "scaled", "--json"
-    ).json()
+    scaled = runs.project.stackctl("runs", "explain-cache", runs.second, "scaled", "--json").json()
     assert scaled["status"] == "completed"
     assert scaled["previous_run_id"] == runs.first
     assert scaled["changed"] == ["source"]

@@ -3,7 +3,8 @@
 With ``address: null`` every run starts its own ``LocalCluster`` and closes it after;
 with an address the run connects a client to that scheduler. Workers share nothing
 but the artifact store (``execute_step`` loads inputs from it and writes outputs to
-it), which is why a remote cluster needs a shared store: see ``check_shared_store``.
+it), which is why a remote cluster needs a shared store: see ``requires_shared_store``
+and ``stackctl.components.reachability``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from urllib.parse import urlsplit
 
 from stackctl.components.orchestrators.base import Finished, Orchestrator, Session
 from stackctl.components.provisioner import Observation
-from stackctl.errors import PlanError, ProvisionError, StackctlError
+from stackctl.errors import ProvisionError, StackctlError
 
 #: Seconds to wait for a configured scheduler before giving up (config ``timeout``).
 CONNECT_TIMEOUT_S = 10.0
@@ -155,39 +156,6 @@ def requires_shared_store(config: Mapping[str, Any]) -> bool:
         return not ipaddress.ip_address(host).is_loopback
     except ValueError:
         return True
-
-
-def store_is_shared(store_cls: Any, config: Mapping[str, Any]) -> bool:
-    """Whether an artifact store flavor is reachable from other machines.
-
-    Store classes say so with ``is_shared(config) -> bool`` (the fsspec stores) or a
-    ``shared`` class attribute; a store that says nothing is taken as local-only.
-    """
-    is_shared = getattr(store_cls, "is_shared", None)
-    if callable(is_shared):
-        return bool(is_shared(config))
-    return bool(getattr(store_cls, "shared", False))
-
-
-def check_shared_store(
-    stack: str,
-    orchestrator_config: Mapping[str, Any],
-    store_name: str,
-    store_cls: Any,
-    store_config: Mapping[str, Any],
-) -> None:
-    """PlanError when a remote dask cluster would be paired with a local-only store."""
-    if not requires_shared_store(orchestrator_config):
-        return
-    if store_is_shared(store_cls, store_config):
-        return
-    raise PlanError(
-        f"stack {stack!r} runs on the dask scheduler at {orchestrator_config.get('address')}, "
-        f"but its artifact store {store_name!r} is local to this machine: workers on other "
-        "machines could not read or write the step artifacts",
-        hint=f"give stack {stack!r} a shared artifact store (flavor s3 or fsspec, e.g. "
-        "s3://bucket/prefix), or set the dask `address: null` to use a LocalCluster",
-    )
 
 
 def _timeout(config: Mapping[str, Any]) -> float:

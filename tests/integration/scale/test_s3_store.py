@@ -23,10 +23,11 @@ def keys(s3, bucket):
     return sorted(o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", []))
 
 
-@pytest.fixture
-def store(s3_config):
+@pytest.fixture(params=["local", "key"])
+def store(request, s3_config):
+    """Both ways of publishing atomically: local staging + one upload, or a temp key."""
     S3Provisioner().create(s3_config, ROOT)
-    return S3ArtifactStore("s3", s3_config, ROOT)
+    return S3ArtifactStore("s3", {**s3_config, "staging": request.param}, ROOT)
 
 
 def test_put_publishes_at_the_content_key_and_reads_back(store, s3, s3_config):
@@ -75,6 +76,37 @@ def test_a_partial_upload_is_never_visible(store, s3, s3_config):
         store.put("partial.bin", write_then_fail)
     assert seen_during_write == [[]]
     assert keys(s3, bucket) == []  # nothing published, staging cleaned up
+    assert s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
+
+
+def test_an_upload_failing_halfway_publishes_nothing(s3_config, s3, monkeypatch):
+    from stackctl.components.artifact_stores import fsspec_store
+
+    monkeypatch.setattr(fsspec_store, "UPLOAD_PART_BYTES", 5 * 1024 * 1024)  # S3's minimum
+    S3Provisioner().create(s3_config, ROOT)
+    store = S3ArtifactStore("s3", s3_config, ROOT)
+    real_open = store.fs.open
+    writes = []
+
+    def flaky_open(path, mode="rb", **kw):
+        f = real_open(path, mode, **kw)
+        if "w" in mode:
+            real_write = f.write
+
+            def write(data):
+                writes.append(len(data))
+                if len(writes) == 3:  # two parts are up: the multipart upload is live
+                    raise ConnectionError("network gone")
+                return real_write(data)
+
+            f.write = write
+        return f
+
+    monkeypatch.setattr(store.fs, "open", flaky_open)
+    with pytest.raises(OSError, match="network gone"):
+        store.put("big.bin", lambda fp: fp.write(b"y" * (12 * 1024 * 1024)))
+    bucket = bucket_of(s3_config)
+    assert keys(s3, bucket) == []
     assert s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
 
 

@@ -8,16 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from stackctl.components.artifact_stores.fsspec_store import FsspecArtifactStore, S3ArtifactStore
-from stackctl.components.artifact_stores.local import LocalArtifactStore
 from stackctl.components.orchestrators.dask import (
     DaskOrchestrator,
     DaskProvisioner,
-    check_shared_store,
     requires_shared_store,
-    store_is_shared,
 )
-from stackctl.errors import PlanError, ProvisionError, StackctlError
+from stackctl.components.reachability import check_shared_store, store_is_shared
+from stackctl.errors import Location, PlanError, ProvisionError, StackctlError
+from stackctl.model import ComponentSpec, StackSpec
 
 THREADS = {"n_workers": 2, "threads_per_worker": 1, "processes": False}
 
@@ -134,18 +132,32 @@ def test_requires_shared_store_only_for_remote_schedulers(address, remote):
     assert DaskOrchestrator.requires_shared_store({"address": address}) is remote
 
 
+def spec(type_, name, flavor, **config):
+    return ComponentSpec(type_, name, flavor, config)
+
+
 def test_apply_check_refuses_a_remote_cluster_with_a_local_store():
-    remote = {"address": "tcp://10.0.0.5:8786"}
+    stack = StackSpec("prod", {}, location=Location("stacks/prod.yaml", 3, 3))
+    remote = spec("orchestrator", "cluster", "dask", address="tcp://10.0.0.5:8786")
     with pytest.raises(PlanError) as caught:
-        check_shared_store("prod", remote, "local", LocalArtifactStore, {"path": "a"})
-    assert "stack 'prod'" in caught.value.message and "'local' is local" in caught.value.message
-    assert "s3" in caught.value.hint and "address: null" in caught.value.hint
+        check_shared_store(stack, remote, spec("artifact_store", "disk", "local", path="a"))
+    error = caught.value
+    assert error.message == (
+        "stack 'prod' runs on orchestrator.cluster (dask at tcp://10.0.0.5:8786), but its "
+        "artifact store artifact_store.disk (local) is local to this machine: workers "
+        "elsewhere could not read or write the step artifacts"
+    )
+    assert "flavor s3" in error.hint and "address: null" in error.hint
+    assert str(error.location) == "stacks/prod.yaml:3:3"
     with pytest.raises(PlanError):
-        check_shared_store("prod", remote, "mem", FsspecArtifactStore, {"uri": "memory://x"})
-    # shared stores, or a LocalCluster, pass
-    check_shared_store("prod", remote, "s3", S3ArtifactStore, {"uri": "s3://b/p"})
-    check_shared_store("prod", remote, "gcs", FsspecArtifactStore, {"uri": "gcs://b/p"})
-    check_shared_store("dev", {"address": None}, "local", LocalArtifactStore, {})
+        check_shared_store(stack, remote, spec("artifact_store", "m", "fsspec", uri="memory://x"))
+    # shared stores, or a LocalCluster, or a scheduler on loopback pass
+    check_shared_store(stack, remote, spec("artifact_store", "s3", "s3", uri="s3://b/p"))
+    check_shared_store(stack, remote, spec("artifact_store", "g", "fsspec", uri="gcs://b/p"))
+    disk = spec("artifact_store", "disk", "local")
+    check_shared_store(stack, spec("orchestrator", "d", "dask", address=None), disk)
+    check_shared_store(stack, spec("orchestrator", "d", "dask", address="tcp://127.0.0.1:1"), disk)
+    check_shared_store(stack, spec("orchestrator", "l", "local"), disk)
 
 
 def test_store_is_shared_reads_a_class_attribute_too():

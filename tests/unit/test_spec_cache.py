@@ -1,0 +1,97 @@
+"""The validated-project cache: a hit only when nothing the load read has changed."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from stackctl import spec_cache
+from stackctl.components.registry import flavor_schemas, schemas_dir
+from stackctl.config.load import load_project
+from stackctl.model import ProjectSpec
+
+PROJECT = """\
+project: cached
+include: [stacks/*.yaml]
+vars:
+  where: ${oc.env:SPEC_CACHE_TEST_DIR,.stackctl/a}
+"""
+
+STACKS = """\
+components:
+  artifact_store:
+    local: {flavor: local, config: {path: "${vars.where}"}}
+  orchestrator:
+    local: {flavor: local}
+stacks:
+  dev: {orchestrator: local, artifact_store: local}
+"""
+
+
+@pytest.fixture
+def root(tmp_path, monkeypatch):
+    monkeypatch.delenv("SPEC_CACHE_TEST_DIR", raising=False)
+    (tmp_path / "stacks").mkdir()
+    (tmp_path / "stackctl.yaml").write_text(PROJECT)
+    (tmp_path / "stacks" / "main.yaml").write_text(STACKS)
+    return tmp_path
+
+
+class Loader:
+    def __init__(self, root):
+        self.root, self.calls = root, 0
+
+    def __call__(self) -> ProjectSpec:
+        self.calls += 1
+        return load_project(self.root, schemas_dir=schemas_dir(), flavor_schemas=flavor_schemas())
+
+
+def _store_path(spec: ProjectSpec) -> str:
+    return str(spec.components["artifact_store.local"].config["path"])
+
+
+def test_second_load_is_a_hit(root):
+    load = Loader(root)
+    first = spec_cache.load_cached(root, load)
+    second = spec_cache.load_cached(root, load)
+    assert load.calls == 1
+    assert second == first
+
+
+@pytest.mark.parametrize("change", ["edit", "new_file", "env", "corrupt"])
+def test_any_change_is_a_miss(root, monkeypatch, change):
+    load = Loader(root)
+    spec_cache.load_cached(root, load)
+    if change == "edit":
+        (root / "stacks" / "main.yaml").write_text(STACKS.replace("dev:", "prod:"))
+    elif change == "new_file":
+        (root / "stacks" / "more.yaml").write_text(
+            "stacks:\n  other: {orchestrator: local, artifact_store: local}\n"
+        )
+    elif change == "env":
+        monkeypatch.setenv("SPEC_CACHE_TEST_DIR", ".stackctl/b")
+    else:
+        (root / spec_cache.CACHE_FILE).write_bytes(b"not a pickle")
+    spec = spec_cache.load_cached(root, load)
+    assert load.calls == 2
+    assert spec == load()
+    if change == "env":
+        assert _store_path(spec) == ".stackctl/b"
+
+
+def test_an_entry_of_another_format_is_ignored(root):
+    path = root / spec_cache.CACHE_FILE
+    path.parent.mkdir(parents=True)
+    path.write_bytes(pickle.dumps({"format": -1, "key": "x", "spec": None}))
+    load = Loader(root)
+    spec_cache.load_cached(root, load)
+    assert load.calls == 1
+
+
+def test_an_invalid_project_is_never_cached(root):
+    (root / "stacks" / "main.yaml").write_text(STACKS + "bogus: 1\n")
+    load = Loader(root)
+    with pytest.raises(Exception, match="bogus"):
+        spec_cache.load_cached(root, load)
+    assert not (root / spec_cache.CACHE_FILE).exists()
