@@ -116,7 +116,18 @@ def _code_stamps() -> Iterable[str]:
                         st = (Path(dirpath) / name).stat()
                         yield f"{dirpath}/{name}\0{st.st_size}\0{st.st_mtime_ns}\n"
     yield f"python\0{sys.version}\0{sys.prefix}\n"
-    for entry in sys.path:  # not the script's folder: it differs between entry points
-        if entry.endswith(("site-packages", "dist-packages")):
+    for entry in sys.path:  # where installed packages (and so flavor plugins) live
+        if _has_packages(entry):
             with contextlib.suppress(OSError):
                 yield f"path\0{entry}\0{Path(entry).stat().st_mtime_ns}\n"
+
+
+def _has_packages(entry: str) -> bool:
+    """site-packages, or any import path folder holding installed distributions (a
+    plugin on PYTHONPATH); not the script's folder, which differs between entry points."""
+    if entry.endswith(("site-packages", "dist-packages")):
+        return True
+    try:
+        return any(p.suffix in (".dist-info", ".egg-info") for p in Path(entry or ".").iterdir())
+    except OSError:
+        return False

@@ -17,12 +17,21 @@ def register(app: typer.Typer) -> None:
 def fmt(
     files: Annotated[
         list[Path] | None,
-        typer.Argument(help="Files to format (default: stackctl.yaml and its includes).", exists=True, dir_okay=False),
+        typer.Argument(
+            help="Files to format (default: stackctl.yaml and its includes).",
+            exists=True,
+            dir_okay=False,
+        ),
     ] = None,
     check: Annotated[
-        bool, typer.Option("--check", help="Write nothing; exit 1 and name the files that need formatting.")
+        bool,
+        typer.Option(
+            "--check", help="Write nothing; exit 1 and name the files that need formatting."
+        ),
     ] = False,
-    diff: Annotated[bool, typer.Option("--diff", help="Write nothing; print a unified diff.")] = False,
+    diff: Annotated[
+        bool, typer.Option("--diff", help="Write nothing; print a unified diff.")
+    ] = False,
 ) -> None:
     """Format YAML files canonically: schema key order, 2-space indent, comments kept."""
     from stackctl.components.registry import schemas_dir
@@ -45,5 +54,7 @@ def fmt(
         raise ConfigError(problems)
     if check and changed:
         count = len(changed)
-        render.err(f"{count} file{'s' if count != 1 else ''} would be reformatted; run `stackctl fmt`")
+        render.err(
+            f"{count} file{'s' if count != 1 else ''} would be reformatted; run `stackctl fmt`"
+        )
         raise typer.Exit(1)

@@ -34,7 +34,9 @@ def graph(
     from stackctl.errors import NotFoundError
 
     if format_ not in ("dot", "mermaid"):
-        raise NotFoundError(f"unknown graph format {format_!r}", hint="use --format dot or --format mermaid")
+        raise NotFoundError(
+            f"unknown graph format {format_!r}", hint="use --format dot or --format mermaid"
+        )
     spec = open_project(var, var_file).spec
     if pipeline is None:
         drawn, name = graphs.resource_graph(spec), spec.name
@@ -43,6 +45,7 @@ def graph(
     else:
         raise NotFoundError(
             f"pipeline {pipeline!r} is not declared",
-            hint=closest(pipeline, list(spec.pipelines)) or f"declared pipelines: {', '.join(spec.pipelines) or 'none'}",
+            hint=closest(pipeline, list(spec.pipelines))
+            or f"declared pipelines: {', '.join(spec.pipelines) or 'none'}",
         )
     render.out(graphs.to_dot(drawn, name) if format_ == "dot" else graphs.to_mermaid(drawn))

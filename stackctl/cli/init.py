@@ -18,7 +18,7 @@ def init(
     directory: Annotated[
         Path,
         typer.Argument(help="Folder for the new project (created if missing).", file_okay=False),
-    ] = Path("."),
+    ] = Path(),
     name: Annotated[
         str | None, typer.Option("--name", "-n", help="Project name (default: the folder's name).")
     ] = None,
@@ -32,5 +32,5 @@ def init(
         render.out(f"created {relative}")
     for relative in done.kept:
         render.out(f"kept    {relative} (already exists)")
-    where = "" if directory == Path(".") else f"cd {directory} && "
+    where = "" if directory == Path() else f"cd {directory} && "
     render.out(f"\nproject {done.name!r} is ready. Next: {where}stackctl validate && stackctl plan")

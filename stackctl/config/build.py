@@ -107,13 +107,21 @@ class Builder:
             if type_ not in COMPONENT_TYPES:
                 continue  # reported by the schema as an unknown component type
             for name, body in _mapping(named).items():
-                where = ("components", type_, name)
-                self._declare(self.components, (type_, name), f"{type_} {name!r}", doc, where, body, bad)
+                self._declare(
+                    self.components,
+                    (type_, name),
+                    f"{type_} {name!r}",
+                    doc,
+                    ("components", type_, name),
+                    body,
+                    bad,
+                )
         for name, body in _mapping(data.get("stacks")).items():
             self._declare(self.stacks, name, f"stack {name!r}", doc, ("stacks", name), body, bad)
         for name, body in _mapping(data.get("pipelines")).items():
-            where = ("pipelines", name)
-            self._declare(self.pipelines, name, f"pipeline {name!r}", doc, where, body, bad)
+            self._declare(
+                self.pipelines, name, f"pipeline {name!r}", doc, ("pipelines", name), body, bad
+            )
 
     def _declare(
         self,
@@ -172,7 +180,9 @@ class Builder:
                 doc,
                 (*path, "flavor"),
                 f"unknown {type_} flavor {flavor!r}",
-                f"{suggestion} ({listing})" if suggestion else f"{listing}; see `stackctl flavor list`",
+                f"{suggestion} ({listing})"
+                if suggestion
+                else f"{listing}; see `stackctl flavor list`",
             )
             return None
         if decl.broken():

@@ -11,7 +11,7 @@ from typing import Any
 from ruamel.yaml.constructor import RoundTripConstructor
 
 
-class DuplicateKey(Exception):  # noqa: N818 - internal signal, translated in yaml.py
+class DuplicateKey(Exception):
     """A key appears twice in one mapping (positions are 1-based)."""
 
     def __init__(self, key: str, line: int, column: int, first_line: int) -> None:

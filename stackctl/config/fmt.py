@@ -23,9 +23,9 @@ input (as plain data) before it is returned.
 from __future__ import annotations
 
 import io
-from functools import cache
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -49,34 +49,78 @@ def schema_for(path: Path, data: Any, schemas_dir: Path) -> Mapping[str, Any]:
 
 
 def format_text(raw: bytes, path: Path, display: str, schemas_dir: Path) -> str:
-    """The canonical text of one file (ConfigError if it is not valid YAML)."""
+    """The canonical text of one file (ConfigError if it is not valid YAML).
+
+    The result is checked before it is returned: it must parse to the same data and
+    keep every comment. ruamel.yaml mishandles some comments next to empty values in
+    sequences; such a file is refused with an error rather than damaged.
+    """
     doc = parse_document(raw, path, display, preserve_quotes=True)
     schema = schema_for(path, doc.data, schemas_dir)
     before = to_plain(doc.data)
+    comments = _comments(doc.text)
     _reorder(doc.data, schema, schema)
     _unflow(doc.data, 0)
     _tighten_comments(doc.data)
     _exact_floats(doc.data)
     text = _dump(doc.data, explicit_start=doc.text.lstrip().startswith("---"))
     aligned = align_comments(text)
-    if _same(aligned, path, display, before):
-        text = aligned  # else a `#` line was content (e.g. in a block scalar): keep it
-    if not _same(text, path, display, before):  # pragma: no cover - a ruamel bug; never write it
-        raise ConfigError(
-            [
-                Diagnostic(
-                    Location(display, 1, 1),
-                    "formatting would change the meaning of this file",
-                    "",
-                    "leave it as it is and report this with the file attached",
+    if _same(aligned, path, before, comments):
+        return aligned
+    if _same(text, path, before, comments):
+        return text  # a `#` line was content (e.g. in a block scalar): keep the layout
+    raise ConfigError(
+        [
+            Diagnostic(
+                Location(display, 1, 1),
+                "cannot format this file without changing its data or losing a comment",
+                "",
+                "a ruamel.yaml limitation with comments near empty values; move the "
+                "comment onto its own line above the key, or format the file by hand",
+            )
+        ]
+    )
+
+
+def _same(text: str, path: Path, plain: Any, comments: list[str]) -> bool:
+    """Whether ``text`` holds the same data and the same comments."""
+    try:
+        doc = parse_document(text.encode(), path, str(path))
+    except ConfigError:
+        return False
+    return bool(to_plain(doc.data) == plain) and _comments(text) == comments
+
+
+def _comments(text: str) -> list[str]:
+    """Every comment's text (sorted), from the YAML scanner (so `#` in strings is not one)."""
+    from ruamel.yaml import YAML
+
+    found: list[str] = []
+    yaml = YAML(typ="rt")
+    try:
+        for token in yaml.scan(text):
+            for comment in _token_comments(token):
+                found.extend(
+                    line.strip() for line in comment.splitlines() if line.strip().startswith("#")
                 )
-            ]
-        )
-    return text
+    except Exception:  # the text parsed already; a scanner hiccup only skips the check
+        return []
+    return sorted(found)
 
 
-def _same(text: str, path: Path, display: str, plain: Any) -> bool:
-    return bool(to_plain(parse_document(text.encode(), path, display).data) == plain)
+def _token_comments(token: Any) -> list[str]:
+    comment = getattr(token, "_comment", None) or getattr(token, "comment", None)
+    values: list[str] = []
+    stack = [comment]
+    while stack:
+        item = stack.pop()
+        if item is None:
+            continue
+        if isinstance(item, list | tuple):
+            stack.extend(item)
+        elif hasattr(item, "value"):
+            values.append(str(item.value))
+    return values
 
 
 def align_comments(text: str) -> str:
@@ -120,7 +164,7 @@ def _reorder(node: Any, schema: Any, root: Mapping[str, Any]) -> None:
             order = [k for k in props if k in node] + [k for k in node if k not in props]
             if order != list(node):
                 for key in order:
-                    node.move_to_end(key)
+                    node.move_to_end(key)  # type: ignore[attr-defined]  # a ruamel CommentedMap
         for key, value in node.items():
             child = props.get(key) if key in props else extra
             _reorder(value, child, root)
@@ -139,7 +183,7 @@ def _tighten_comments(node: Any) -> None:
     while stack:
         current = stack.pop()
         ca = getattr(current, "ca", None)
-        for entry in (ca.items.values() if ca is not None else ()):
+        for entry in ca.items.values() if ca is not None else ():
             for token in entry if isinstance(entry, list) else [entry]:
                 if hasattr(token, "column") and str(token.value).startswith("#"):
                     token.column = 0
@@ -157,7 +201,13 @@ def _exact_floats(node: Any) -> None:
     """
     from ruamel.yaml.scalarfloat import ScalarFloat
 
-    items: Any = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    items: Any = (
+        node.items()
+        if isinstance(node, dict)
+        else enumerate(node)
+        if isinstance(node, list)
+        else ()
+    )
     for key, value in list(items):
         if isinstance(value, ScalarFloat):
             text = _dump([value]).strip().removeprefix("- ")

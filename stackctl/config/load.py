@@ -13,7 +13,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from stackctl.config.build import Builder, Collector, FlavorSchemas, PipelineCheck
+from stackctl.config.build import Builder, FlavorSchemas, PipelineCheck
+from stackctl.config.declared import Collector
 from stackctl.config.resolve import resolve
 from stackctl.config.schema import closest, load_schema, validate
 from stackctl.config.variables import parse_var
@@ -98,14 +99,16 @@ def load_project(
             if path.is_file() and _display(path, root) not in files:
                 files.append(_display(path, root))
                 builder.add_file(path)
-    name = pdata.get("project") if isinstance(pdata.get("project"), str) else ""
-    spec = builder.build(name, str(root), state, files)
+    project = pdata.get("project")
+    spec = builder.build(project if isinstance(project, str) else "", str(root), state, files)
     if out.problems:
         raise ConfigError(out.problems)
     return spec
 
 
-def _variables(doc: Document, data: Mapping[str, Any], broken: bool, out: Collector) -> dict[str, Any]:
+def _variables(
+    doc: Document, data: Mapping[str, Any], broken: bool, out: Collector
+) -> dict[str, Any]:
     """`vars:` of the project file; each one's interpolations must resolve too."""
     raw = data.get("vars")
     if broken or not isinstance(raw, dict):

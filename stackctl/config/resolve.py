@@ -68,8 +68,13 @@ def resolve(value: Any, scope: Mapping[str, Any]) -> tuple[Any, list[Problem]]:
     for path in paths:
         reason = _syntax_error(_get(text, path))
         if reason:
-            problems.append((path, f"invalid interpolation {_short(_get(value, path))}: {reason}",
-                             "write it as ${vars.NAME}; a literal ${ is written \\${"))
+            problems.append(
+                (
+                    path,
+                    f"invalid interpolation {_short(_get(value, path))}: {reason}",
+                    "write it as ${vars.NAME}; a literal ${ is written \\${",
+                )
+            )
             text = _set(text, path, "")
     root = _root(_escape_secrets(dict(scope)), text)
     resolved = copy.deepcopy(value)
@@ -154,7 +159,10 @@ def _explain(exc: Exception, raw: Any, scope: Mapping[str, Any]) -> tuple[str, s
         kind = text.rsplit(" ", 1)[-1]
         return f"unknown resolver {kind!r} in {_short(raw)}", _RESOLVERS_HINT
     if "Recursive interpolation" in text:
-        return f"interpolation {_short(raw)} refers to itself", "break the loop between the variables"
+        return (
+            f"interpolation {_short(raw)} refers to itself",
+            "break the loop between the variables",
+        )
     return f"cannot resolve {_short(raw)}: {_short(text, 120)}", "check the ${...} expression"
 
 

@@ -101,7 +101,7 @@ def _describe(error: Any) -> tuple[str, str]:
     kind, value, expected = error.validator, error.instance, error.validator_value
     if kind == "type":
         names = expected if isinstance(expected, list) else [expected]
-        wanted = " or ".join(_SCHEMA_TYPES.get(n, n) for n in names)
+        wanted = " or ".join(_SCHEMA_TYPES.get(str(n), str(n)) for n in names)
         got = _JSON_TYPES.get(type(value).__name__, type(value).__name__)
         shown = "" if value is None or isinstance(value, dict | list) else f" {_short(value)}"
         return f"expected {wanted}, got {got}{shown}", ""

@@ -50,15 +50,17 @@ def build_pipeline(
     raw_steps = body.get("steps")
     if not isinstance(raw_steps, dict) or not raw_steps:
         return None
-    outputs = {s: _outputs(Declared(doc, (*path, "steps", s), v, decl.bad)) for s, v in raw_steps.items()}
+    outputs = {
+        s: _outputs(Declared(doc, (*path, "steps", s), v, decl.bad)) for s, v in raw_steps.items()
+    }
     steps: list[StepSpec] = []
     for step_name, step_body in raw_steps.items():
-        step = _step(b, Declared(doc, (*path, "steps", step_name), step_body, decl.bad), outputs, params)
+        step = _step(
+            b, Declared(doc, (*path, "steps", step_name), step_body, decl.bad), outputs, params
+        )
         if step is not None:
             steps.append(step)
-    skeleton = tuple(
-        StepSpec(s, "", _edges(v, outputs)) for s, v in raw_steps.items()
-    )
+    skeleton = tuple(StepSpec(s, "", _edges(v, outputs)) for s, v in raw_steps.items())
     b.out.extend(
         b.check_pipeline(PipelineSpec(name, skeleton, location=doc.locate((*path, "steps"))))
     )
@@ -81,7 +83,7 @@ def _edges(body: Any, outputs: Mapping[str, Any]) -> dict[str, InputRef]:
     """Inputs that name a declared step: enough to look for cycles."""
     refs = body.get("inputs") if isinstance(body, dict) else None
     edges: dict[str, InputRef] = {}
-    for arg, ref in (refs.items() if isinstance(refs, dict) else ()):
+    for arg, ref in refs.items() if isinstance(refs, dict) else ():
         step, _, output = str(ref).partition(".")
         if step in outputs:
             edges[str(arg)] = InputRef(step, output)
@@ -110,7 +112,7 @@ def _step(
         ok = False
     inputs: dict[str, InputRef] = {}
     raw_inputs = body.get("inputs")
-    for arg, ref in (raw_inputs.items() if isinstance(raw_inputs, dict) else ()):
+    for arg, ref in raw_inputs.items() if isinstance(raw_inputs, dict) else ():
         if not isinstance(ref, str) or decl.broken("inputs", arg):
             continue
         problem = _check_ref(name, str(arg), ref, outputs)
@@ -120,11 +122,16 @@ def _step(
         else:
             step, _, output = ref.partition(".")
             inputs[str(arg)] = InputRef(step, output)
-    step_params, problems = resolve(
-        decl.field("params", dict) or {}, {"vars": b.vars, "params": params}
-    )
+    raw_params = decl.field("params", dict) or {}
+    step_params, problems = resolve(raw_params, {"vars": b.vars, "params": params})
     for sub, message, hint in problems:
         b.out.add_value(doc, (*path, "params", *sub), message, hint)
+    if not problems:
+        # `${params.NAME}` must stay a reference: `stackctl run -p NAME=...` overrides it at
+        # run time (the runtime resolves it, keeping the value's type). Resolving against
+        # escaped references checks them above yet leaves them literal here.
+        literal = {key: f"\\${{params.{key}}}" for key in params}
+        step_params, _ = resolve(raw_params, {"vars": b.vars, "params": literal})
     if not ok or problems or function is None:
         return None
     return StepSpec(

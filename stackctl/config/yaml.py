@@ -256,7 +256,9 @@ def _check_shape(data: Any, display: str) -> None:
         if not isinstance(node, dict | list) or (not done and id(node) in sizes):
             continue
         children = [
-            c for c in (node.values() if isinstance(node, dict) else node) if isinstance(c, dict | list)
+            c
+            for c in (node.values() if isinstance(node, dict) else node)
+            if isinstance(c, dict | list)
         ]
         if not done:
             if id(node) in open_:

@@ -81,7 +81,9 @@ def test_fmt_rewrites_canonically_keeps_comments_and_meaning(tmp_path: Path) -> 
 
 
 def test_explicit_files_and_yaml_errors(tmp_path: Path) -> None:
-    (tmp_path / "a.yaml").write_text("stacks:\n    dev: {orchestrator: local, artifact_store: local}\n")
+    (tmp_path / "a.yaml").write_text(
+        "stacks:\n    dev: {orchestrator: local, artifact_store: local}\n"
+    )
     (tmp_path / "b.yaml").write_text("a: 1\na: 2\n")
     result = stackctl("fmt", "a.yaml", "b.yaml", cwd=tmp_path)
     assert result.returncode == 1

@@ -44,7 +44,12 @@ def test_resource_graph_edges_point_from_components_to_stacks() -> None:
     assert edges
     for edge in edges:
         source, target = (part.strip().strip('"') for part in edge.split("->"))
-        assert source.split(".")[0] in ("orchestrator", "artifact_store", "experiment_tracker", "stack")
+        assert source.split(".")[0] in (
+            "orchestrator",
+            "artifact_store",
+            "experiment_tracker",
+            "stack",
+        )
         assert target.startswith(("stack.", "pipeline."))
 
 

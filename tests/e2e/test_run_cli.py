@@ -25,11 +25,6 @@ def test_run_prints_the_run_and_logs_each_step(project):
     assert project.stackctl("artifacts", "get", run_id, "total.output").out == "6\n"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="config/steps.py resolves ${params.NAME} in YAML step params at load time with "
-    "the declared defaults, so `-p` never reaches the steps (the run records it, though)",
-)
 def test_param_override_changes_the_result(project):
     run_id = project.run("tiny", "-p", "n=4", "-p", "factor=10")
     assert project.stackctl("artifacts", "get", run_id, "total.output").out == "60\n"

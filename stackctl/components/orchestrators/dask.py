@@ -106,12 +106,13 @@ class DaskOrchestrator:
             with connect(self.address, self.timeout, StackctlError) as client:
                 yield client
             return
-        # dashboard off: a fixed port would collide between concurrent runs.
+        # A random loopback port: the default 8787 collides between concurrent runs
+        # (and None still binds 8787 for the scheduler's HTTP routes).
         cluster = distributed.LocalCluster(
             n_workers=self.n_workers,
             threads_per_worker=self.threads_per_worker,
             processes=self.processes,
-            dashboard_address=None,
+            dashboard_address="127.0.0.1:0",
             silence_logs=40,  # logging.ERROR: worker chatter is not the run's output
         )
         try:

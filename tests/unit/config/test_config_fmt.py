@@ -52,9 +52,10 @@ def test_schema_key_order_everywhere() -> None:
 
 
 def test_project_and_stack_order() -> None:
-    assert fmt("vars: {a: 1}\ninclude: [x]\nstate: {path: p, backend: sqlite}\nproject: n\n", "stackctl.yaml") == (
-        "project: n\nstate: {backend: sqlite, path: p}\ninclude: [x]\nvars: {a: 1}\n"
-    )
+    assert fmt(
+        "vars: {a: 1}\ninclude: [x]\nstate: {path: p, backend: sqlite}\nproject: n\n",
+        "stackctl.yaml",
+    ) == ("project: n\nstate: {backend: sqlite, path: p}\ninclude: [x]\nvars: {a: 1}\n")
     stack = "stacks:\n  s: {lifecycle: {prevent_destroy: true}, alerter: a, experiment_tracker: e, artifact_store: s, orchestrator: o}\n"
     assert fmt(stack) == (  # over 100 characters as flow: block style
         "stacks:\n  s:\n    orchestrator: o\n    artifact_store: s\n    experiment_tracker: e\n"
@@ -94,19 +95,28 @@ def test_bad_yaml_is_a_located_error() -> None:
 NAMES = ["components", "stacks", "pipelines", "orchestrator", "artifact_store", "flavor",
          "config", "lifecycle", "steps", "function", "inputs", "outputs", "params", "retries",
          "cache", "stack", "project", "state", "include", "vars", "x", "a"]  # fmt: skip
+# YAML treats NEL and the Unicode line/paragraph separators as line breaks; keys with
+# them become multi-line complex keys, where this test's comment injection breaks YAML.
+KEY_CHARS = st.characters(
+    blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters="\x85"
+)
 SCALARS = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(-1000, 1000),
     st.floats(allow_nan=False, allow_infinity=False, width=32),
-    st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=15),
+    st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), max_size=15),
     st.sampled_from(["${vars.x}", "a: b", "# no", "'q'", "- x", "yes", "null", "1e3", ""]),
 )
 TREES = st.recursive(
     SCALARS,
     lambda c: st.one_of(
         st.lists(c, max_size=4),
-        st.dictionaries(st.one_of(st.sampled_from(NAMES), st.text(min_size=1, max_size=8)), c, max_size=5),
+        st.dictionaries(
+            st.one_of(st.sampled_from(NAMES), st.text(KEY_CHARS, min_size=1, max_size=8)),
+            c,
+            max_size=5,
+        ),
     ),
     max_leaves=25,
 )
@@ -157,7 +167,13 @@ def test_fmt_is_idempotent_and_keeps_meaning_and_comments(
     except ConfigError:
         assume(False)  # e.g. a comment appended inside a multi-line scalar
         return
-    once = fmt(text, name)
+    try:
+        once = fmt(text, name)
+    except ConfigError as exc:
+        # Refusing (rather than damaging) a file ruamel cannot round-trip is allowed.
+        assert exc.message.startswith("cannot format this file"), exc
+        assume(False)
+        return
     assert plain(once) == before
     assert fmt(once, name) == once
     for index in picks:

@@ -33,8 +33,21 @@ SCALARS = st.one_of(
     st.integers(-(2**70), 2**70),
     st.floats(allow_nan=True, allow_infinity=True),
     st.sampled_from(
-        ["local", "m:f", "a.output", "b.output", "${vars.x}", "${params.p}", "${secret:K}",
-         "${oc.env:NOPE}", "${", "${vars.${vars.x}}", "a", "b", "pipelines.iris:load"]
+        [
+            "local",
+            "m:f",
+            "a.output",
+            "b.output",
+            "${vars.x}",
+            "${params.p}",
+            "${secret:K}",
+            "${oc.env:NOPE}",
+            "${",
+            "${vars.${vars.x}}",
+            "a",
+            "b",
+            "pipelines.iris:load",
+        ]
     ),  # fmt: skip
     st.text(max_size=20),
 )
@@ -63,7 +76,11 @@ STACK_FILE = st.fixed_dictionaries(
         ),
         "stacks": st.dictionaries(
             SHORT,
-            st.dictionaries(st.sampled_from(["orchestrator", "artifact_store", "lifecycle", "y"]), st.one_of(SHORT, VALUES), max_size=3),
+            st.dictionaries(
+                st.sampled_from(["orchestrator", "artifact_store", "lifecycle", "y"]),
+                st.one_of(SHORT, VALUES),
+                max_size=3,
+            ),
             max_size=3,
         ),
     },
@@ -71,7 +88,11 @@ STACK_FILE = st.fixed_dictionaries(
 STEP = st.fixed_dictionaries(
     {"function": st.one_of(st.sampled_from(["m:f", "a.b:c", "bad", "m:"]), VALUES)},
     optional={
-        "inputs": st.dictionaries(KEYS, st.one_of(st.sampled_from(["a.output", "b.output", "c.x", "zz.output", "a"]), VALUES), max_size=3),
+        "inputs": st.dictionaries(
+            KEYS,
+            st.one_of(st.sampled_from(["a.output", "b.output", "c.x", "zz.output", "a"]), VALUES),
+            max_size=3,
+        ),
         "outputs": st.one_of(st.lists(st.sampled_from(["output", "x", "y"]), max_size=3), VALUES),
         "params": st.dictionaries(KEYS, VALUES, max_size=3),
         "retries": VALUES,

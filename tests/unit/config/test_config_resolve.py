@@ -71,7 +71,15 @@ INTERPOLATIONISH = st.lists(
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.recursive(INTERPOLATIONISH, lambda c: st.one_of(st.lists(c, max_size=3), st.dictionaries(st.text(max_size=4), c, max_size=3)), max_leaves=8))
+@given(
+    st.recursive(
+        INTERPOLATIONISH,
+        lambda c: st.one_of(
+            st.lists(c, max_size=3), st.dictionaries(st.text(max_size=4), c, max_size=3)
+        ),
+        max_leaves=8,
+    )
+)
 def test_resolve_never_raises(value: Any) -> None:  # fmt: skip
     resolved, problems = resolve(value, SCOPE)
     for path, message, hint in problems:

@@ -57,7 +57,12 @@ def fail(raw: bytes | str) -> tuple[str, int, int, str]:
         (b"a: ok\nb: caf\xe9\n", 2, 7, "file is not valid UTF-8 (byte 0xe9)"),
         ("a: x\x00y\n", 1, 5, "YAML forbids the control character U+0000"),
         (LAUGHS, 5, 7, "document has more than 100,000 nodes once aliases are expanded"),
-        ("a: " + "[" * 100 + "]" * 100, 1, MAX_DEPTH + 4, f"document is nested deeper than {MAX_DEPTH} levels"),
+        (
+            "a: " + "[" * 100 + "]" * 100,
+            1,
+            MAX_DEPTH + 4,
+            f"document is nested deeper than {MAX_DEPTH} levels",
+        ),
     ],
     ids=[
         "duplicate",
@@ -76,7 +81,9 @@ def fail(raw: bytes | str) -> tuple[str, int, int, str]:
         "deep-flow",
     ],
 )
-def test_bad_yaml_is_one_located_error(raw: str | bytes, line: int, column: int, message: str) -> None:
+def test_bad_yaml_is_one_located_error(
+    raw: str | bytes, line: int, column: int, message: str
+) -> None:
     assert fail(raw) == ("f.yaml", line, column, message)
 
 
