@@ -39,8 +39,10 @@ class Planner:
 
     @cached_property
     def desired(self) -> dict[str, Resource]:
+        from stackctl.engine.checks import check_stacks
         from stackctl.engine.desired import desired_resources
 
+        check_stacks(self.project.spec)
         return desired_resources(self.project.spec, self.secrets)
 
     @cached_property
