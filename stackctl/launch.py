@@ -131,6 +131,7 @@ def log_event(step: StepRun) -> None:
 
 def launch_pipeline(spec: PipelineSpec, options: RunOptions) -> Run:
     """What calling an SDK pipeline does: run it in the project around the caller."""
+    install_excepthook()
     project = _project_for_script()
     try:
         stack_name = stack_for(project, spec, options.stack)
@@ -169,12 +170,32 @@ def launch_pipeline(spec: PipelineSpec, options: RunOptions) -> Run:
 def _project_for_script() -> Project:
     try:
         root = find_root(Path.cwd())
-    except NotFoundError:
+    except NotFoundError as not_here:
         main = getattr(sys.modules.get("__main__"), "__file__", None)
         if main is None:
             raise
-        root = find_root(Path(main).parent)
+        try:
+            root = find_root(Path(main).parent)
+        except NotFoundError:
+            raise not_here from None
     return _cached(Project(root))
+
+
+def install_excepthook() -> None:
+    """In a script (`python run.py`), show a StackctlError as the CLI does: one located
+    message with its hint, not a traceback (STACKCTL_DEBUG=1 keeps the traceback)."""
+    previous = sys.excepthook
+    if getattr(previous, "_stackctl", False):
+        return
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: Any) -> None:
+        if isinstance(exc, StackctlError) and not os.environ.get("STACKCTL_DEBUG"):
+            sys.stderr.write(exc.render() + "\n")
+            return
+        previous(kind, exc, tb)
+
+    hook._stackctl = True  # type: ignore[attr-defined]
+    sys.excepthook = hook
 
 
 def _cached(project: Project) -> Project:

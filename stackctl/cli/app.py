@@ -15,8 +15,8 @@ import typer
 
 from stackctl.cli import (
     apply,
-    component,
     completion,
+    component,
     dashboard,
     destroy,
     drift,

@@ -1,7 +1,9 @@
-"""A round-trip constructor that reports a duplicate key with both of its lines.
+"""A round-trip constructor with errors a user can act on.
 
-ruamel's own DuplicateKeyError shows the two *values* and a link to its docs; users need
-the line where the key was first defined, so we find it among the mapping's key nodes.
+* A duplicate key names the line where the key was first defined (ruamel's own
+  DuplicateKeyError shows the two *values* and a link to its docs).
+* A value that cannot be constructed (`2024-13-45`, `!!int x`, `!!bool maybe`) is
+  reported at its own position; ruamel lets a bare ValueError or KeyError escape.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.error import YAMLError
 
 
 class DuplicateKey(Exception):
@@ -22,8 +25,31 @@ class DuplicateKey(Exception):
         self.first_line = first_line
 
 
+class BadValue(Exception):  # an internal signal, translated in yaml.py
+    """A scalar or tagged node that cannot be turned into a value."""
+
+    def __init__(self, text: str, reason: str, line: int, column: int) -> None:
+        super().__init__(reason)
+        self.text = text
+        self.reason = reason
+        self.line = line
+        self.column = column
+
+
 class StrictConstructor(RoundTripConstructor):  # type: ignore[misc]
-    """RoundTripConstructor whose duplicate-key error names the first definition."""
+    """RoundTripConstructor with located duplicate-key and bad-value errors."""
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except (YAMLError, DuplicateKey, BadValue, RecursionError):
+            raise
+        except Exception as exc:  # ruamel's constructors let ValueError, IndexError... out
+            mark = node.start_mark
+            text = node.value if isinstance(node.value, str) else str(node.tag)
+            # A KeyError's text is only the key (e.g. `!!bool maybe` -> 'maybe').
+            reason = "not valid for its tag" if isinstance(exc, KeyError) else str(exc)
+            raise BadValue(text, reason, mark.line + 1, mark.column + 1) from None
 
     def check_mapping_key(
         self, node: Any, key_node: Any, mapping: Any, key: Any, value: Any

@@ -29,6 +29,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from stackctl.config.comments import align_comments, comment_texts, tighten_comments
 from stackctl.config.schema import load_schema
 from stackctl.config.yaml import parse_document, to_plain
 from stackctl.errors import ConfigError, Diagnostic, Location
@@ -58,10 +59,10 @@ def format_text(raw: bytes, path: Path, display: str, schemas_dir: Path) -> str:
     doc = parse_document(raw, path, display, preserve_quotes=True)
     schema = schema_for(path, doc.data, schemas_dir)
     before = to_plain(doc.data)
-    comments = _comments(doc.text)
+    comments = comment_texts(doc.text)
     _reorder(doc.data, schema, schema)
     _unflow(doc.data, 0)
-    _tighten_comments(doc.data)
+    tighten_comments(doc.data)
     _exact_floats(doc.data)
     text = _dump(doc.data, explicit_start=doc.text.lstrip().startswith("---"))
     aligned = align_comments(text)
@@ -88,58 +89,7 @@ def _same(text: str, path: Path, plain: Any, comments: list[str]) -> bool:
         doc = parse_document(text.encode(), path, str(path))
     except ConfigError:
         return False
-    return bool(to_plain(doc.data) == plain) and _comments(text) == comments
-
-
-def _comments(text: str) -> list[str]:
-    """Every comment's text (sorted), from the YAML scanner (so `#` in strings is not one)."""
-    from ruamel.yaml import YAML
-
-    found: list[str] = []
-    yaml = YAML(typ="rt")
-    try:
-        for token in yaml.scan(text):
-            for comment in _token_comments(token):
-                found.extend(
-                    line.strip() for line in comment.splitlines() if line.strip().startswith("#")
-                )
-    except Exception:  # the text parsed already; a scanner hiccup only skips the check
-        return []
-    return sorted(found)
-
-
-def _token_comments(token: Any) -> list[str]:
-    comment = getattr(token, "_comment", None) or getattr(token, "comment", None)
-    values: list[str] = []
-    stack = [comment]
-    while stack:
-        item = stack.pop()
-        if item is None:
-            continue
-        if isinstance(item, list | tuple):
-            stack.extend(item)
-        elif hasattr(item, "value"):
-            values.append(str(item.value))
-    return values
-
-
-def align_comments(text: str) -> str:
-    """Indent each full-line comment like the line it introduces.
-
-    ruamel keeps a comment's original column, so a comment from a 4-space file would
-    stay at column 4 after re-indenting to 2 spaces.
-    """
-    lines = text.splitlines(keepends=True)
-    indent = 0
-    for index in range(len(lines) - 1, -1, -1):
-        stripped = lines[index].lstrip(" ")
-        if not stripped.strip():
-            continue
-        if stripped.startswith("#"):
-            lines[index] = " " * indent + stripped
-        else:
-            indent = len(lines[index]) - len(stripped)
-    return "".join(lines)
+    return bool(to_plain(doc.data) == plain) and comment_texts(text) == comments
 
 
 def _deref(schema: Any, root: Mapping[str, Any]) -> Any:
@@ -171,26 +121,6 @@ def _reorder(node: Any, schema: Any, root: Mapping[str, Any]) -> None:
     elif isinstance(node, list):
         for item in node:
             _reorder(item, schema.get("items"), root)
-
-
-def _tighten_comments(node: Any) -> None:
-    """End-of-line comments follow their value after one space.
-
-    ruamel would keep each comment's original column, which drifts once the lines
-    around it are re-indented.
-    """
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        ca = getattr(current, "ca", None)
-        for entry in ca.items.values() if ca is not None else ():
-            for token in entry if isinstance(entry, list) else [entry]:
-                if hasattr(token, "column") and str(token.value).startswith("#"):
-                    token.column = 0
-        if isinstance(current, dict):
-            stack.extend(v for v in current.values() if isinstance(v, dict | list))
-        elif isinstance(current, list):
-            stack.extend(v for v in current if isinstance(v, dict | list))
 
 
 def _exact_floats(node: Any) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 import io
 import re
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -169,7 +170,7 @@ def _parse(text: str, display: str, preserve_quotes: bool = False) -> Any:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
     from ruamel.yaml.reader import ReaderError
 
-    from stackctl.config.duplicates import DuplicateKey, StrictConstructor
+    from stackctl.config.duplicates import BadValue, DuplicateKey, StrictConstructor
 
     yaml = YAML(typ="rt")
     yaml.Constructor = StrictConstructor
@@ -177,12 +178,24 @@ def _parse(text: str, display: str, preserve_quotes: bool = False) -> Any:
     yaml.preserve_quotes = preserve_quotes
     yaml.max_depth = MAX_DEPTH + 1  # ruamel counts the scalar leaves as a level too
     try:
-        return yaml.load(io.StringIO(text))
+        with warnings.catch_warnings():
+            # e.g. ReusedAnchorWarning: legal YAML (the later anchor wins), and a warning
+            # would print a multi-line message in the middle of the CLI's output.
+            warnings.simplefilter("ignore")
+            return yaml.load(io.StringIO(text))
     except DuplicateKey as exc:
         raise _fail(
             display,
             f"duplicate key {exc.key!r} (first defined at line {exc.first_line})",
             "a key may appear once in a mapping; remove or rename one of them",
+            exc.line,
+            exc.column,
+        ) from None
+    except BadValue as exc:
+        raise _fail(
+            display,
+            f"cannot read the value {exc.text[:60]!r}: {' '.join(exc.reason.split())[:120]}",
+            "quote it to keep it as text, or fix its !!tag",
             exc.line,
             exc.column,
         ) from None
@@ -194,7 +207,11 @@ def _parse(text: str, display: str, preserve_quotes: bool = False) -> Any:
         problem = " ".join(str(exc.problem or "invalid YAML").split())
         tabs = "'\\t'" in problem
         context = " ".join(str(exc.context or "").split())
-        hint = "YAML forbids tabs for indentation; use spaces" if tabs else _yaml_hint(problem)
+        hint = (
+            "YAML forbids tabs for indentation; use spaces"
+            if tabs
+            else _yaml_hint(f"{context} {problem}")
+        )
         opened = exc.context_mark.line + 1 if exc.context_mark is not None else 0
         if problem.startswith("but ") and context:
             message = f"YAML syntax: {context}, {problem}"
@@ -221,6 +238,10 @@ def _parse(text: str, display: str, preserve_quotes: bool = False) -> Any:
     except YAMLError as exc:
         message = " ".join(str(exc).split())
         raise _fail(display, f"YAML syntax: {message}", _yaml_hint(message)) from None
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError, AttributeError) as exc:
+        # A last resort: ruamel failed in a way it does not translate itself.
+        reason = " ".join(str(exc).split())[:120] or type(exc).__name__
+        raise _fail(display, f"YAML cannot be read: {reason}", _yaml_hint("")) from None
 
 
 def _deep() -> str:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-STACKCTL = str(Path(sys.executable).with_name("stackctl"))
+from support.cli import STACKCTL, Result, call, clean_env, start
+
 PLUGIN = str(Path(__file__).with_name("plugin"))
 
 PROJECT = """\
@@ -33,13 +32,6 @@ stacks:
 
 
 @dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-@dataclass
 class Project:
     root: Path
     env: dict[str, str]
@@ -54,38 +46,16 @@ class Project:
         self.stacks.write_text(text.replace(old, new))
 
     def run(self, *args: str, code: int | None = 0, timeout: float = 60, **env: str) -> Result:
-        proc = subprocess.run(
-            [STACKCTL, *args],
-            cwd=self.root,
-            env={**self.env, **env},
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            stdin=subprocess.DEVNULL,
+        return call(
+            [STACKCTL, *args], cwd=self.root, env={**self.env, **env}, code=code, timeout=timeout
         )
-        result = Result(proc.returncode, proc.stdout, proc.stderr)
-        if code is not None:
-            assert proc.returncode == code, (
-                f"{args}: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
-            )
-        return result
 
     def start(self, *args: str, **env: str) -> subprocess.Popen[str]:
-        return subprocess.Popen(
-            [STACKCTL, *args],
-            cwd=self.root,
-            env={**self.env, **env},
-            text=True,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            stdin=subprocess.DEVNULL,
-        )
+        return start([STACKCTL, *args], cwd=self.root, env={**self.env, **env})
 
 
 def make_project(root: Path, stacks: str = STACKS) -> Project:
     (root / "stacks").mkdir(parents=True)
     (root / "stackctl.yaml").write_text(PROJECT)
     (root / "stacks" / "main.yaml").write_text(stacks)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STACKCTL_")}
-    env["PYTHONPATH"] = PLUGIN
-    return Project(root, env)
+    return Project(root, {**clean_env(), "PYTHONPATH": PLUGIN})

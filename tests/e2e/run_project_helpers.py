@@ -4,15 +4,13 @@
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-STACKCTL = str(Path(sys.executable).with_name("stackctl"))
+from support.cli import STACKCTL, Result, call, clean_env, start
 
 PROJECT = """\
 project: e2e-run
@@ -109,53 +107,20 @@ if __name__ == "__main__":
 
 
 @dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-    def json(self) -> Any:
-        return json.loads(self.out)
-
-
-@dataclass
 class RunProject:
     root: Path
     env: dict[str, str]
 
     def stackctl(self, *args: str, code: int | None = 0, timeout: float = 60) -> Result:
-        return self._call([STACKCTL, *args], code, timeout)
+        return call([STACKCTL, *args], cwd=self.root, env=self.env, code=code, timeout=timeout)
 
     def python(self, *args: str, code: int | None = 0, timeout: float = 60) -> Result:
-        return self._call([sys.executable, *args], code, timeout)
-
-    def _call(self, argv: list[str], code: int | None, timeout: float) -> Result:
-        proc = subprocess.run(
-            argv,
-            cwd=self.root,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            stdin=subprocess.DEVNULL,
+        return call(
+            [sys.executable, *args], cwd=self.root, env=self.env, code=code, timeout=timeout
         )
-        result = Result(proc.returncode, proc.stdout, proc.stderr)
-        if code is not None:
-            assert proc.returncode == code, (
-                f"{argv[1:]}: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
-            )
-        return result
 
     def start(self, *args: str) -> subprocess.Popen[str]:
-        return subprocess.Popen(
-            [STACKCTL, *args],
-            cwd=self.root,
-            env=self.env,
-            text=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            stdin=subprocess.DEVNULL,
-        )
+        return start([STACKCTL, *args], cwd=self.root, env=self.env, output=subprocess.DEVNULL)
 
     def run(self, pipeline: str, *args: str) -> str:
         """`stackctl run` that must succeed; the new run's id."""
@@ -199,6 +164,6 @@ def make_run_project(root: Path) -> RunProject:
     (root / "steps" / "__init__.py").write_text("")
     (root / "steps" / "tiny.py").write_text(STEPS)
     (root / "run.py").write_text(RUN_SCRIPT)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STACKCTL_")}
+    env = clean_env()
     env.update({"NO_COLOR": "1", "COLUMNS": "200", "NAP_MARKER": str(root / "napping")})
     return RunProject(root, env)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
 from plan_apply_helpers import make_project
+from support.cli import STACKCTL, on_terminal
 
 SCHEMA = Path(__file__).parents[2] / "schemas" / "plan.schema.json"
 
@@ -71,28 +73,8 @@ def test_force_unlock_releases_a_lock_held_by_a_live_process(project):
 
 
 def test_apply_on_a_tty_asks_and_only_yes_proceeds(project):
-    import os
-    import pty
-    import subprocess
-
-    from plan_apply_helpers import STACKCTL
-
     def answer(text: str) -> subprocess.CompletedProcess[str]:
-        master, slave = pty.openpty()
-        os.write(master, text.encode())
-        try:
-            return subprocess.run(
-                [STACKCTL, "apply"],
-                cwd=project.root,
-                env=project.env,
-                stdin=slave,
-                capture_output=True,
-                text=True,
-                timeout=60,
-            )
-        finally:
-            os.close(master)
-            os.close(slave)
+        return on_terminal([STACKCTL, "apply"], text, cwd=project.root, env=project.env)
 
     refused = answer("no\n")
     assert refused.returncode == 1 and "Apply cancelled" in refused.stderr

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import time
-
 import pytest
 from run_project_helpers import RunProject, content_matches_address, make_run_project
+from support.cli import kill_9_once
 
 
 @pytest.fixture
@@ -92,16 +89,7 @@ def test_python_run_py_and_stackctl_run_write_identical_artifacts(project):
 
 def test_kill_9_mid_step_leaves_an_interrupted_run_and_nothing_partial(project):
     process = project.start("run", "slow")
-    try:
-        deadline = time.monotonic() + 30
-        while not (project.root / "napping").exists():
-            assert process.poll() is None, "stackctl run exited before the step started"
-            assert time.monotonic() < deadline, "the step never started"
-            time.sleep(0.05)
-        os.kill(process.pid, signal.SIGKILL)
-    finally:
-        process.kill()
-        process.wait()
+    kill_9_once(process, project.root / "napping", "the step started")
     [run] = project.stackctl("runs", "list", "--json").json()
     assert run["status"] == "interrupted"
     steps = project.steps(run["id"])

@@ -3,7 +3,8 @@ Dask cluster writing to S3, with the team's state in PostgreSQL.
 
 The repository's own project (stackctl.yaml, stacks/, pipelines/) is copied as is; only
 the state backend in stackctl.yaml is pointed at a fresh PostgreSQL database. The S3 API
-is moto's server on loopback, started here; the Dask LocalCluster is started by the run.
+is moto's server on loopback, started for this module (`s3_endpoint` in tests/conftest.py);
+the Dask LocalCluster is started by the run.
 """
 
 from __future__ import annotations
@@ -11,18 +12,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support.cli import STACKCTL, Result, call, clean_env
+from support.services import fresh_database, s3_client
 
 ROOT = Path(__file__).resolve().parents[2]
-STACKCTL = str(Path(sys.executable).with_name("stackctl"))
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 STACKS = ("default", "parallel", "dask")
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
@@ -30,35 +28,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
 @pytest.fixture(scope="module")
 def pg_url() -> Iterator[str]:
-    """A fresh database on the machine's PostgreSQL, dropped after."""
-    psycopg = pytest.importorskip("psycopg")
-    try:
-        admin = psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"no PostgreSQL server answers on 127.0.0.1:5432: {exc}")
-    name = f"stackctl_proof_{uuid.uuid4().hex[:10]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint() -> Iterator[str]:
-    import logging
-
-    from moto.server import ThreadedMotoServer
-
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
+    """A fresh database on the machine's PostgreSQL for the whole module, dropped after."""
+    with fresh_database("stackctl_proof") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -77,9 +49,8 @@ def project(tmp_path_factory: pytest.TempPathFactory, pg_url: str) -> Path:
 
 @pytest.fixture(scope="module")
 def env(pg_url: str, s3_endpoint: str) -> dict[str, str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("STACKCTL_", "AWS_"))}
     return {
-        **base,
+        **clean_env("AWS_"),
         "STACKCTL_PG_URL": pg_url,
         "STACKCTL_S3_ENDPOINT": s3_endpoint,
         "STACKCTL_S3_BUCKET": f"proof-{uuid.uuid4().hex[:12]}",
@@ -90,27 +61,13 @@ def env(pg_url: str, s3_endpoint: str) -> dict[str, str]:
     }
 
 
-def stackctl(project: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [STACKCTL, *args], cwd=project, env=env, capture_output=True, text=True, timeout=240
-    )
+def stackctl(project: Path, env: dict[str, str], *args: str) -> Result:
+    return call([STACKCTL, *args], cwd=project, env=env, code=None, timeout=240)
 
 
-def ok(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
-
-
-def s3_client(env: dict[str, str]):
-    import boto3
-
-    return boto3.client(
-        "s3",
-        endpoint_url=env["STACKCTL_S3_ENDPOINT"],
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        region_name="us-east-1",
-    )
+def ok(result: Result) -> str:
+    assert result.code == 0, result.out + result.err
+    return result.out
 
 
 @pytest.fixture(scope="module")
@@ -135,8 +92,8 @@ def test_the_pipeline_files_are_the_repository_s(project: Path) -> None:
 
 
 def test_apply_created_the_bucket(runs: dict[str, dict], env: dict[str, str]) -> None:
-    buckets = [b["Name"] for b in s3_client(env).list_buckets()["Buckets"]]
-    assert env["STACKCTL_S3_BUCKET"] in buckets
+    listed = s3_client(env["STACKCTL_S3_ENDPOINT"]).list_buckets()["Buckets"]
+    assert env["STACKCTL_S3_BUCKET"] in [b["Name"] for b in listed]
 
 
 def test_every_stack_writes_identical_artifacts(runs: dict[str, dict]) -> None:
@@ -190,16 +147,14 @@ def test_drift_when_the_bucket_is_deleted_and_apply_brings_it_back(
     runs: dict[str, dict], project: Path, env: dict[str, str]
 ) -> None:
     ok(stackctl(project, env, "drift"))
-    s3, bucket = s3_client(env), env["STACKCTL_S3_BUCKET"]
+    s3, bucket = s3_client(env["STACKCTL_S3_ENDPOINT"]), env["STACKCTL_S3_BUCKET"]
     for obj in s3.list_objects_v2(Bucket=bucket).get("Contents", []):
         s3.delete_object(Bucket=bucket, Key=obj["Key"])
     s3.delete_bucket(Bucket=bucket)
 
     drift = stackctl(project, env, "drift")
-    assert drift.returncode == 2, drift.stdout + drift.stderr
-    assert (
-        f"artifact_store.s3: bucket {bucket} of s3://{bucket}/iris-demo is missing" in drift.stdout
-    )
+    assert drift.code == 2, drift.out + drift.err
+    assert f"artifact_store.s3: bucket {bucket} of s3://{bucket}/iris-demo is missing" in drift.out
 
     ok(stackctl(project, env, "apply", "--auto-approve"))
     ok(stackctl(project, env, "drift"))

@@ -7,18 +7,13 @@ another state never overwritten, approval asked on a terminal.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from run_project_helpers import STACKCTL, RunProject, make_run_project
-
-PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
+from run_project_helpers import RunProject, make_run_project
+from support.cli import STACKCTL, on_terminal
 
 
 @pytest.fixture
@@ -111,24 +106,9 @@ def test_nothing_to_migrate_on_a_fresh_project(project: RunProject) -> None:
     assert not (project.root / ".stackctl" / "state.db").exists()
 
 
-@pytest.fixture
-def pg_db() -> Iterator[str]:
-    """A fresh database on the machine's PostgreSQL (trust auth), dropped afterwards."""
-    psycopg = pytest.importorskip("psycopg")
-    try:
-        psycopg.connect(f"{PG_SERVER}/test", connect_timeout=3).close()
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"no PostgreSQL server answers on 127.0.0.1:5432 ({exc})")
-    name = f"stackctl_migrate_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(f"{PG_SERVER}/test", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield name
-    with psycopg.connect(f"{PG_SERVER}/test", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 @pytest.mark.postgres
-def test_sqlite_to_postgres_and_back(applied: RunProject, pg_db: str, tmp_path: Path) -> None:
+def test_sqlite_to_postgres_and_back(applied: RunProject, pg_url: str, tmp_path: Path) -> None:
+    pg_db = pg_url.rsplit("/", 1)[1]  # a fresh database (tests/conftest.py)
     before = snapshot(applied)
     # Trust auth ignores the password: it is here to prove it is never printed.
     url = f"postgresql://postgres:hunter2secret@127.0.0.1:5432/{pg_db}"
@@ -156,21 +136,13 @@ def test_sqlite_to_postgres_and_back(applied: RunProject, pg_db: str, tmp_path: 
 
 @pytest.mark.parametrize(("answer", "code"), [("no", 1), ("yes", 0)])
 def test_on_a_terminal_it_asks_first(applied: RunProject, answer: str, code: int) -> None:
-    controller, terminal = os.openpty()  # stdin is a TTY: the command asks
-    try:
-        os.write(controller, f"{answer}\n".encode())
-        proc = subprocess.run(
-            [STACKCTL, "state", "migrate", "--to", "copy.db"],
-            cwd=applied.root,
-            env=applied.env,
-            stdin=terminal,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-    finally:
-        os.close(controller)
-        os.close(terminal)
+    # stdin is a TTY: the command asks
+    proc = on_terminal(
+        [STACKCTL, "state", "migrate", "--to", "copy.db"],
+        f"{answer}\n",
+        cwd=applied.root,
+        env=applied.env,
+    )
     assert proc.returncode == code, proc.stdout + proc.stderr
     assert "This copies state lineage" in proc.stdout
     assert "Only 'yes' will be accepted" in proc.stdout

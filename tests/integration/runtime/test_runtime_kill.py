@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import signal
 import subprocess
 import sys
-import time
+
+from support.cli import kill_9_once
 
 from stackctl.model import RunStatus
 from stackctl.state.sqlite import SqliteStateStore
@@ -77,16 +76,7 @@ def test_kill_9_leaves_no_partial_artifact_and_the_run_unsuccessful(project):
     process = subprocess.Popen(
         [sys.executable, str(project.root / "runner.py"), str(project.root), project.package]
     )
-    try:
-        deadline = time.monotonic() + 30
-        while not (project.root / "writing").exists():
-            assert process.poll() is None, "the runner exited before writing"
-            assert time.monotonic() < deadline, "the runner never started writing"
-            time.sleep(0.02)
-        os.kill(process.pid, signal.SIGKILL)
-    finally:
-        process.kill()
-        process.wait()
+    kill_9_once(process, project.root / "writing", "the runner started writing")
 
     store = project.root / "artifacts"
     visible = [p for p in store.rglob("*") if p.is_file() and ".tmp" not in p.parts]

@@ -1,9 +1,7 @@
-"""A real S3 API (moto's server mode on loopback) and a throwaway step package."""
+"""S3 store configs on the shared moto server (tests/conftest.py) and a throwaway step package."""
 
 from __future__ import annotations
 
-import logging
-import socket
 import sys
 import textwrap
 import uuid
@@ -13,34 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.services import free_port, s3_client
 
 from stackctl.model import ComponentSpec, StackSpec
 from stackctl.runtime.stack import ActiveStack, build_stack
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
 def dead_endpoint() -> str:
     """A loopback URL where nothing listens."""
     return f"http://127.0.0.1:{free_port()}"
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint() -> Iterator[str]:
-    """An S3 API server on 127.0.0.1, started for this module and stopped after."""
-    from moto.server import ThreadedMotoServer
-
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
 
 
 @pytest.fixture
@@ -67,15 +47,7 @@ def s3_config(s3_endpoint: str, aws_env: None) -> dict[str, Any]:
 @pytest.fixture
 def s3(s3_config: dict[str, Any]) -> Any:
     """A boto3 client of the server, for looking behind the store's back."""
-    import boto3
-
-    return boto3.client(
-        "s3",
-        endpoint_url=s3_config["endpoint_url"],
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        region_name="us-east-1",
-    )
+    return s3_client(s3_config["endpoint_url"])
 
 
 @dataclass

@@ -4,39 +4,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from support.stores import open_store
 
 from stackctl.state.base import StateStore
 
-PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
 WORKER = Path(__file__).with_name("lock_worker.py")
-
-
-@pytest.fixture(scope="session")
-def pg_server() -> str:
-    import psycopg
-
-    try:
-        psycopg.connect(f"{PG_SERVER}/test", connect_timeout=3).close()
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"no PostgreSQL server answers on 127.0.0.1:5432 ({exc})")
-    return PG_SERVER
-
-
-@pytest.fixture
-def pg_url(pg_server: str) -> Iterator[str]:
-    import psycopg
-
-    name = f"stackctl_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(f"{pg_server}/test", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield f"{pg_server}/{name}"
-    with psycopg.connect(f"{pg_server}/test", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -53,15 +29,7 @@ def open_target(target: str) -> Iterator[Callable[[], StateStore]]:
     opened: list[StateStore] = []
 
     def open_one() -> StateStore:
-        store: StateStore
-        if target.startswith("postgresql://"):
-            from stackctl.state.postgres import PostgresStateStore
-
-            store = PostgresStateStore(target)
-        else:
-            from stackctl.state.sqlite import SqliteStateStore
-
-            store = SqliteStateStore(target)
+        store = open_store(target)
         opened.append(store)
         return store
 

@@ -19,15 +19,9 @@ from stackctl.errors import StateLockedError
 from stackctl.model import Resource
 from stackctl.state.base import StateStore
 
-
-def open_store(target: str) -> StateStore:
-    if target.startswith("postgresql://"):
-        from stackctl.state.postgres import PostgresStateStore
-
-        return PostgresStateStore(target)
-    from stackctl.state.sqlite import SqliteStateStore
-
-    return SqliteStateStore(target)
+# Run as a script, outside pytest's `pythonpath`: reach tests/support/ the same way.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from support.stores import open_store  # noqa: E402
 
 
 def commit(store: StateStore, name: str) -> int:

@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from stackctl.components.registry import schemas_dir
-from stackctl.config.fmt import align_comments, format_text
+from stackctl.config.comments import align_comments
+from stackctl.config.fmt import format_text
 from stackctl.config.yaml import parse_document, to_plain
 from stackctl.errors import ConfigError
 
@@ -179,3 +180,52 @@ def test_fmt_is_idempotent_and_keeps_meaning_and_comments(
     for index in picks:
         if f"# c{index}" in text:
             assert f"# c{index}" in once and f"# full {index}" in once
+
+
+def test_formatting_a_project_keeps_the_loaded_model(tmp_path: Path) -> None:
+    """load_project before == load_project after, on a deliberately messy project."""
+    from stackctl.components.registry import flavor_schemas
+    from stackctl.config.fmt import format_files, project_files
+    from stackctl.config.load import load_project
+
+    (tmp_path / "stackctl.yaml").write_text(
+        "vars: {dir: .stackctl/a, n: 3}\nproject: messy\nstate: {path: s.db, backend: sqlite}\n"
+    )
+    (tmp_path / "stacks").mkdir()
+    (tmp_path / "stacks" / "s.yaml").write_text(
+        "stacks:\n"
+        "    dev: {artifact_store: local, orchestrator: par}  # dev\n"
+        "components:\n"
+        "    artifact_store:\n"
+        "        local: {config: {path: '${vars.dir}'}, flavor: local}\n"
+        "    orchestrator:\n"
+        "        par:\n"
+        "            config:\n"
+        "                max_workers: ${vars.n}\n"
+        "            flavor: local_parallel\n"
+    )
+    (tmp_path / "pipelines").mkdir()
+    (tmp_path / "pipelines" / "p.yaml").write_text(
+        "pipelines:\n"
+        "  p:\n"
+        "    steps:\n"
+        "      b: {inputs: {x: a.output}, function: m:b}\n"
+        "      a:\n"
+        "       outputs:\n"
+        "        - output\n"
+        "        - extra\n"
+        "       function: m:a\n"
+    )
+
+    def load() -> Any:
+        return load_project(tmp_path, schemas_dir=schemas_dir(), flavor_schemas=flavor_schemas())
+
+    before = load()
+    results, problems = format_files(project_files(tmp_path), tmp_path, schemas_dir())
+    assert not problems
+    assert all(r.changed for r in results)
+    for result in results:
+        result.write()
+    assert load() == before
+    again, _ = format_files(project_files(tmp_path), tmp_path, schemas_dir())
+    assert not any(r.changed for r in again)

@@ -152,6 +152,32 @@ def test_arbitrary_text(text: str) -> None:
         assert diag.location.line >= 1, diag
 
 
+YAMLISH = st.lists(
+    st.one_of(
+        st.sampled_from(
+            ["a: ", "b:", "!!int ", "!!bool ", "!!float ", "!!binary ", "!!set ", "!!omap ",
+             "!!timestamp ", "!custom ", "2024-13-45", "1e400", "\n", "  ", "- ", "{", "}",
+             "[", "]", "&a ", "*a ", ", ", "? ", ": ", "|\n", ">-\n", "# c", "'", '"', "<<: ",
+             "---\n", "...\n", "\t", "%YAML 1.2\n", "%TAG ! tag:x,2000:\n", "\\x", "~"]
+        ),
+        st.text(max_size=4),
+    ),
+    max_size=40,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(YAMLISH)
+def test_yaml_shaped_text(text: str) -> None:
+    try:
+        doc = parse_document(text.encode("utf-8", "surrogatepass"), Path("f.yaml"), "f.yaml")
+    except ConfigError as exc:
+        assert_located(exc)
+        return
+    out = Collector()
+    builder(out).add_document(doc)
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=200))
 def test_arbitrary_bytes(raw: bytes) -> None:

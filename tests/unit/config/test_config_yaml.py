@@ -158,3 +158,17 @@ def test_to_plain_gives_json_like_data() -> None:
         "[k, l]": "v",
         "f": 1.5,
     }
+
+
+@pytest.mark.parametrize(
+    ("raw", "where", "message"),
+    [
+        ("a: 2024-13-45\n", (1, 4), "cannot read the value '2024-13-45': month must be in 1..12"),
+        ("x:\n  - b: !!int q\n", (2, 8), "cannot read the value 'q': invalid literal for int() with base 10: 'q'"),
+        ("a: !!bool maybe\n", (1, 4), "cannot read the value 'maybe': not valid for its tag"),
+    ],
+)  # fmt: skip
+def test_values_that_cannot_be_constructed_are_located(
+    raw: str, where: tuple[int, int], message: str
+) -> None:
+    assert fail(raw) == ("f.yaml", *where, message)

@@ -2,41 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support.stores import open_store
 
 from stackctl.state.base import StateStore
 from stackctl.state.memory import MemoryStateStore
-from stackctl.state.sqlite import SqliteStateStore
-
-PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
-
-
-@pytest.fixture(scope="session")
-def pg_server() -> str:
-    import psycopg
-
-    try:
-        psycopg.connect(f"{PG_SERVER}/test", connect_timeout=3).close()
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"no PostgreSQL server answers on 127.0.0.1:5432 ({exc})")
-    return PG_SERVER
-
-
-@pytest.fixture
-def pg_url(pg_server: str) -> Iterator[str]:
-    """A fresh, empty database, dropped afterwards."""
-    import psycopg
-
-    name = f"stackctl_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(f"{pg_server}/test", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield f"{pg_server}/{name}"
-    with psycopg.connect(f"{pg_server}/test", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 class Backend:
@@ -56,12 +29,8 @@ class Backend:
                 store = self._first
             else:
                 store = self._first.connect()
-        elif self.kind == "sqlite":
-            store = SqliteStateStore(self.target)
         else:
-            from stackctl.state.postgres import PostgresStateStore
-
-            store = PostgresStateStore(self.target)
+            store = open_store(self.target)
         self._open.append(store)
         return store
 
