@@ -5,12 +5,12 @@ from __future__ import annotations
 import importlib
 import sys
 import textwrap
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from support.steps import forget, step_package
 
 from stackctl.model import ComponentSpec, StackSpec
 from stackctl.runtime import run as run_module
@@ -27,8 +27,7 @@ class Project:
         """(Re)write a module of the package and forget any imported version of it."""
         path = self.root / self.package / f"{module}.py"
         path.write_text(textwrap.dedent(source))
-        for name in [n for n in sys.modules if n.startswith(self.package)]:
-            del sys.modules[name]
+        forget(self.package)
 
     def load(self, module: str) -> object:
         """Import a module of the package, the way steps are imported (root on sys.path)."""
@@ -70,18 +69,12 @@ def called(name):
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Project]:
-    package = f"proj_{uuid.uuid4().hex[:12]}"
-    (tmp_path / package).mkdir()
-    (tmp_path / package / "__init__.py").write_text("")
     monkeypatch.setattr(sys, "dont_write_bytecode", True)  # rewritten modules stay fresh
     monkeypatch.setattr(run_module, "RETRY_BACKOFF_S", 0.0)
-    proj = Project(tmp_path, package)
-    proj.write("calls", CALLS_HELPER)
-    yield proj
-    for name in [n for n in sys.modules if n.startswith(package)]:
-        del sys.modules[name]
-    while str(tmp_path) in sys.path:
-        sys.path.remove(str(tmp_path))
+    with step_package(tmp_path, "proj") as package:
+        proj = Project(tmp_path, package)
+        proj.write("calls", CALLS_HELPER)
+        yield proj
 
 
 @pytest.fixture

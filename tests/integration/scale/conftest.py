@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import textwrap
 import uuid
 from collections.abc import Iterator
@@ -12,6 +11,7 @@ from typing import Any
 
 import pytest
 from support.services import free_port, s3_client
+from support.steps import step_package
 
 from stackctl.model import ComponentSpec, StackSpec
 from stackctl.runtime.stack import ActiveStack, build_stack
@@ -108,12 +108,6 @@ def tracked(t: float) -> float:
 
 @pytest.fixture
 def steps(tmp_path: Path) -> Iterator[StepPackage]:
-    name = f"scale_{uuid.uuid4().hex[:12]}"
-    (tmp_path / name).mkdir()
-    (tmp_path / name / "__init__.py").write_text("")
-    (tmp_path / name / "steps.py").write_text(textwrap.dedent(STEPS))
-    yield StepPackage(tmp_path, name)
-    for module in [m for m in sys.modules if m.startswith(name)]:
-        del sys.modules[module]
-    while str(tmp_path) in sys.path:
-        sys.path.remove(str(tmp_path))
+    with step_package(tmp_path, "scale") as name:
+        (tmp_path / name / "steps.py").write_text(textwrap.dedent(STEPS))
+        yield StepPackage(tmp_path, name)

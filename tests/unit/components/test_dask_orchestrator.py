@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import socket
 import time
 from pathlib import Path
 
 import pytest
+from support.services import free_port
 
 from stackctl.components.orchestrators.dask import (
     DaskOrchestrator,
@@ -41,9 +41,7 @@ def meet(args: tuple[str, str, str]) -> str:
 
 
 def dead_address() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return f"tcp://127.0.0.1:{sock.getsockname()[1]}"
+    return f"tcp://127.0.0.1:{free_port()}"
 
 
 def test_session_reports_results_and_errors_by_key():
