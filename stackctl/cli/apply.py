@@ -26,23 +26,21 @@ def apply(
     lock_timeout: options.LockTimeout = 0.0,
 ) -> None:
     """Apply a saved plan exactly, or plan now and apply after approval."""
-    from stackctl.cli.applying import require_approval_possible, run_apply
-    from stackctl.cli.context import open_project
+    from stackctl.cli.applying import apply_command
 
-    require_approval_possible(auto_approve, plan_file, "apply")
-    opts = po.plan_options(
-        destroy=destroy,
-        target=target,
-        exclude=exclude,
-        replace=replace,
-        allow_destroy=allow_destroy,
-        refresh=refresh,
-    )
-    run_apply(
-        open_project(var, var_file),
-        opts,
+    apply_command(
+        "apply",
+        po.plan_options(
+            destroy=destroy,
+            target=target,
+            exclude=exclude,
+            replace=replace,
+            allow_destroy=allow_destroy,
+            refresh=refresh,
+        ),
+        var=var,
+        var_file=var_file,
         plan_file=plan_file,
         auto_approve=auto_approve,
         lock_timeout=lock_timeout,
-        operation="destroy" if destroy else "apply",
     )

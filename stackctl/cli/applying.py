@@ -50,6 +50,31 @@ def _progress(change: Change, stage: str) -> None:
         render.out(f"{change.address}: {_DONE[change.action.value]}")
 
 
+def apply_command(
+    command: str,
+    options: PlanOptions,
+    *,
+    var: list[str] | None,
+    var_file: list[Path] | None,
+    plan_file: Path | None,
+    auto_approve: bool,
+    lock_timeout: float,
+) -> None:
+    """The body of `apply` and `destroy`: refuse early when nobody can approve, then
+    open the project and run the apply flow (a destroy when ``options.destroy``)."""
+    from stackctl.cli.context import open_project
+
+    require_approval_possible(auto_approve, plan_file, command)
+    run_apply(
+        open_project(var, var_file),
+        options,
+        plan_file=plan_file,
+        auto_approve=auto_approve,
+        lock_timeout=lock_timeout,
+        operation="destroy" if options.destroy else "apply",
+    )
+
+
 def run_apply(
     project: Project,
     options: PlanOptions,

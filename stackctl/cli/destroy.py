@@ -22,18 +22,14 @@ def destroy(
     lock_timeout: options.LockTimeout = 0.0,
 ) -> None:
     """Destroy every applied resource (or --target ones and their dependents)."""
-    from stackctl.cli.applying import require_approval_possible, run_apply
-    from stackctl.cli.context import open_project
+    from stackctl.cli.applying import apply_command
 
-    require_approval_possible(auto_approve, None, "destroy")
-    opts = po.plan_options(
-        destroy=True, target=target, allow_destroy=allow_destroy, refresh=refresh
-    )
-    run_apply(
-        open_project(var, var_file),
-        opts,
+    apply_command(
+        "destroy",
+        po.plan_options(destroy=True, target=target, allow_destroy=allow_destroy, refresh=refresh),
+        var=var,
+        var_file=var_file,
         plan_file=None,
         auto_approve=auto_approve,
         lock_timeout=lock_timeout,
-        operation="destroy",
     )

@@ -16,17 +16,11 @@ def register(app: typer.Typer) -> None:
 
 
 def resource_view(r: Resource) -> dict[str, Any]:
-    """A resource as users see it: secrets redacted."""
-    return {
-        "address": r.address,
-        "type": r.type,
-        "name": r.name,
-        "flavor": r.flavor,
-        "config": redact(r.config),
-        "outputs": r.outputs,
-        "lifecycle": {"prevent_destroy": r.lifecycle.prevent_destroy},
-        "depends_on": list(r.depends_on),
-    }
+    """A resource as users see it: its plan JSON form, with its address, secrets redacted."""
+    from stackctl.engine.planjson import resource_json
+
+    # Replacing "config" keeps its place among the keys: the output order is unchanged.
+    return {"address": r.address, **resource_json(r), "config": redact(r.config)}
 
 
 def show(plan_file: po.PlanFile = None, json: options.Json = False) -> None:

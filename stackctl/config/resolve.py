@@ -65,18 +65,21 @@ def resolve(value: Any, scope: Mapping[str, Any]) -> tuple[Any, list[Problem]]:
         return value, []
     problems: list[Problem] = []
     text = _escape_secrets(value)
-    for path in paths:
-        reason = _syntax_error(_get(text, path))
-        if reason:
-            problems.append(
-                (
-                    path,
-                    f"invalid interpolation {_short(_get(value, path))}: {reason}",
-                    "write it as ${vars.NAME}; a literal ${ is written \\${",
+    escaped_scope = _escape_secrets(dict(scope))
+    root = _try_root(escaped_scope, text)
+    if root is None:  # some ${...} does not parse: find each one, then go on without them
+        for path in paths:
+            reason = _syntax_error(_get(text, path))
+            if reason:
+                problems.append(
+                    (
+                        path,
+                        f"invalid interpolation {_short(_get(value, path))}: {reason}",
+                        "write it as ${vars.NAME}; a literal ${ is written \\${",
+                    )
                 )
-            )
-            text = _set(text, path, "")
-    root = _root(_escape_secrets(dict(scope)), text)
+                text = _set(text, path, "")
+        root = _root(escaped_scope, text)
     resolved = copy.deepcopy(value)
     for path in paths:
         if any(p[0] == path for p in problems):
@@ -88,6 +91,16 @@ def resolve(value: Any, scope: Mapping[str, Any]) -> tuple[Any, list[Problem]]:
             continue
         resolved = _set(resolved, path, leaf)
     return (value, problems) if problems else (resolved, [])
+
+
+def _try_root(scope: Mapping[str, Any], text: Any) -> Any:
+    """The OmegaConf root, or None when some string has bad ${...} syntax (fast path)."""
+    from omegaconf import OmegaConf
+
+    try:
+        return OmegaConf.create({**scope, "__value__": text})
+    except Exception:
+        return None
 
 
 def _root(scope: Mapping[str, Any], text: Any) -> Any:

@@ -7,22 +7,10 @@ whose process is gone from this host is shown as `interrupted`.
 
 from __future__ import annotations
 
-import os
-import socket
-
 from stackctl.model import Run, RunStatus
+from stackctl.state.locking import died_here
 
 INTERRUPTED = "interrupted"
-
-
-def process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # exists, owned by someone else
-        return True
-    return True
 
 
 def effective_status(run: Run) -> str:
@@ -30,6 +18,6 @@ def effective_status(run: Run) -> str:
     if run.status != RunStatus.RUNNING:
         return run.status.value
     pid, host = run.extra.get("pid"), run.extra.get("host")
-    if isinstance(pid, int) and host == socket.gethostname() and not process_alive(pid):
+    if isinstance(pid, int) and isinstance(host, str) and died_here(pid, host):
         return INTERRUPTED
     return run.status.value

@@ -78,11 +78,18 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
+def died_here(pid: int, on_host: str) -> bool:
+    """Whether process ``pid`` of host ``on_host`` is known to be gone: it ran on this very
+    host and is not alive. Another host's pid tells us nothing, so it never counts as gone.
+
+    Shared by stale locks here and by interrupted runs (``runtime.liveness``).
+    """
+    return on_host == host() and pid > 0 and not pid_alive(pid)
+
+
 def mark_stale(info: LockInfo) -> LockInfo:
     """``info`` with ``stale`` set when its holder died on this very host."""
-    # Another host's pid tells us nothing, so such a lock is never called stale.
-    gone = info.host == host() and info.pid > 0 and not pid_alive(info.pid)
-    return replace(info, stale=gone)
+    return replace(info, stale=died_here(info.pid, info.host))
 
 
 def locked_error(holder: LockInfo, timeout: float) -> StateLockedError:
