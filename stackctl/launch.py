@@ -38,16 +38,11 @@ def stack_for(project: Project, pipeline: PipelineSpec, override: str | None) ->
 
 def active_stack(project: Project, name: str) -> ActiveStack:
     """Instantiate a declared stack for a run; it must be applied (except `default`)."""
-    from stackctl.config.schema import closest
     from stackctl.config.secrets import Secrets, reveal
     from stackctl.runtime.stack import build_stack
 
     spec = project.spec
-    if name not in spec.stacks:
-        raise NotFoundError(
-            f"stack {name!r} is not declared",
-            hint=closest(name, list(spec.stacks)) or "see `stackctl stack list`",
-        )
+    declared = project.stack(name)
     if name != DEFAULT_STACK and f"stack.{name}" not in project.state().read().resources:
         raise StackctlError(
             f"stack {name!r} is declared but not applied",
@@ -59,7 +54,7 @@ def active_stack(project: Project, name: str) -> ActiveStack:
     def resolve(config: Mapping[str, Any]) -> Mapping[str, Any]:
         return dict(reveal(dict(config), secrets, f"stack {name!r}"))
 
-    return build_stack(spec.stacks[name], spec.stack_components(name), project.root, resolve)
+    return build_stack(declared, spec.stack_components(name), project.root, resolve)
 
 
 def _refuse_drift(project: Project, name: str, secrets: Any) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stackctl.errors import ConfigError, Diagnostic, GraphError, Location, NotFoundError
-from stackctl.model import DEFAULT_STACK, PipelineSpec, ProjectSpec
+from stackctl.model import DEFAULT_STACK, PipelineSpec, ProjectSpec, StackSpec
 
 if TYPE_CHECKING:
     from stackctl.state.base import StateStore
@@ -142,7 +142,8 @@ class Project:
                 return name
         return DEFAULT_STACK
 
-    def set_active_stack(self, name: str) -> None:
+    def stack(self, name: str) -> StackSpec:
+        """The declared stack ``name``; NotFoundError naming the closest one otherwise."""
         if name not in self.spec.stacks:
             from stackctl.config.schema import closest
 
@@ -150,6 +151,10 @@ class Project:
                 f"stack {name!r} is not declared",
                 hint=closest(name, list(self.spec.stacks)) or "see `stackctl stack list`",
             )
+        return self.spec.stacks[name]
+
+    def set_active_stack(self, name: str) -> None:
+        self.stack(name)
         self.local_dir.mkdir(parents=True, exist_ok=True)
         tmp = self.local_dir / (ACTIVE_STACK_FILE + ".tmp")
         tmp.write_text(name + "\n")

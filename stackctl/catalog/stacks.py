@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from stackctl.catalog.components import check_name
 from stackctl.catalog.files import Edit, Outcome
-from stackctl.catalog.views import applied_addresses, stack
+from stackctl.catalog.views import applied_addresses
 from stackctl.errors import NotFoundError, StackctlError
 from stackctl.model import COMPONENT_TYPES, DEFAULT_STACK, REQUIRED_COMPONENT_TYPES, address
 from stackctl.project import Project
@@ -72,7 +72,7 @@ def delete_stack(project: Project, name: str) -> Outcome:
             hint="delete or stop using another stack instead",
         )
     edit = Edit(project)
-    declared = stack(project, name)
+    declared = project.stack(name)
     users = sorted(p.name for p in edit.spec.pipelines.values() if p.stack == name)
     if users:
         raise StackctlError(
@@ -95,7 +95,7 @@ def delete_stack(project: Project, name: str) -> Outcome:
 
 def set_active(project: Project, name: str) -> Outcome:
     """Make ``name`` the active stack of this checkout: it must be declared and applied."""
-    stack(project, name)
+    project.stack(name)
     if name != DEFAULT_STACK and address("stack", name) not in applied_addresses(project):
         raise NotFoundError(
             f"stack {name!r} is declared but not applied yet",

@@ -17,7 +17,6 @@ from typing import Any
 
 from stackctl.catalog.components import check_name
 from stackctl.catalog.files import Edit, Outcome
-from stackctl.catalog.views import stack
 from stackctl.config.edit import StackFile
 from stackctl.config.yaml import read_document, to_plain
 from stackctl.config.zenml import ImportedStack, is_zenml_export, parse_export
@@ -40,7 +39,7 @@ class _Incoming:
 def export_stack(project: Project, name: str) -> str:
     """Self-contained YAML for stack ``name`` and its components."""
     spec = project.spec
-    declared = stack(project, name)
+    declared = project.stack(name)
     out = StackFile("", "export")
     for type_, comp in sorted(
         spec.stack_components(name).items(), key=lambda kv: COMPONENT_TYPES.index(kv[0])

@@ -10,7 +10,7 @@ import os
 from typing import Any
 
 from stackctl.errors import NotFoundError
-from stackctl.model import COMPONENT_TYPES, DEFAULT_STACK, ComponentSpec, StackSpec, redact
+from stackctl.model import COMPONENT_TYPES, DEFAULT_STACK, ComponentSpec, redact
 from stackctl.project import ACTIVE_STACK_FILE, STACK_ENV, Project
 
 FORMAT_VERSION = "1"
@@ -31,18 +31,6 @@ def active_stack(project: Project) -> dict[str, str]:
     else:
         source = "default"
     return {"name": name, "source": source}
-
-
-def stack(project: Project, name: str) -> StackSpec:
-    spec = project.spec
-    if name not in spec.stacks:
-        from stackctl.config.schema import closest
-
-        raise NotFoundError(
-            f"stack {name!r} is not declared",
-            hint=closest(name, list(spec.stacks)) or "see `stackctl stack list`",
-        )
-    return spec.stacks[name]
 
 
 def component(project: Project, type_: str, name: str) -> ComponentSpec:
@@ -85,7 +73,7 @@ def list_stacks(project: Project) -> dict[str, Any]:
 
 def describe_stack(project: Project, name: str) -> dict[str, Any]:
     """`stackctl stack describe S --output json`: resolved config with secrets redacted."""
-    st = stack(project, name)
+    st = project.stack(name)
     applied = applied_addresses(project)
     components = _ordered(project.spec.stack_components(name))
     return {

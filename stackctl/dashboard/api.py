@@ -75,18 +75,8 @@ def pipelines(request: Request) -> Response:
 
 
 def run_list(request: Request) -> Response:
-    q = request.query_params
-    limit, offset = params.page(q)
-    return SafeJSONResponse(
-        runs.page(
-            source(request).store(),
-            stack=params.filter_name(q, "stack"),
-            pipeline=params.filter_name(q, "pipeline"),
-            status=params.status(q),
-            limit=limit,
-            offset=offset,
-        )
-    )
+    query = params.run_query(request.query_params)
+    return SafeJSONResponse(runs.page(source(request).store(), **query))
 
 
 def run(request: Request) -> Response:

@@ -42,17 +42,9 @@ def stack(request: Request) -> Response:
 
 
 def run_list(request: Request) -> Response:
-    q = request.query_params
-    limit, offset = params.page(q, default_limit=100)
-    data = runs.page(
-        source(request).store(),
-        stack=params.filter_name(q, "stack"),
-        pipeline=params.filter_name(q, "pipeline"),
-        status=params.status(q),
-        limit=limit,
-        offset=offset,
-    )
-    pager = _pager(request, data["next_offset"], limit, offset)
+    query = params.run_query(request.query_params, default_limit=100)
+    data = runs.page(source(request).store(), **query)
+    pager = _pager(request, data["next_offset"], query["limit"], query["offset"])
     return page(request, "runs.html", data=data, pager=pager, statuses=params.RUN_STATUSES)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import Any
 
 from starlette.exceptions import HTTPException
 
@@ -76,3 +77,15 @@ def status(query: Mapping[str, str]) -> RunStatus | None:
     if raw not in RUN_STATUSES:
         raise bad_request(f"status must be one of {', '.join(RUN_STATUSES)}, not {raw!r}")
     return RunStatus(raw)
+
+
+def run_query(query: Mapping[str, str], default_limit: int = 50) -> dict[str, Any]:
+    """The keyword arguments of ``runs.page`` from a run-list query string (API and page)."""
+    limit, offset = page(query, default_limit)
+    return {
+        "stack": filter_name(query, "stack"),
+        "pipeline": filter_name(query, "pipeline"),
+        "status": status(query),
+        "limit": limit,
+        "offset": offset,
+    }

@@ -27,6 +27,10 @@ class StoredObject:
     size: int
 
 
+#: Staging folder under a store's root: partial objects live here until published,
+#: so a crash leaves garbage only there (and delete may remove it with the root).
+TMP_DIR = ".tmp"
+
 #: Writes an object's bytes to the file object it is given.
 Writer = Callable[[BinaryIO], object]
 

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from stackctl.components.artifact_stores.base import TMP_DIR
 from stackctl.components.artifact_stores.fsspec_fs import (
     LOCAL_PROTOCOLS,
     filesystem,
@@ -119,7 +120,7 @@ class FsspecProvisioner:
         with contextlib.suppress(Exception):
             _, path, fs = self._target(config, root)
             with contextlib.suppress(Exception):
-                fs.rmdir(f"{path}/.tmp")
+                fs.rmdir(f"{path}/{TMP_DIR}")
             fs.rmdir(path)
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from stackctl.components.artifact_stores.base import (
+    TMP_DIR,
     ArtifactStore,
     HashingWriter,
     StoredObject,
@@ -42,7 +43,6 @@ from stackctl.components.artifact_stores.fsspec_provision import (
 if TYPE_CHECKING:
     from fsspec import AbstractFileSystem
 
-TMP_DIR = ".tmp"
 #: Staged objects stay in memory up to this size, then spill to a temp file.
 SPOOL_BYTES = 32 * 1024 * 1024
 #: Objects up to this size go up in one PUT, bigger ones in parts of this size (S3

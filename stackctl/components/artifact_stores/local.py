@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from stackctl.components.artifact_stores.base import (
+    TMP_DIR,
     ArtifactStore,
     HashingWriter,
     StoredObject,
@@ -34,7 +35,6 @@ from stackctl.components.artifact_stores.base import (
 from stackctl.components.provisioner import Observation
 
 DEFAULT_PATH = ".stackctl/artifacts"
-TMP_DIR = ".tmp"  # staging area on the same filesystem, so publishing is one rename
 SPOOL_BYTES = 1 << 18  # objects up to this size are hashed before touching the disk
 SYNC_THREADS = 16
 # From this many objects, one syncfs beats an fsync each (3-5x); below it, fsyncs keep
@@ -107,6 +107,7 @@ class LocalArtifactStore:
         return str(self.path)
 
     def put(self, filename: str, write: Writer) -> StoredObject:
+        # Staged on the store's own filesystem, so publishing is one rename.
         spool = _Spool(self.path / TMP_DIR, SPOOL_BYTES)
         try:
             hashing = HashingWriter(spool)  # type: ignore[arg-type]  # a write-only BinaryIO
