@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from stackctl.config.libyaml import UNKNOWN, Fallback, Pos, compose, position
 from stackctl.errors import ConfigError, Diagnostic, Location
 
 # ruamel's round-trip parser reads about 200 KB/s; stack and pipeline files are a few
@@ -40,18 +41,29 @@ class Document:
 
     path: Path
     display: str  # path as shown to users (relative to the project root)
-    data: Any  # CommentedMap / CommentedSeq / scalar / None
+    data: Any  # plain data (fast path), or CommentedMap / CommentedSeq / scalar / None
     text: str
+    #: Positions from the libyaml path (``data`` is then plain); None: ruamel's ``lc``.
+    index: Pos | None = None
 
     def locate(self, key_path: PathKey) -> Location:
         """The line:col of the deepest node on ``key_path`` that exists (1-based)."""
-        line, col = _position(self.data, key_path)
+        line, col = self._position(key_path, False)
         return Location(self.display, line + 1, col + 1)
 
     def locate_value(self, key_path: PathKey) -> Location:
         """Like ``locate`` but at the value of the last key (e.g. the flavor name)."""
-        line, col = _position(self.data, key_path, value=True)
+        line, col = self._position(key_path, True)
         return Location(self.display, line + 1, col + 1)
+
+    def _position(self, key_path: PathKey, value: bool) -> tuple[int, int]:
+        if self.index is not None:
+            found = position(self.index, key_path, value)
+            if found != UNKNOWN[:2]:
+                return found
+            # Rare (a located empty value): read the file with ruamel once for its lc.
+            self.data, self.index = _parse(self.text, self.display), None
+        return _position(self.data, key_path, value)
 
     def error(self, key_path: PathKey, message: str, hint: str = "") -> Diagnostic:
         return Diagnostic(self.locate(key_path), message, pointer(key_path), hint)
@@ -122,13 +134,24 @@ def parse_document(
 ) -> Document:
     """Parse YAML bytes into a Document, refusing hostile input with a located error.
 
-    ``preserve_quotes`` keeps each scalar's quoting for a faithful round trip (fmt).
+    ``preserve_quotes`` keeps each scalar's quoting for a faithful round trip (fmt) and
+    needs ruamel's tree. Otherwise libyaml reads the file (``config/libyaml.py``), and
+    ruamel only when that path falls back: for the documents it cannot read exactly as
+    ruamel does, and for every error, so the messages come from one place.
     """
     if len(raw) > MAX_BYTES:
         raise _too_big(display, len(raw))
     text = _decode(raw, display)
     if all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
         raise _fail(display, "file is empty", "add content, or remove the file from `include`")
+    if not preserve_quotes:
+        try:
+            data, index, aliased = compose(text, MAX_DEPTH, MAX_NODES)
+            if aliased:
+                _check_shape(data, display)
+            return Document(path, display, data, text, index)
+        except (Fallback, ConfigError):
+            pass  # ruamel reads it again and words any error
     data = _parse(text, display, preserve_quotes)
     _check_shape(data, display)
     return Document(path, display, data, text)

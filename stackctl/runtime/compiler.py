@@ -8,9 +8,7 @@ and any other argument value becomes a step param.
 from __future__ import annotations
 
 import functools
-import hashlib
 import inspect
-import json
 import sys
 import typing
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -235,5 +233,7 @@ def pipeline_version(spec: PipelineSpec) -> str:
         for s in spec.steps
     ]
     body = {"name": spec.name, "params": spec.params, "stack": spec.stack, "steps": steps}
-    text = json.dumps(body, sort_keys=True, separators=(",", ":"), default=repr)
-    return hashlib.sha256(text.encode()).hexdigest()
+    # Imported here: the SDK (`from stackctl import pipeline`) must not pay for cache.py.
+    from stackctl.runtime.cache import canonical, sha256
+
+    return sha256(canonical(body))

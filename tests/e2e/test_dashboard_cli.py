@@ -6,12 +6,11 @@ import json
 import signal
 import socket
 import subprocess
-import sys
 import textwrap
 import urllib.request
 from pathlib import Path
 
-STACKCTL = str(Path(sys.executable).parent / "stackctl")
+from support.cli import STACKCTL
 
 
 def _project(root: Path) -> None:

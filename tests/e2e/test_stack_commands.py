@@ -7,14 +7,11 @@ export -> import into another project -> ZenML import -> delete -> plan shows th
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from support.cli import STACKCTL, Result, call, clean_env
 
-BIN = Path(sys.executable).parent / "stackctl"
 ZENML = Path(__file__).resolve().parents[1] / "data" / "zenml"
 STACK_FILE = """\
 # yaml-language-server: $schema=../schemas/stack-file.schema.json
@@ -27,17 +24,14 @@ stacks:
 """
 
 
-def stackctl(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STACKCTL_")}
-    return subprocess.run(
-        [str(BIN), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
-    )
+def stackctl(cwd: Path, *args: str) -> Result:
+    return call([STACKCTL, *args], cwd=cwd, env=clean_env(), code=None, timeout=120)
 
 
 def ok(cwd: Path, *args: str) -> str:
     result = stackctl(cwd, *args)
-    assert result.returncode == 0, (args, result.stdout, result.stderr)
-    return result.stdout
+    assert result.code == 0, (args, result.out, result.err)
+    return result.out
 
 
 def new_project(path: Path, name: str) -> Path:
@@ -70,10 +64,10 @@ def test_stack_lifecycle(tmp_path: Path) -> None:
     ok(root, "validate")
 
     refused = stackctl(root, "stack", "set", "my_stack")
-    assert refused.returncode == 1
-    assert "declared but not applied" in refused.stderr and "stackctl apply" in refused.stderr
+    assert refused.code == 1
+    assert "declared but not applied" in refused.err and "stackctl apply" in refused.err
 
-    assert stackctl(root, "plan", "--detailed-exitcode").returncode == 2
+    assert stackctl(root, "plan", "--detailed-exitcode").code == 2
     ok(root, "apply", "--auto-approve")
     ok(root, "stack", "set", "my_stack")
     assert ok(root, "stack", "get") == "my_stack\n"
@@ -88,24 +82,24 @@ def test_stack_lifecycle(tmp_path: Path) -> None:
     ok(other, "stack", "import", str(exported))
     assert (other / "stacks" / "my_stack.yaml").is_file()
     clash = stackctl(other, "stack", "import", str(exported))
-    assert clash.returncode == 1 and "--rename" in clash.stderr
+    assert clash.code == 1 and "--rename" in clash.err
     ok(other, "stack", "import", str(exported), "--rename", "copy")
     ok(other, "validate")
 
     zen = stackctl(other, "stack", "import", str(ZENML / "s3_stack.yaml"))
-    assert zen.returncode == 0, zen.stderr
-    assert "aws_creds_access_key" in zen.stderr  # the secrets it needs are named
+    assert zen.code == 0, zen.err
+    assert "aws_creds_access_key" in zen.err  # the secrets it needs are named
     described = json.loads(ok(other, "stack", "describe", "s3_stack", "-o", "json"))
     store = described["components"][1]
     assert store["config"]["key"] == "(sensitive)"
     unknown = stackctl(other, "stack", "import", str(ZENML / "unknown_flavor.yaml"))
-    assert unknown.returncode == 1 and "known: dask, local, local_parallel" in unknown.stderr
+    assert unknown.code == 1 and "known: dask, local, local_parallel" in unknown.err
 
     in_use = stackctl(root, "artifact-store", "delete", "my_store")
-    assert in_use.returncode == 1 and "used by stack 'my_stack'" in in_use.stderr
+    assert in_use.code == 1 and "used by stack 'my_stack'" in in_use.err
     ok(root, "stack", "delete", "dev")
     plan = stackctl(root, "plan", "--detailed-exitcode")
-    assert plan.returncode == 2 and "stack.dev" in plan.stdout
+    assert plan.code == 2 and "stack.dev" in plan.out
     assert (
         "# Reviewed stacks. This comment must survive every edit."
         in (root / "stacks" / "team.yaml").read_text()
@@ -121,8 +115,8 @@ def test_component_help_lists_flavor_options(tmp_path: Path) -> None:
 def test_stack_delete_default_is_refused(tmp_path: Path) -> None:
     root = new_project(tmp_path, "d")
     result = stackctl(root, "stack", "delete", "default")
-    assert result.returncode == 1
-    assert result.stderr == (
+    assert result.code == 1
+    assert result.err == (
         "error: the default stack always exists and cannot be deleted\n"
         "  hint: delete or stop using another stack instead\n"
     )

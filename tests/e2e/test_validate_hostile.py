@@ -8,14 +8,13 @@ without a traceback, and without the process growing with the input.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from support.cli import STACKCTL, clean_env
 
-STACKCTL = str(Path(sys.executable).with_name("stackctl"))
 # Runs stackctl as the only child of a fresh interpreter and reports the child's peak RSS.
 PROBE = """
 import json, resource, subprocess, sys
@@ -26,11 +25,10 @@ print(json.dumps({"rc": r.returncode, "stderr": r.stderr, "peak_mb": peak_kb / 1
 
 
 def validate(project: Path) -> dict[str, object]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STACKCTL_")}
     result = subprocess.run(
         [sys.executable, "-c", PROBE, STACKCTL, "validate"],
         cwd=project,
-        env=env,
+        env=clean_env(),
         capture_output=True,
         text=True,
         timeout=120,

@@ -7,14 +7,12 @@ project's .venv nor other tests ever see it.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-
-STACKCTL = str(Path(sys.executable).with_name("stackctl"))
+from support.cli import STACKCTL, Result, call, clean_env
 
 PYPROJECT = """\
 [build-system]
@@ -71,12 +69,9 @@ def plugin_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return target
 
 
-def stackctl(*args: str, cwd: Path, plugin: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STACKCTL_")}
-    env["PYTHONPATH"] = str(plugin)
-    return subprocess.run(
-        [STACKCTL, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=60
-    )
+def stackctl(*args: str, cwd: Path, plugin: Path) -> Result:
+    env = {**clean_env(), "PYTHONPATH": str(plugin)}
+    return call([STACKCTL, *args], cwd=cwd, env=env, code=None)
 
 
 def project(root: Path, channel: str) -> Path:
@@ -94,8 +89,8 @@ def project(root: Path, channel: str) -> Path:
 
 def test_flavor_list_shows_the_plugin(plugin_path: Path, tmp_path: Path) -> None:
     result = stackctl("flavor", "list", "--type", "alerter", cwd=tmp_path, plugin=plugin_path)
-    assert result.returncode == 0, result.stderr
-    rows = [line.split() for line in result.stdout.splitlines()]
+    assert result.code == 0, result.err
+    rows = [line.split() for line in result.out.splitlines()]
     assert rows[0] == ["TYPE", "FLAVOR", "SOURCE", "DESCRIPTION"]
     assert rows[1][:3] == ["alerter", "slack", "stackctl-slack-alerter"]
 
@@ -104,14 +99,14 @@ def test_validate_accepts_a_component_of_the_plugin_flavor(
     plugin_path: Path, tmp_path: Path
 ) -> None:
     result = stackctl("validate", cwd=project(tmp_path, "#ml-runs"), plugin=plugin_path)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("valid: ")
+    assert result.code == 0, result.err
+    assert result.out.startswith("valid: ")
 
 
 def test_validate_checks_the_plugin_schema(plugin_path: Path, tmp_path: Path) -> None:
     result = stackctl("validate", cwd=project(tmp_path, "ml-runs"), plugin=plugin_path)
-    assert result.returncode == 1
-    assert result.stderr.startswith(
+    assert result.code == 1
+    assert result.err.startswith(
         "stacks/local.yaml:3:45: error: components.alerter.team.config.channel: "
         "'ml-runs' does not match ^#\n"
     )
@@ -119,5 +114,5 @@ def test_validate_checks_the_plugin_schema(plugin_path: Path, tmp_path: Path) ->
 
 def test_without_the_plugin_the_flavor_is_unknown(tmp_path: Path) -> None:
     result = stackctl("validate", cwd=project(tmp_path, "#ml-runs"), plugin=tmp_path / "none")
-    assert result.returncode == 1
-    assert "unknown alerter flavor 'slack'" in result.stderr
+    assert result.code == 1
+    assert "unknown alerter flavor 'slack'" in result.err
