@@ -197,7 +197,9 @@ class PostgresStateStore(SqlStateStore):
         # Not allowed to (another role)? Then its lock goes when that session ends.
         with self._mutex, contextlib.suppress(psycopg.Error):
             self._conn.execute(
-                f"SELECT pg_terminate_backend(pid) FROM pg_locks WHERE {_HELD} AND pid = %s",
+                # The timeout (PostgreSQL 14+) waits for the session to be gone, so the
+                # advisory lock is free when force-unlock returns, not a moment later.
+                f"SELECT pg_terminate_backend(pid, 5000) FROM pg_locks WHERE {_HELD} AND pid = %s",
                 (backend_pid,),
             )
 
