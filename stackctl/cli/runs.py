@@ -101,8 +101,13 @@ def show_run(run_id: RunId, json: options.Json = False) -> None:
         f"run {run.id}\n  pipeline {run.pipeline}\n  stack    {run.stack}\n"
         f"  status   {effective_status(run)}\n  started  {run.started_at}\n  finished {run.finished_at or '-'}"
     )
+    tracker = run.extra.get("experiment_tracker")
+    if isinstance(tracker, dict):
+        # {"name": component, "runs": {step: tracker run id}}: one line per tracked step
+        for step_name, tracked in sorted((tracker.get("runs") or {}).items()):
+            render.out(f"  tracker  {tracker.get('name', '')} run {tracked} (step {step_name})")
     for key, value in sorted(run.extra.items()):
-        if key not in ("pid", "host"):
+        if key not in ("pid", "host", "experiment_tracker", "edges"):
             render.out(f"  {key} {value}")
     render.out("")
     render.table(

@@ -138,6 +138,14 @@ def test_the_dask_run_links_its_mlflow_run(runs: dict[str, dict], project: Path)
     assert client.get_experiment(mlflow_run.info.experiment_id).name == "iris"
 
 
+def test_runs_show_prints_the_mlflow_run_ids(
+    runs: dict[str, dict], project: Path, env: dict[str, str]
+) -> None:
+    linked = runs["dask"]["extra"]["experiment_tracker"]["runs"]
+    text = ok(stackctl(project, env, "runs", "show", runs["dask"]["id"]))
+    assert f"tracker  mlflow run {linked['evaluate']} (step evaluate)" in text
+
+
 def test_runs_list_shows_one_run_per_stack(runs: dict[str, dict], project: Path, env) -> None:
     listed = json.loads(ok(stackctl(project, env, "runs", "list", "--json")))
     assert sorted(r["stack"] for r in listed) == sorted(STACKS)
