@@ -18,8 +18,8 @@ demo: $(STAMP)
 	$(BIN)/python scripts/demo.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check stackctl tests bench pipelines
-	$(BIN)/ruff format --check stackctl tests bench pipelines
+	$(BIN)/ruff check stackctl tests bench pipelines scripts
+	$(BIN)/ruff format --check stackctl tests bench pipelines scripts
 	$(BIN)/lint-imports
 
 types: $(STAMP)

@@ -46,9 +46,7 @@ def train(X: pd.DataFrame, y: pd.Series, seed: int = 42) -> LogisticRegression:
 
 
 @step
-def evaluate(
-    model: LogisticRegression, X: pd.DataFrame, y: pd.Series
-) -> float:
+def evaluate(model: LogisticRegression, X: pd.DataFrame, y: pd.Series) -> float:
     """Accuracy on the test split; logged to the stack's experiment tracker if it has one."""
     accuracy = float(model.score(X, y))
     context = get_step_context()

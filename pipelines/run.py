@@ -10,9 +10,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from stackctl import pipeline  # noqa: E402
-
-from pipelines.iris import evaluate, load, split, train  # noqa: E402
+from pipelines.iris import evaluate, load, split, train
+from stackctl import pipeline
 
 
 @pipeline(name="training")
