@@ -8,7 +8,10 @@ experiment tracker `mlflow`) and one stack using three of them; 500 groups per s
 file. For each size it measures, as separate processes (wall time and peak RSS):
 
 - ``apply``: the first `stackctl apply --auto-approve` (everything is created),
-- ``plan``: a no-op `stackctl plan --detailed-exitcode` after it (refresh on),
+- ``plan``: a no-op `stackctl plan --detailed-exitcode` after it (refresh on; the
+  validated config comes from the per-checkout cache that apply left),
+- ``plan, config cache cold``: the same after deleting that cache (the first plan
+  after an edit: YAML read, validated and resolved again),
 - ``plan --no-refresh``: the same without asking provisioners,
 - ``floor``: a plain Python script that reads the same YAML files with ruamel (safe
   loader) and the state's resource rows from SQLite, and diffs the two as dicts:
@@ -100,6 +103,15 @@ def bench(size: int, keep: Path | None) -> list[tuple[str, float, float]]:
         generate(root, size)
         rows = [("apply (create all)", *measure([STACKCTL, "apply", "--auto-approve"], root))]
         rows.append(("plan (no-op)", *measure([STACKCTL, "plan", "--detailed-exitcode"], root)))
+        # The same with the validated-config cache (.stackctl/cache) dropped: what the
+        # first plan after any edit to the YAML costs.
+        shutil.rmtree(root / ".stackctl" / "cache", ignore_errors=True)
+        rows.append(
+            (
+                "plan (no-op), config cache cold",
+                *measure([STACKCTL, "plan", "--detailed-exitcode"], root),
+            )
+        )
         rows.append(
             (
                 "plan --no-refresh (no-op)",

@@ -45,6 +45,8 @@ class Declared:
 
     def broken(self, *sub: str | int) -> bool:
         """Whether the schema check failed at or below this declaration (or ``sub``)."""
+        if not self.bad:  # the usual case: skip building the pointer
+            return False
         prefix = pointer((*self.path, *sub))
         return any(p == prefix or p.startswith(prefix + "/") for p in self.bad)
 

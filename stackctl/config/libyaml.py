@@ -10,7 +10,9 @@ Anything this path is not sure to read the same way as ruamel raises ``Fallback`
 (syntax errors, duplicate keys, bad tagged values, alias bombs, deep nesting): the
 messages users see come from one place. Falling back is about: explicit tags (except
 ``!!str``), timestamps, merge keys, non-decimal ints and unusual floats, `%YAML`
-directives, complex keys, duplicate keys and anything libyaml rejects.
+directives, complex keys, duplicate keys, block scalars, tabs, NEL/LS/PS line breaks,
+anchor names libyaml reads shorter than ruamel, `...` and anything libyaml rejects
+(found by the differential tests in tests/unit/config/test_config_libyaml.py).
 """
 
 from __future__ import annotations
@@ -45,6 +47,17 @@ _FLOAT = re.compile(
 _SIMPLE_FLOAT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)\.[0-9]+$")
 # merge `<<`, value `=`, timestamps: left to ruamel.
 _OTHER = re.compile(r"^(?:<<|=|[0-9][0-9][0-9][0-9]-.*)$")
+
+
+# Characters the two parsers treat differently: ruamel refuses tabs in places libyaml
+# accepts them, and libyaml (YAML 1.1) breaks lines at NEL, LS and PS.
+_RUAMEL_ONLY = ("\t", "\x85", "\u2028", "\u2029")
+# Anchor and alias names: libyaml stops at the first character that is not a letter,
+# digit, `_` or `-`; ruamel (YAML 1.2) reads on up to a space or flow indicator, so
+# `&a:` is another document for each of them.
+_ANCHOR = re.compile(r"(?:^|[\s\[{,])[&*]([^\s,\[\]{}]*)", re.M)
+_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
+_BLOCK = ("|", ">")
 
 
 class Fallback(Exception):
@@ -97,6 +110,12 @@ def compose(text: str, max_depth: int, max_nodes: int) -> tuple[Any, Pos, bool]:
 
 
 def _compose(text: str, max_depth: int, max_nodes: int) -> tuple[Any, Pos, bool]:
+    if any(c in text for c in _RUAMEL_ONLY) or text.startswith("...") or "\n..." in text:
+        raise Fallback  # `...` (document end) and what follows it: ruamel words it
+    if ("&" in text or "*" in text) and any(
+        not _NAME.match(name) for name in _ANCHOR.findall(text)
+    ):
+        raise Fallback
     from yaml import CSafeLoader
     from yaml.events import (
         AliasEvent,
@@ -127,6 +146,8 @@ def _compose(text: str, max_depth: int, max_nodes: int) -> tuple[Any, Pos, bool]
             event = get()
             kind = type(event)
             if kind is ScalarEvent:
+                if event.style in _BLOCK:
+                    raise Fallback  # ruamel is stricter about block scalar headers
                 tag = event.tag
                 if tag is None:
                     value = _plain(event.value) if event.implicit[0] else event.value

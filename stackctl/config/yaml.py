@@ -1,4 +1,9 @@
-"""Read YAML with ruamel (round trip) keeping every node's line and column.
+"""Read YAML keeping every node's line and column.
+
+Two readers give the same data and positions: libyaml (``config/libyaml.py``, plain data
+and a position index; the fast path) and ruamel's round trip (``lc`` on each node; for
+fmt, for documents the fast path does not read exactly the same way, and for every
+error message, so messages have one source).
 
 Hostile input is refused before it can hurt, each time with a one-line ConfigError that
 points at a line >= 1 (whole-file problems point at 1:1):

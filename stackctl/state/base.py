@@ -25,7 +25,7 @@ from stackctl.model import (
 
 #: Bumped when the on-disk schema changes; stores migrate older schemas forward and
 #: refuse newer ones with a StateError that says to upgrade stackctl.
-SCHEMA_VERSION = 2  # v2: indexes on the insertion order of run records
+SCHEMA_VERSION = 3  # v2: indexes on run records' order; v3: history as deltas
 
 
 @dataclass(frozen=True)

@@ -82,8 +82,20 @@ def _to_v2(tx: Tx, lineage: str) -> None:
         tx.run(f"CREATE INDEX IF NOT EXISTS {table}_seq ON {table} (seq)")
 
 
+def _to_v3(tx: Tx, lineage: str) -> None:
+    # A commit used to store a full snapshot of every resource (O(all resources) per
+    # commit: quadratic applies at 50k). Now it stores only what changed, one row per
+    # address (``resource`` NULL = deleted), and a full snapshot only now and then (see
+    # ``sql.py``). Existing snapshots stay: they are the checkpoints of older serials.
+    tx.run(
+        """CREATE TABLE resource_changes (
+        serial BIGINT NOT NULL, address TEXT NOT NULL, resource TEXT,
+        PRIMARY KEY (serial, address))"""
+    )
+
+
 #: version -> step from the version before it; a new version appends one function.
-MIGRATIONS: dict[int, Callable[[Tx, str], None]] = {1: _to_v1, 2: _to_v2}
+MIGRATIONS: dict[int, Callable[[Tx, str], None]] = {1: _to_v1, 2: _to_v2, 3: _to_v3}
 assert sorted(MIGRATIONS) == list(range(1, SCHEMA_VERSION + 1))
 
 

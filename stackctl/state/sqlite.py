@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import partial
@@ -30,7 +31,9 @@ from stackctl.state.sqlruns import insert_row
 _HEADER = b"SQLite format 3\x00"
 _STEP_KEY, _ARTIFACT_KEY = ("run_id", "step"), ("run_id", "step", "name")
 #: Schemas a read-only open can query without migrating them first (v2 only added
-#: indexes). A migration that changes tables or columns must raise the lower bound.
+#: indexes; v3 added ``resource_changes``, which only ``state_at`` reads, and v1/v2
+#: files have a full snapshot for every serial, so it is never needed there). A
+#: migration that changes existing tables or columns must raise the lower bound.
 _READABLE_SCHEMAS = range(1, SCHEMA_VERSION + 1)
 
 
@@ -105,7 +108,7 @@ class SqliteStateStore(SqlStateStore):
             if self.read_only:
                 self._check_readable(conn, found)
             else:  # WAL is recorded in the file itself: only a writer may choose it
-                conn.execute("PRAGMA journal_mode = WAL")
+                self._wal(conn)
                 conn.execute("PRAGMA synchronous = NORMAL")
         except sqlite3.OperationalError as exc:  # e.g. a directory, no permission
             conn.close()
@@ -124,6 +127,20 @@ class SqliteStateStore(SqlStateStore):
             with self._tx(write=True) as tx:
                 self._prepare(tx)
         return conn
+
+    def _wal(self, conn: sqlite3.Connection) -> None:
+        # Switching to WAL needs the database to itself, and SQLite answers "locked" at
+        # once (no busy handler) while another process is creating the schema: two
+        # stackctl processes starting on a new state file. Retry within busy_timeout.
+        deadline = time.monotonic() + self._busy_timeout
+        while True:
+            try:
+                conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
 
     def _connect(self, target: str, *, uri: bool = False) -> sqlite3.Connection:
         return sqlite3.connect(
