@@ -49,13 +49,43 @@ def schema_for(path: Path, data: Any, schemas_dir: Path) -> Mapping[str, Any]:
     return load_schema(schemas_dir / name)
 
 
+#: ruamel.yaml moves some trailing comments (after a flow mapping inside a block
+#: sequence) one step per round trip; a few passes reach the fixed point.
+MAX_PASSES = 4
+
+
 def format_text(raw: bytes, path: Path, display: str, schemas_dir: Path) -> str:
     """The canonical text of one file (ConfigError if it is not valid YAML).
 
     The result is checked before it is returned: it must parse to the same data and
-    keep every comment. ruamel.yaml mishandles some comments next to empty values in
-    sequences; such a file is refused with an error rather than damaged.
+    keep every comment, and formatting it again must not change it (fmt is idempotent).
+    ruamel.yaml mishandles some comments next to empty values in sequences; such a file
+    is refused with an error rather than damaged.
     """
+    text = _format_once(raw, path, display, schemas_dir)
+    for _ in range(MAX_PASSES - 1):
+        again = _format_once(text.encode(), path, display, schemas_dir)
+        if again == text:
+            return text
+        text = again
+    raise _cannot_format(display)
+
+
+def _cannot_format(display: str) -> ConfigError:
+    return ConfigError(
+        [
+            Diagnostic(
+                Location(display, 1, 1),
+                "cannot format this file without changing its data or losing a comment",
+                "",
+                "a ruamel.yaml limitation with comments near empty values; move the "
+                "comment onto its own line above the key, or format the file by hand",
+            )
+        ]
+    )
+
+
+def _format_once(raw: bytes, path: Path, display: str, schemas_dir: Path) -> str:
     doc = parse_document(raw, path, display, preserve_quotes=True)
     schema = schema_for(path, doc.data, schemas_dir)
     before = to_plain(doc.data)
@@ -70,17 +100,7 @@ def format_text(raw: bytes, path: Path, display: str, schemas_dir: Path) -> str:
         return aligned
     if _same(text, path, before, comments):
         return text  # a `#` line was content (e.g. in a block scalar): keep the layout
-    raise ConfigError(
-        [
-            Diagnostic(
-                Location(display, 1, 1),
-                "cannot format this file without changing its data or losing a comment",
-                "",
-                "a ruamel.yaml limitation with comments near empty values; move the "
-                "comment onto its own line above the key, or format the file by hand",
-            )
-        ]
-    )
+    raise _cannot_format(display)
 
 
 def _same(text: str, path: Path, plain: Any, comments: list[str]) -> bool:
