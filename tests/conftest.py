@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import settings
 from support.services import fresh_database, moto_server
+
+# CI must be reproducible: the same examples on every run (a failure found locally is
+# kept in .hypothesis/ and replayed first). Locally, hypothesis explores new inputs.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture
