@@ -15,7 +15,8 @@ file. For each size it measures, as separate processes (wall time and peak RSS):
 - ``plan --no-refresh``: the same without asking provisioners,
 - ``floor``: a plain Python script that reads the same YAML files with ruamel (safe
   loader) and the state's resource rows from SQLite, and diffs the two as dicts:
-  roughly the least any tool doing this job in Python must spend.
+  roughly the least any tool doing this job in Python must spend; ``floor: libyaml``
+  does the same with PyYAML's C parser (what stackctl's fast path parses with).
 
 Results are printed as a markdown table (paste into bench/README.md).
 """
@@ -54,6 +55,14 @@ state = {a: [f, json.loads(c)] for a, f, c in conn.execute("SELECT address, flav
 changed = [a for a in desired.keys() | state.keys() if desired.get(a) != state.get(a)]
 print(len(desired), len(state), len(changed))
 """
+
+
+# The same work with libyaml's C parser, which stackctl's own fast path uses: the
+# honest floor for a cold plan.
+FLOOR_LIBYAML = FLOOR.replace("from ruamel.yaml import YAML", "import yaml as _y").replace(
+    'yaml = YAML(typ="safe")',
+    "class _L:\n    load = staticmethod(lambda t: _y.load(t, Loader=_y.CSafeLoader))\nyaml = _L",
+)
 
 
 def generate(root: Path, resources: int) -> None:
@@ -120,6 +129,12 @@ def bench(size: int, keep: Path | None) -> list[tuple[str, float, float]]:
         )
         rows.append(
             ("floor: YAML + dict diff", *measure([sys.executable, "-c", FLOOR, str(root)], root))
+        )
+        rows.append(
+            (
+                "floor: libyaml + dict diff",
+                *measure([sys.executable, "-c", FLOOR_LIBYAML, str(root)], root),
+            )
         )
         return rows
     finally:
