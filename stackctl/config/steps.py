@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 #: `package.module:function` (the function may be a dotted attribute path too).
 FUNCTION_REF = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
 DEFAULT_OUTPUTS = ("output",)
+#: A `${` that is not a `${secret:NAME}` (resolve() escapes those itself).
+_INTERPOLATION = re.compile(r"\$\{(?!secret:[A-Za-z_][A-Za-z0-9_.-]*\})")  # see SECRET_REF
 
 
 def build_pipeline(
@@ -123,7 +125,9 @@ def _step(
             step, _, output = ref.partition(".")
             inputs[str(arg)] = InputRef(step, output)
     raw_params = decl.field("params", dict) or {}
-    step_params, problems = resolve(raw_params, {"vars": b.vars, "params": params})
+    # `params` are already resolved: a literal `${` in them (written `\${`) must stay
+    # literal when a step refers to the param, not be interpolated a second time.
+    step_params, problems = resolve(raw_params, {"vars": b.vars, "params": _literal(params)})
     for sub, message, hint in problems:
         b.out.add_value(doc, (*path, "params", *sub), message, hint)
     if not problems:
@@ -170,3 +174,14 @@ def _check_ref(
             or f"step {step!r} has outputs: {', '.join(known)}; declare more with `outputs:`",
         )
     return None
+
+
+def _literal(value: Any) -> Any:
+    """``value`` with every ``${`` escaped, so OmegaConf reads it back as written."""
+    if isinstance(value, str):
+        return _INTERPOLATION.sub(r"\\${", value)
+    if isinstance(value, Mapping):
+        return {k: _literal(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_literal(v) for v in value]
+    return value

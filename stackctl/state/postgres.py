@@ -104,7 +104,8 @@ class PostgresStateStore(SqlStateStore):
         return [r["name"] for r in rows]
 
     @contextmanager
-    def _tx(self, write: bool = False) -> Iterator[_Tx]:
+    def _tx(self, write: bool = False, durable: bool = True) -> Iterator[_Tx]:
+        # PostgreSQL commits are durable anyway (synchronous_commit), run records too.
         import psycopg
 
         with self._mutex:

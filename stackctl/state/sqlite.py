@@ -206,7 +206,10 @@ class SqliteStateStore(SqlStateStore):
         return [r["name"] for r in rows if not r["name"].startswith("sqlite_")]
 
     @contextmanager
-    def _tx(self, write: bool = False) -> Iterator[_Tx]:
+    def _tx(self, write: bool = False, durable: bool = True) -> Iterator[_Tx]:
+        """One transaction. ``durable`` writes (resources, history, lock, journal) are
+        fsynced at COMMIT, so even a power loss keeps what apply did; run records use
+        WAL's NORMAL mode (safe against a crash of stackctl, one fsync per checkpoint)."""
         with self._mutex:
             if write and self.read_only:
                 raise StateError(
@@ -219,7 +222,10 @@ class SqliteStateStore(SqlStateStore):
                 self._conn.close()
                 self._conn = self._open()
             conn = self._conn
+            full = write and durable
             try:
+                if full:
+                    conn.execute("PRAGMA synchronous = FULL")
                 conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
                 yield _Tx(conn)
                 conn.execute("COMMIT")
@@ -231,6 +237,9 @@ class SqliteStateStore(SqlStateStore):
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
+            finally:
+                if full:
+                    conn.execute("PRAGMA synchronous = NORMAL")
 
     def _translate(self, exc: sqlite3.Error) -> StateError:
         if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
@@ -247,7 +256,7 @@ class SqliteStateStore(SqlStateStore):
         write-behind (one short transaction per step instead of four)."""
         if not steps and not artifacts:
             return
-        with self._tx(write=True) as tx:
+        with self._tx(write=True, durable=False) as tx:
             for artifact in artifacts:
                 insert_row(tx, "artifacts", codec.artifact_to_row(artifact), _ARTIFACT_KEY)
             for step in steps:

@@ -34,16 +34,16 @@ def insert_row(tx: Tx, table: str, row: Mapping[str, Any], keys: Sequence[str]) 
 class RunRecords:
     """Mixin for SqlStateStore: the run half of the StateStore contract."""
 
-    def _tx(self, write: bool = False) -> AbstractContextManager[Tx]:
+    def _tx(self, write: bool = False, durable: bool = True) -> AbstractContextManager[Tx]:
         raise NotImplementedError
 
     def record_run(self, run: Run) -> None:
         row = codec.run_to_row(run)
-        with self._tx(write=True) as tx:
+        with self._tx(write=True, durable=False) as tx:
             insert_row(tx, "runs", row, ["id"])
 
     def finish_run(self, run_id: str, status: RunStatus, finished_at: str) -> None:
-        with self._tx(write=True) as tx:
+        with self._tx(write=True, durable=False) as tx:
             changed = tx.run(
                 "UPDATE runs SET status = ?, finished_at = ? WHERE id = ?",
                 *(str(status), finished_at, run_id),
@@ -53,14 +53,14 @@ class RunRecords:
 
     def record_step(self, step: StepRun) -> None:
         row = codec.step_to_row(step)
-        with self._tx(write=True) as tx:
+        with self._tx(write=True, durable=False) as tx:
             insert_row(tx, "step_runs", row, ["run_id", "step"])
 
     def record_artifacts(self, artifacts: Sequence[ArtifactRecord]) -> None:
         rows = [codec.artifact_to_row(a) for a in artifacts]
         if not rows:
             return
-        with self._tx(write=True) as tx:
+        with self._tx(write=True, durable=False) as tx:
             for row in rows:
                 insert_row(tx, "artifacts", row, ["run_id", "step", "name"])
 

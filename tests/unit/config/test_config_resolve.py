@@ -132,3 +132,30 @@ def test_parse_var_total(text: str) -> None:
         return
     assert text.partition("=")[0].strip() == name
     assert value is None or isinstance(value, bool | int | float | str)
+
+
+def test_an_escaped_param_stays_literal_through_a_step_reference(tmp_path: Any) -> None:
+    """`\\${` in a pipeline param (directly or via a var) is text, also where a step
+    refers to the param with `${params.NAME}`: it is not interpolated a second time."""
+    from stackctl.components.registry import flavor_schemas, schemas_dir
+    from stackctl.config.load import load_project
+    from stackctl.runtime.params import step_params
+
+    (tmp_path / "stackctl.yaml").write_text(
+        "project: p\ninclude: [pipelines/*.yaml]\nvars: {lit: '\\${y}'}\n"
+    )
+    (tmp_path / "pipelines").mkdir()
+    (tmp_path / "pipelines" / "p.yaml").write_text(
+        "pipelines:\n"
+        "  p:\n"
+        "    params: {a: '\\${x}', b: '${vars.lit}', c: '${secret:tok}'}\n"
+        "    steps:\n"
+        "      s:\n"
+        "        function: m:f\n"
+        "        params: {a: '${params.a}', b: 'b=${params.b}', c: '${params.c}'}\n"
+    )
+    spec = load_project(tmp_path, schemas_dir=schemas_dir(), flavor_schemas=flavor_schemas())
+    pipeline = spec.pipelines["p"]
+    assert pipeline.params == {"a": "${x}", "b": "${y}", "c": "${secret:tok}"}
+    step = pipeline.steps[0]
+    assert step_params(step, pipeline.params) == {"a": "${x}", "b": "b=${y}", "c": "${secret:tok}"}
