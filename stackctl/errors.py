@@ -112,7 +112,9 @@ class ConfigError(StackctlError):
         lines = [d.render() for d in self.diagnostics]
         count = len(self.diagnostics)
         lines.append(
-            f"{count} error{'s' if count != 1 else ''} found; fix them and run `stackctl validate`"
+            "1 error found; fix it and run `stackctl validate`"
+            if count == 1
+            else f"{count} errors found; fix them and run `stackctl validate`"
         )
         return "\n".join(lines)
 
