@@ -135,18 +135,25 @@ class Project:
             return override
         if os.environ.get(STACK_ENV):
             return os.environ[STACK_ENV]
+        return self._checkout_stack() or DEFAULT_STACK
+
+    def _checkout_stack(self) -> str:
+        """The name in .stackctl/active_stack ('' when there is none)."""
         path = self.local_dir / ACTIVE_STACK_FILE
-        if path.is_file():
-            name = path.read_text().strip()
-            if name:
-                return name
-        return DEFAULT_STACK
+        return path.read_text().strip() if path.is_file() else ""
 
     def stack(self, name: str) -> StackSpec:
         """The declared stack ``name``; NotFoundError naming the closest one otherwise."""
         if name not in self.spec.stacks:
             from stackctl.config.schema import closest
 
+            if name and not os.environ.get(STACK_ENV) and name == self._checkout_stack():
+                # the checkout's choice outlived the stack: say where it comes from
+                raise NotFoundError(
+                    f"the active stack {name!r} is no longer declared",
+                    hint="pick another: `stackctl stack set default` (see `stackctl stack list`)",
+                    location=Location(f".stackctl/{ACTIVE_STACK_FILE}"),
+                )
             raise NotFoundError(
                 f"stack {name!r} is not declared",
                 hint=closest(name, list(self.spec.stacks)) or "see `stackctl stack list`",

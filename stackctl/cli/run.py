@@ -34,7 +34,7 @@ def run(
     from stackctl.config.load import parse_var
 
     project = open_project(var, var_file)
-    params = dict(parse_var(p) for p in param or [])
+    params = dict(parse_var(p, flag="--param") for p in param or [])
     spec = project.spec.pipelines.get(pipeline)
     stack_name = launch.stack_for(project, spec, stack) if spec else (stack or "")
     with StepProgress(pipeline, stack_name or "", quiet=json) as progress:

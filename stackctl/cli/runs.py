@@ -244,9 +244,7 @@ def get_artifact(
     run = state.run(run_id)
     data = read_artifact(state, launch.artifact_store_of(project, run), run.id, step, name)
     if output is not None:
-        tmp = output.with_name(output.name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(output)
+        _save(data, output)
         render.out(f"wrote {len(data)} bytes to {output}")
     elif sys.stdout.isatty() and b"\0" in data[:1024]:
         raise StackctlError(
@@ -255,3 +253,21 @@ def get_artifact(
         )
     else:
         sys.stdout.buffer.write(data if data.endswith(b"\n") else data + b"\n")
+
+
+def _save(data: bytes, output: Path) -> None:
+    """Write atomically (temp + rename); an unwritable path is a one-line error."""
+    from stackctl.errors import StackctlError
+
+    tmp = output.with_name(output.name + ".tmp") if output.name else None
+    try:
+        if tmp is None:  # `-o .` or `-o ''` names a directory
+            raise IsADirectoryError(21, "Is a directory")
+        tmp.write_bytes(data)
+        tmp.replace(output)
+    except OSError as exc:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+        raise StackctlError(
+            f"cannot write {output}: {exc.strerror}", hint="choose a writable file with -o FILE"
+        ) from None

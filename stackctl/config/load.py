@@ -80,6 +80,7 @@ def load_project(
             out.problems.append(
                 Diagnostic(Location("--var"), f"unknown variable {name!r}", "", hint)
             )
+            continue  # already an error: it must not show up as a known name in others
         variables[name] = value
     state = StateConfig() if "state" in bad else _state_config(pdoc, pdata, variables, out)
     include = DEFAULT_INCLUDE if "include" in bad else pdata.get("include", DEFAULT_INCLUDE)

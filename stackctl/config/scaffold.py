@@ -48,6 +48,16 @@ def project_name(folder: Path, name: str | None) -> str:
 
 def scaffold(root: Path, name: str | None, schemas_dir: Path) -> Scaffold:
     """Write a working project into ``root`` (created if missing); never overwrite."""
+    try:
+        return _scaffold(root, name, schemas_dir)
+    except OSError as exc:  # a read-only place, a name too long for the file system ...
+        raise StackctlError(
+            f"cannot create the project in {_short(root)}: {exc.strerror}",
+            hint="pick a folder you can write: `stackctl init DIR`",
+        ) from None
+
+
+def _scaffold(root: Path, name: str | None, schemas_dir: Path) -> Scaffold:
     if (root / PROJECT_FILE).exists():
         raise StackctlError(
             f"{root / PROJECT_FILE} already exists",
@@ -62,6 +72,16 @@ def scaffold(root: Path, name: str | None, schemas_dir: Path) -> Scaffold:
             files[target] = template.read_text(encoding="utf-8").replace("__NAME__", name)
     for schema in EDITOR_SCHEMAS:
         files[f"schemas/{schema}"] = (schemas_dir / schema).read_text(encoding="utf-8")
+    written, kept = _write(root, files)
+    return Scaffold(root, name, tuple(written), tuple(kept))
+
+
+def _short(path: Path) -> str:
+    text = str(path)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _write(root: Path, files: dict[str, str]) -> tuple[list[str], list[str]]:
     written, kept = [], []
     for relative, text in files.items():
         path = root / relative
@@ -77,7 +97,7 @@ def scaffold(root: Path, name: str | None, schemas_dir: Path) -> Scaffold:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         written.append(relative)
-    return Scaffold(root, name, tuple(written), tuple(kept))
+    return written, kept
 
 
 def _target(relative: Path) -> str:

@@ -99,6 +99,9 @@ def _inline_refs(node: Any, root: Mapping[str, Any], seen: tuple[str, ...]) -> A
     return {k: _inline_refs(v, root, seen) for k, v in node.items()}
 
 
+_NAME_HINT = "names are letters, digits, _ and -, start with a letter or _, at most 63 long"
+
+
 def _diagnose(doc: Document, error: Any, at: PathKey) -> Iterator[Diagnostic]:
     path: PathKey = (*at, *error.absolute_path)
     where = dotted(path)
@@ -115,6 +118,12 @@ def _diagnose(doc: Document, error: Any, at: PathKey) -> Iterator[Diagnostic]:
         for key in error.validator_value:
             if key not in error.instance:
                 yield doc.error(path, f"{prefix}missing required key {key!r}", f"add `{key}:`")
+        return
+    if "propertyNames" in error.absolute_schema_path and isinstance(error.instance, str):
+        # jsonschema reports a bad key at its mapping; point at the key itself
+        yield doc.error(
+            (*path, error.instance), f"{prefix}invalid name {_short(error.instance)}", _NAME_HINT
+        )
         return
     message, hint = _describe(error)
     yield doc.value_error(path, f"{prefix}{message}", hint)
@@ -153,10 +162,7 @@ def _describe(error: Any) -> tuple[str, str]:
     if kind == "pattern":
         return f"{_short(value)} does not match {expected}", ""
     if kind == "propertyNames":
-        return (
-            f"invalid name {_short(value)}",
-            "names are letters, digits, _ and -, start with a letter or _, at most 63 long",
-        )
+        return f"invalid name {_short(value)}", _NAME_HINT
     if kind in ("minimum", "exclusiveMinimum"):
         return f"{_short(value)} is below the minimum of {expected}", ""
     if kind in ("maximum", "exclusiveMaximum"):

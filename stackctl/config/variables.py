@@ -15,18 +15,19 @@ NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _NOT_SCALAR = tuple("[{&*!|>%@`#")
 
 
-def parse_var(text: str) -> tuple[str, Any]:
-    """`name=value` from --var, as (name, typed value); ConfigError when malformed."""
+def parse_var(text: str, *, flag: str = "--var") -> tuple[str, Any]:
+    """`name=value` from ``flag`` (--var, --param), as (name, typed value); ConfigError
+    when malformed."""
     name, sep, raw = text.partition("=")
     name = name.strip()
     if not sep or not NAME.match(name):
         raise ConfigError(
             [
                 Diagnostic(
-                    Location("--var"),
+                    Location(flag),
                     f"{text[:80]!r} is not NAME=VALUE",
                     "",
-                    "write --var name=value; names are letters, digits, _ and -",
+                    f"write {flag} name=value; names are letters, digits, _ and -",
                 )
             ]
         )

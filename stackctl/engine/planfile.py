@@ -33,6 +33,11 @@ def dumps(plan: Plan, *, version: str = "") -> str:
 
 def save(plan: Plan, path: Path, *, version: str = "") -> None:
     """Write atomically (temp + rename): a crash never leaves half a plan file."""
+    if not path.name:  # `--out .` or `--out ''`: a directory, not a file to write
+        raise PlanError(
+            f"cannot write plan file {str(path)!r}: it names a directory, not a file",
+            hint="give a file name, e.g. --out plan.json",
+        )
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         tmp.write_text(dumps(plan, version=version))

@@ -155,7 +155,9 @@ def _call(
         try:
             with step_context(context), _captured(log):
                 return function(**kwargs), attempt
-        except (Exception, SystemExit) as exc:
+        except BaseException as exc:  # SystemExit or a user BaseException: the step's failure
+            if isinstance(exc, KeyboardInterrupt):  # Ctrl-C cancels the whole run instead
+                raise
             log.write(traceback.format_exc())
             if attempt == tries:
                 tried = f" (after {tries} attempts)" if tries > 1 else ""

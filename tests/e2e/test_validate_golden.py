@@ -51,6 +51,7 @@ def results(
 ) -> dict[tuple[str, bool], subprocess.CompletedProcess[str]]:
     """Every case run once as text and once with --json, a few at a time (saves ~2/3)."""
     jobs = [(case, as_json) for case in CASES for as_json in (False, True)]
+    tmp_path_factory.getbasetemp()  # made lazily: threads racing to make it get different ones
 
     def one(job: tuple[str, bool]) -> subprocess.CompletedProcess[str]:
         case, as_json = job

@@ -122,6 +122,14 @@ def test_parse_var_refuses_malformed(text: str) -> None:
     assert diag.location.file == "--var" and diag.hint.startswith("write --var name=value")
 
 
+def test_parse_var_names_the_flag_it_parses() -> None:
+    """`run -p x` must not tell the user to fix a `--var` they never wrote."""
+    with pytest.raises(ConfigError) as info:
+        parse_var("x", flag="--param")
+    (diag,) = info.value.diagnostics
+    assert diag.location.file == "--param" and diag.hint.startswith("write --param name=value")
+
+
 @settings(max_examples=400, deadline=None)
 @given(st.text(max_size=60))
 def test_parse_var_total(text: str) -> None:
