@@ -215,24 +215,6 @@ def test_gitops_workflow_only_uses_commands_and_options_that_exist() -> None:
 
 
 # -- the workflow's stackctl steps, for real, against shared PostgreSQL state ---------------------
-PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
-
-
-@pytest.fixture
-def pg_url() -> Any:
-    psycopg = pytest.importorskip("psycopg")
-    import uuid
-
-    try:
-        psycopg.connect(f"{PG_SERVER}/test", connect_timeout=3).close()
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"no PostgreSQL server answers on 127.0.0.1:5432 ({exc})")
-    name = f"stackctl_gitops_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(f"{PG_SERVER}/test", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield f"{PG_SERVER}/{name}"
-    with psycopg.connect(f"{PG_SERVER}/test", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _workflow_step(job: str, name: str) -> str:
