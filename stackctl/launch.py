@@ -27,7 +27,7 @@ log = logging.getLogger("stackctl")
 
 def stack_for(project: Project, pipeline: PipelineSpec, override: str | None) -> str:
     """--stack, then $STACKCTL_STACK, then the pipeline's `stack:`, then the active stack."""
-    if override:
+    if override is not None:
         return override
     if os.environ.get(STACK_ENV):
         return os.environ[STACK_ENV]

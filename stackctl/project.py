@@ -131,7 +131,7 @@ class Project:
     # -- active stack ---------------------------------------------------------------------
     def active_stack(self, override: str | None = None) -> str:
         """`--stack`, then $STACKCTL_STACK, then .stackctl/active_stack, then `default`."""
-        if override:
+        if override is not None:  # `--stack ""` is an error, not "use the active one"
             return override
         if os.environ.get(STACK_ENV):
             return os.environ[STACK_ENV]

@@ -87,7 +87,7 @@ def describe(
     from stackctl.catalog.views import describe_stack
 
     project = _project()
-    name = name or project.active_stack()
+    name = project.active_stack() if name is None else name
     data = describe_stack(project, name)
     if render_structured(data, output):
         return

@@ -111,3 +111,11 @@ def test_init_into_a_folder_it_cannot_create_says_so(tmp_path: Path, folder: str
 def test_stack_set_to_an_empty_name_is_just_not_declared(project: RunProject) -> None:
     result = project.stackctl("stack", "set", "", code=1)
     assert result.err.startswith("error: stack '' is not declared"), result.err
+
+
+def test_an_empty_stack_name_is_an_error_not_the_active_stack(tmp_path: Path) -> None:
+    """`--stack ""` (an unset CI variable, say) must not silently pick the active stack."""
+    call([STACKCTL, "init"], cwd=tmp_path, env=clean_env())
+    for args in (("run", "hello", "--stack", ""), ("stack", "describe", "")):
+        result = call([STACKCTL, *args], cwd=tmp_path, env=clean_env(), code=1)
+        assert "stack '' is not declared" in result.err, (args, result.err)
