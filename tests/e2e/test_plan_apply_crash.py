@@ -46,6 +46,14 @@ def test_kill_9_during_apply_leaves_state_the_next_plan_completes(project):
         "apply", "--auto-approve", STACKCTL_TEST_SLEEP="30", STACKCTL_TEST_MARKER=str(marker)
     )
     wait_for(marker, proc)
+    # artifact_store.local runs in the same wave as the slow one; apply commits each
+    # finished change while others are still in flight, so it shows up in state before
+    # the slow provisioner ends (poll: the commit may land just after the marker).
+    deadline = time.monotonic() + 20
+    while "artifact_store.local" not in project.run("state", "list").out:
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "a finished change was not committed while apply ran"
+        time.sleep(0.1)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(10)
     listed = project.run("state", "list").out
