@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
+from playwright.sync_api import expect
 
 from stackctl.model import Run, RunStatus, StepRun
-
-expect = pytest.importorskip("playwright.sync_api").expect
 
 
 def test_running_run_updates_in_place_then_reloads_when_done(page, url, project):
