@@ -315,7 +315,7 @@ def _dotted(node: ast.expr) -> str:
 
 def _closest_module(parent: str, word: str, names: Iterable[str]) -> str:
     match = difflib.get_close_matches(word, list(names), n=1, cutoff=0.6)
-    return f"did you mean {parent}.{match[0]!r}?" if match else ""
+    return f"did you mean {f'{parent}.{match[0]}'!r}?" if match else ""
 
 
 def _closest(word: str, choices: Iterable[str]) -> str:
