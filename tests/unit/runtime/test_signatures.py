@@ -242,3 +242,22 @@ def test_the_checker_never_crashes(tmp_path, body, function, inputs, params):
 def test_the_example_source_parses():
     info = module_info(textwrap.dedent(SOURCE))
     assert info.names["train"] is not None and info.names["report"] is None
+
+
+def test_an_installed_package_is_found_without_running_its_init(tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    (site / "vendorpkg").mkdir(parents=True)
+    (site / "vendorpkg" / "__init__.py").write_text(
+        'open(__file__ + ".imported", "w").write("x")\nraise RuntimeError("imported")\n'
+    )
+    (site / "vendorpkg" / "tools.py").write_text("def fit(x: int) -> int:\n    return x\n")
+    monkeypatch.syspath_prepend(str(site))
+    project = tmp_path / "project"
+    project.mkdir()
+    assert check(project, "vendorpkg.tools:fit", ["x"]) == []
+    [finding] = check(project, "vendorpkg.tools:fitt", ["x"])
+    assert finding.hint == "did you mean 'fit'?"
+    [sub] = check(project, "vendorpkg.tool:fit")
+    assert sub.hint == "did you mean 'vendorpkg.tools'?"
+    assert not list(site.rglob("*.imported"))
+    assert "vendorpkg" not in sys.modules
