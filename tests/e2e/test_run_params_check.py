@@ -30,7 +30,8 @@ def project(tmp_path) -> RunProject:
             "factor=1.5",
             "pipelines/main.yaml:2:3: error: pipeline 'tiny': parameter 'factor' takes an "
             "integer (its default is 2), not 1.5",
-            "  hint: pass an integer, e.g. -p factor=2",
+            "  hint: pass an integer, e.g. -p factor=2 (or declare the default as a float to "
+            "take any number)",
         ),
     ],
     ids=["unknown-name", "not-a-number", "float-for-int"],
