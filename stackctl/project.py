@@ -90,12 +90,14 @@ class Project:
         )
 
     def validate(self) -> list[Diagnostic]:
-        """Every configuration problem (empty when valid)."""
+        """Every configuration problem (empty when valid), step functions included."""
+        from stackctl.runtime.references import check_functions
+
         try:
-            _ = self.spec
+            spec = self.spec
         except ConfigError as exc:
             return list(exc.diagnostics)
-        return []
+        return sorted(check_functions(spec), key=lambda d: (d.location, d.message))
 
     # -- state ----------------------------------------------------------------------------
     @property

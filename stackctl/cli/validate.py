@@ -16,6 +16,7 @@ def validate(
 ) -> None:
     """Check every project file against its schema and every reference between them.
 
+    Step functions are checked too, from their source (read, never imported).
     Errors go to stderr as FILE:LINE:COL: error: MESSAGE (+ a hint); with --json, stdout
     gets {"valid": bool, "errors": [{file, line, column, pointer, message, hint}]}.
     Exit code 1 when anything is wrong.

@@ -23,7 +23,50 @@ def run_params(spec: PipelineSpec, overrides: Mapping[str, Any]) -> dict[str, An
             location=spec.location,
             hint=f"declared parameters: {declared}; declare it under `params:` or drop `-p`",
         )
+    for name, value in overrides.items():
+        _check_type(spec, name, spec.params[name], value)
     return {**spec.params, **overrides}
+
+
+#: The type a declared default gives its parameter, for the kinds `-p` can write (lists
+#: and mappings cannot be written with `-p`, so they are left to the step's own check).
+#: Only a value of another of these kinds is refused: None (`-p x=null`) and the objects
+#: an SDK call may pass (a Path for a string default...) are the step's to judge.
+_KINDS: tuple[tuple[type, tuple[type, ...], str], ...] = (
+    (bool, (bool,), "true or false"),
+    (int, (int,), "an integer"),
+    (float, (int, float), "a number"),
+    (str, (str,), "a string"),
+)
+_SCALARS = frozenset(kind for kind, _, _ in _KINDS)
+
+
+def _check_type(spec: PipelineSpec, name: str, default: Any, value: Any) -> None:
+    if type(value) not in _SCALARS:
+        return
+    for kind, accepted, words in _KINDS:
+        if type(default) is kind:
+            if type(value) in accepted:
+                return
+            raise StackctlError(
+                f"pipeline {spec.name!r}: parameter {name!r} takes {words} "
+                f"(its default is {default!r}), not {value!r}",
+                location=spec.location,
+                hint=_hint(name, words, default, value),
+            )
+
+
+def _hint(name: str, words: str, default: Any, value: Any) -> str:
+    kind = type(default)
+    if isinstance(default, str):  # `-p name=1` reads as the number 1: quote it
+        return f"quote it to pass the text: -p '{name}=\"{value}\"'"
+    example = str(default).lower() if isinstance(default, bool) else str(default)
+    widen = (
+        " (or declare the default as a float to take any number)"
+        if kind is int and type(value) is float
+        else ""
+    )
+    return f"pass {words}, e.g. -p {name}={example}{widen}"
 
 
 def step_params(step: StepSpec, params: Mapping[str, Any]) -> dict[str, Any]:

@@ -54,6 +54,7 @@ def run_pipeline(
 ) -> Run:
     """Run a pipeline on a stack and record it; raise StepFailedError if a step failed."""
     order = topological_steps(spec)  # GraphError naming the cycle, before any record
+    resolved = run_params(spec, params)  # a bad `-p` is refused before any record too
     run = Run(
         id=uuid.uuid4().hex,
         pipeline=spec.name,
@@ -62,14 +63,9 @@ def run_pipeline(
         started_at=now(),
         stack_snapshot=stack.snapshot,
         pipeline_version=pipeline_version(spec),
-        params=dict(spec.params),
+        params=resolved,
         extra={"pid": os.getpid(), "host": socket.gethostname()},
     )
-    try:
-        run = replace(run, params=run_params(spec, params))
-    except Exception:
-        store.record_run(replace(run, status=RunStatus.FAILED, finished_at=now()))
-        raise
     store.record_run(run)
     loop = _RunLoop(spec, stack, store, run, root.resolve(), cache, on_event)
     try:

@@ -217,13 +217,21 @@ def test_an_artifact_store_that_is_not_writable_fails_the_step(steps, state):
     assert state.run(caught.value.run_id).status is RunStatus.FAILED
 
 
-def test_an_undeclared_run_parameter_is_refused_and_recorded(steps, state):
+def test_an_undeclared_run_parameter_is_refused_before_any_record(steps, state):
     with pytest.raises(StackctlError, match="pipeline 'bad' has no parameter 'nope'") as caught:
         run_pipeline(
             one_step(steps, "source"), steps.stack(), state, root=steps.root, params={"nope": 1}
         )
     assert "declared parameters: p" in caught.value.hint
-    assert [r.status for r in state.runs()] == [RunStatus.FAILED]
+    assert state.runs() == []
+
+
+def test_a_run_parameter_of_the_wrong_type_is_refused_before_any_record(steps, state):
+    with pytest.raises(StackctlError, match="parameter 'p' takes an integer"):
+        run_pipeline(
+            one_step(steps, "source"), steps.stack(), state, root=steps.root, params={"p": "x"}
+        )
+    assert state.runs() == []
 
 
 def test_ctrl_c_cancels_the_run_and_propagates(steps, state):
