@@ -29,7 +29,7 @@ class IncludeRefused(Exception):  # an internal signal: load.py words it at the 
 
 def allowed_roots(root: Path, allow_outside: Sequence[str]) -> list[Path]:
     """The project root and every `allow_outside` folder, resolved."""
-    return [root.resolve()] + [(root / p).expanduser().resolve() for p in allow_outside]
+    return [root.resolve()] + [(root / p).resolve() for p in allow_outside]
 
 
 def _inside(path: Path, roots: Sequence[Path]) -> bool:
@@ -48,7 +48,7 @@ def _static_prefix(pattern: str) -> str:
 def expand(root: Path, pattern: str, roots: Sequence[Path]) -> list[Path]:
     """The files ``pattern`` matches, sorted (folders left out; a device or FIFO is
     kept so that the bounded read refuses it by name); IncludeRefused when it may not."""
-    expanded = Path(pattern).expanduser()
+    expanded = Path(pattern)  # no `~` expansion: glob never did it either
     escapes = expanded.is_absolute() or ".." in expanded.parts
     if escapes:
         base = (root / _static_prefix(str(expanded))).resolve()
