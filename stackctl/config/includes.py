@@ -9,10 +9,12 @@ lists the folders outside the root that may be read: the only way out.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import itertools
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextvars import ContextVar
 from pathlib import Path
 
 #: Entries a glob may yield (files and folders) before the pattern is refused.
@@ -27,9 +29,25 @@ class IncludeRefused(Exception):  # an internal signal: load.py words it at the 
         self.hint = hint
 
 
+# A project checked through a mirror (catalog/files.py validates edits in a temporary
+# folder of symlinks to the real project) also counts the real project as inside.
+_MIRRORED: ContextVar[tuple[Path, ...]] = ContextVar("mirrored", default=())
+
+
+@contextlib.contextmanager
+def mirror_of(root: Path) -> Iterator[None]:
+    """While active, files under ``root`` count as inside the project being loaded."""
+    token = _MIRRORED.set((*_MIRRORED.get(), root.resolve()))
+    try:
+        yield
+    finally:
+        _MIRRORED.reset(token)
+
+
 def allowed_roots(root: Path, allow_outside: Sequence[str]) -> list[Path]:
     """The project root and every `allow_outside` folder, resolved."""
-    return [root.resolve()] + [(root / p).resolve() for p in allow_outside]
+    mirrored = list(_MIRRORED.get())
+    return [root.resolve(), *mirrored] + [(root / p).resolve() for p in allow_outside]
 
 
 def _inside(path: Path, roots: Sequence[Path]) -> bool:
