@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from stackctl.config.edit import StackFile, parse
+from stackctl.config.includes import mirror_of
 from stackctl.config.yaml import to_plain
 from stackctl.errors import ConfigError, Diagnostic, Location, StackctlError
 from stackctl.model import ProjectSpec
@@ -134,7 +135,8 @@ def validate_with(project: Project, changes: dict[str, str | None]) -> ProjectSp
         mirror = Path(tmp) / "project"
         _mirror(project.root, mirror, changes)
         try:
-            spec = Project(mirror, project.var_overrides, project.var_files).spec
+            with mirror_of(project.root):  # the mirror's entries are symlinks to it
+                spec = Project(mirror, project.var_overrides, project.var_files).spec
         except ConfigError as exc:
             raise EditRejected([_relocate(d, mirror) for d in exc.diagnostics]) from None
         return replace(spec, root=str(project.root))

@@ -36,13 +36,52 @@ class BadValue(Exception):  # an internal signal, translated in yaml.py
         self.column = column
 
 
+# YAML 1.2 core and the 1.1 types ruamel reads by default; anything else (`!custom`,
+# `!!python/name:os.system`) would be silently kept as text or dropped, so it is refused.
+STANDARD_TAGS = frozenset(
+    "tag:yaml.org,2002:" + name
+    for name in (
+        [
+            "str",
+            "int",
+            "float",
+            "bool",
+            "null",
+            "map",
+            "seq",
+            "omap",
+            "pairs",
+            "set",
+            "binary",
+            "timestamp",
+            "merge",
+            "value",
+        ]
+    )
+)
+
+
+class BadTag(Exception):  # an internal signal, translated in yaml.py
+    """A node with a tag stackctl does not read (positions are 1-based)."""
+
+    def __init__(self, tag: str, line: int, column: int) -> None:
+        super().__init__(tag)
+        self.tag = tag
+        self.line = line
+        self.column = column
+
+
 class StrictConstructor(RoundTripConstructor):  # type: ignore[misc]
-    """RoundTripConstructor with located duplicate-key and bad-value errors."""
+    """RoundTripConstructor with located duplicate-key, bad-value and bad-tag errors."""
 
     def construct_object(self, node: Any, deep: bool = False) -> Any:
+        tag = str(getattr(node.tag, "value", node.tag))
+        if tag not in STANDARD_TAGS:
+            mark = node.start_mark
+            raise BadTag(tag, mark.line + 1, mark.column + 1)
         try:
             return super().construct_object(node, deep=deep)
-        except (YAMLError, DuplicateKey, BadValue, RecursionError):
+        except (YAMLError, DuplicateKey, BadValue, BadTag, RecursionError):
             raise
         except Exception as exc:  # ruamel's constructors let ValueError, IndexError... out
             mark = node.start_mark

@@ -7,7 +7,6 @@ still has its includes checked, as long as `include` and `vars` themselves are u
 
 from __future__ import annotations
 
-import glob
 from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 
 from stackctl.config.build import Builder, FlavorSchemas, PipelineCheck
 from stackctl.config.declared import Collector
+from stackctl.config.includes import IncludeRefused, allowed_roots, expand
 from stackctl.config.resolve import resolve
 from stackctl.config.schema import closest, load_schema, validate
 from stackctl.config.variables import parse_var
@@ -86,8 +86,14 @@ def load_project(
     include = DEFAULT_INCLUDE if "include" in bad else pdata.get("include", DEFAULT_INCLUDE)
     builder = Builder(root, schemas_dir, flavor_schemas, variables, out, check_pipeline)
     files: list[str] = [pdoc.display]
+    outside = [] if "allow_outside" in bad else pdata.get("allow_outside", [])
+    roots = allowed_roots(root, outside)
     for index, pattern in enumerate(include):
-        matches = sorted(glob.glob(str(root / pattern), recursive=True))
+        try:
+            matches = expand(root, pattern, roots)
+        except IncludeRefused as exc:
+            out.add_value(pdoc, ("include", index), exc.message, exc.hint)
+            continue
         if not matches and not any(c in pattern for c in "*?["):
             out.add_value(
                 pdoc,
@@ -95,9 +101,8 @@ def load_project(
                 f"include: {pattern!r} matches no file",
                 "fix the path, or remove it from `include`",
             )
-        for match in matches:
-            path = Path(match)
-            if path.is_file() and _display(path, root) not in files:
+        for path in matches:
+            if _display(path, root) not in files:
                 files.append(_display(path, root))
                 builder.add_file(path)
     project = pdata.get("project")

@@ -63,7 +63,8 @@ class Secrets:
         if self._file is None:
             self._file = {}
             path = self._root / SECRETS_FILE if self._root else None
-            if path is not None and path.is_file():
+            # exists() and not is_file(): a FIFO or device is refused by the bounded read.
+            if path is not None and (path.exists() or path.is_symlink()):
                 from stackctl.config.yaml import read_document, to_plain
 
                 data = to_plain(read_document(path, SECRETS_FILE).data)

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from stackctl.config.declared import Declared
+from stackctl.config.nosecrets import refuse_secrets
 from stackctl.config.resolve import resolve
 from stackctl.config.schema import closest
 from stackctl.model import InputRef, PipelineSpec, StepSpec
@@ -39,7 +40,7 @@ def build_pipeline(
     params, problems = resolve(params, {"vars": b.vars})
     for sub, message, hint in problems:
         b.out.add_value(doc, (*path, "params", *sub), message, hint)
-    ok = ok and not problems
+    ok = ok and not problems and refuse_secrets(b.out, doc, path, params)
     stack = decl.field("stack", str)
     if stack is not None and stack not in stack_names:
         b.out.add_value(
@@ -136,6 +137,8 @@ def _step(
         # escaped references checks them above yet leaves them literal here.
         literal = {key: f"\\${{params.{key}}}" for key in params}
         step_params, _ = resolve(raw_params, {"vars": b.vars, "params": literal})
+    if not problems and not refuse_secrets(b.out, doc, path, step_params):
+        return None
     if not ok or problems or function is None:
         return None
     return StepSpec(

@@ -8,7 +8,8 @@ error message, so messages have one source).
 Hostile input is refused before it can hurt, each time with a one-line ConfigError that
 points at a line >= 1 (whole-file problems point at 1:1):
 
-* files over MAX_BYTES (checked before reading, so a 50 MB file costs nothing);
+* files over MAX_BYTES, and anything that is not a regular file (a device, FIFO or
+  directory: their size says nothing), read with a byte cap (``stackctl/files.py``);
 * bytes that are not UTF-8, and characters YAML forbids (NUL, most control codes);
 * documents nested deeper than MAX_DEPTH (ruamel's composer stops at the first level
   too deep, so a million `[` cannot exhaust the stack);
@@ -29,12 +30,17 @@ from typing import Any
 
 from stackctl.config.libyaml import UNKNOWN, Fallback, Pos, compose, position
 from stackctl.errors import ConfigError, Diagnostic, Location
+from stackctl.files import MAX_FILE_BYTES, FileRefused, read_capped
 
 # ruamel's round-trip parser reads about 200 KB/s; stack and pipeline files are a few
 # KB, so 1 MiB is generous and keeps the worst case within a few seconds.
-MAX_BYTES = 1024 * 1024
+MAX_BYTES = MAX_FILE_BYTES
 MAX_DEPTH = 64
-MAX_NODES = 100_000  # after alias expansion
+#: Nodes that aliases may add by expansion (a billion-laughs document adds billions).
+#: Plain nodes are not counted against it: the byte cap bounds those (~500k at most).
+MAX_ALIAS_NODES = 100_000
+MAX_NODES = 1_000_000  # a backstop for the libyaml path; 1 MiB cannot hold this many
+MAX_KEY = 1024  # YAML's own limit for an implicit (plain) key
 
 PathKey = tuple[str | int, ...]
 _SIMPLE = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -119,18 +125,14 @@ def _position(node: Any, key_path: PathKey, value: bool = False) -> tuple[int, i
 
 
 def read_document(path: Path, display: str) -> Document:
-    """Read and parse one YAML file, or raise ConfigError pointing at the problem."""
+    """Read and parse one YAML file, or raise ConfigError pointing at the problem.
+
+    The read is bounded whatever the path is (a device or FIFO is refused, not read).
+    """
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise _too_big(display, size)
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise _fail(
-            display,
-            f"cannot read file: {exc.strerror or exc}",
-            "check the path and its permissions",
-        ) from None
+        raw = read_capped(path, display, MAX_BYTES)
+    except FileRefused as exc:
+        raise _fail(display, exc.reason, exc.hint) from None
     return parse_document(raw, path, display)
 
 
@@ -154,12 +156,18 @@ def parse_document(
             data, index, aliased = compose(text, MAX_DEPTH, MAX_NODES)
             if aliased:
                 _check_shape(data, display)
-            return Document(path, display, data, text, index)
+            doc = Document(path, display, data, text, index)
+            if "\\" in text:  # NUL can only be written as an escape
+                _check_text(data, doc)
+            return doc
         except (Fallback, ConfigError):
             pass  # ruamel reads it again and words any error
     data = _parse(text, display, preserve_quotes)
     _check_shape(data, display)
-    return Document(path, display, data, text)
+    doc = Document(path, display, data, text)
+    if "\\" in text:
+        _check_text(data, doc)
+    return doc
 
 
 def _too_big(display: str, size: int) -> ConfigError:
@@ -198,7 +206,7 @@ def _parse(text: str, display: str, preserve_quotes: bool = False) -> Any:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
     from ruamel.yaml.reader import ReaderError
 
-    from stackctl.config.duplicates import BadValue, DuplicateKey, StrictConstructor
+    from stackctl.config.duplicates import BadTag, BadValue, DuplicateKey, StrictConstructor
 
     yaml = YAML(typ="rt")
     yaml.Constructor = StrictConstructor
@@ -227,6 +235,16 @@ def _parse(text: str, display: str, preserve_quotes: bool = False) -> Any:
             exc.line,
             exc.column,
         ) from None
+    except BadTag as exc:
+        shown = exc.tag.replace("tag:yaml.org,2002:", "!!")
+        raise _fail(
+            display,
+            f"unsupported YAML tag {shown[:80]!r}",
+            "remove the tag; stackctl reads only the standard ones (!!str, !!int, !!float,"
+            " !!bool, !!null, !!map, !!seq...)",
+            exc.line,
+            exc.column,
+        ) from None
     except MaxDepthExceededError as exc:
         line, col = _mark(exc)
         raise _fail(display, _deep(), "flatten the structure", line, col) from None
@@ -250,6 +268,10 @@ def _parse(text: str, display: str, preserve_quotes: bool = False) -> Any:
             hint = f"close the `{bracket}` opened at line {opened}, or quote the value here"
         else:
             message = f"YAML syntax: {problem}" + (f" ({context})" if context and not tabs else "")
+        key = _long_key(text, line, col) if "mapping values" in problem else 0
+        if key:
+            message = f"key is {key:,} characters long; YAML allows at most {MAX_KEY:,}"
+            hint = "shorten the key (stackctl names are at most 63 characters)"
         raise _fail(display, message, hint, line, col) from None
     except ReaderError as exc:
         line, col = _line_col(text, exc.position)
@@ -270,6 +292,36 @@ def _parse(text: str, display: str, preserve_quotes: bool = False) -> Any:
         # A last resort: ruamel failed in a way it does not translate itself.
         reason = " ".join(str(exc).split())[:120] or type(exc).__name__
         raise _fail(display, f"YAML cannot be read: {reason}", _yaml_hint("")) from None
+
+
+def _long_key(text: str, line: int, col: int) -> int:
+    """The length of the plain key before ``line:col`` if it is over YAML's limit."""
+    lines = text.splitlines()
+    if not 0 < line <= len(lines):
+        return 0
+    key = lines[line - 1][: col - 1].strip().lstrip("-?{[, ").strip()
+    return len(key) if len(key) > MAX_KEY else 0
+
+
+def _check_text(data: Any, doc: Document) -> None:
+    """Refuse NUL in any string (written `"\\0"`): no file, path or command takes one,
+    so it would pass validate and plan and fail apply halfway."""
+    stack: list[tuple[PathKey, Any]] = [((), data)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if isinstance(k, str) and "\0" in k:
+                    raise ConfigError([doc.error(path, "a key holds a NUL character", _NUL)])
+                stack.append(((*path, k), v))
+        elif isinstance(node, list):
+            stack.extend(((*path, i), v) for i, v in enumerate(node))
+        elif isinstance(node, str) and "\0" in node:
+            message = f"{dotted(path) or 'value'}: holds a NUL character"
+            raise ConfigError([doc.value_error(path, message, _NUL)])
+
+
+_NUL = "remove the `\\0` escape; no name, path or command may contain NUL"
 
 
 def _deep() -> str:
@@ -296,9 +348,12 @@ def _check_shape(data: Any, display: str) -> None:
 
     An iterative post-order walk with a memo per object id: shared (aliased) nodes count
     with their full expanded size and height but are visited once, so this is linear.
+    The bomb check counts what alias expansion adds (expanded minus written nodes), so
+    a big plain list is never taken for a bomb.
     """
     sizes: dict[int, tuple[int, int]] = {}  # id -> (expanded nodes, height)
     open_: set[int] = set()
+    real = 1  # nodes as written (each shared node once), the root included
     stack: list[tuple[Any, bool]] = [(data, False)]
     while stack:
         node, done = stack.pop()
@@ -326,16 +381,17 @@ def _check_shape(data: Any, display: str) -> None:
             continue
         total = 1 + len(node) + sum(sizes[id(c)][0] - 1 for c in children)
         height = 1 + max((sizes[id(c)][1] for c in children), default=0)
-        if total > MAX_NODES:
+        sizes[id(node)] = (total, height)
+        real += len(node)
+        if total - real > MAX_ALIAS_NODES:  # what aliases add beyond the nodes written
             raise _fail(
                 display,
-                f"document has more than {MAX_NODES:,} nodes once aliases are expanded",
+                f"aliases expand to more than {MAX_ALIAS_NODES:,} extra nodes",
                 "this looks like a YAML alias bomb; remove the nested anchors and aliases",
                 *_lc(node),
             )
         if height > MAX_DEPTH:
             raise _fail(display, _deep(), "flatten the structure", *_lc(node))
-        sizes[id(node)] = (total, height)
 
 
 def _lc(node: Any) -> tuple[int, int]:

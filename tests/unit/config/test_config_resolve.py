@@ -156,14 +156,14 @@ def test_an_escaped_param_stays_literal_through_a_step_reference(tmp_path: Any) 
     (tmp_path / "pipelines" / "p.yaml").write_text(
         "pipelines:\n"
         "  p:\n"
-        "    params: {a: '\\${x}', b: '${vars.lit}', c: '${secret:tok}'}\n"
+        "    params: {a: '\\${x}', b: '${vars.lit}'}\n"
         "    steps:\n"
         "      s:\n"
         "        function: m:f\n"
-        "        params: {a: '${params.a}', b: 'b=${params.b}', c: '${params.c}'}\n"
+        "        params: {a: '${params.a}', b: 'b=${params.b}'}\n"
     )
     spec = load_project(tmp_path, schemas_dir=schemas_dir(), flavor_schemas=flavor_schemas())
     pipeline = spec.pipelines["p"]
-    assert pipeline.params == {"a": "${x}", "b": "${y}", "c": "${secret:tok}"}
+    assert pipeline.params == {"a": "${x}", "b": "${y}"}
     step = pipeline.steps[0]
-    assert step_params(step, pipeline.params) == {"a": "${x}", "b": "b=${y}", "c": "${secret:tok}"}
+    assert step_params(step, pipeline.params) == {"a": "${x}", "b": "b=${y}"}
