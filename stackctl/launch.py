@@ -60,12 +60,15 @@ def active_stack(project: Project, name: str) -> ActiveStack:
 def _refuse_drift(project: Project, name: str, secrets: Any) -> None:
     """A run on a stack whose real resources are gone would fail late or silently
     recreate them outside plan/apply; say so up front (a stat or HEAD per component)."""
-    from stackctl.engine.refresh import refresh
     from stackctl.model import State
 
     state = project.state().read()
     wanted = {f"{t}.{c}" for t, c in project.spec.stacks[name].components.items()}
     mine = {a: r for a, r in state.resources.items() if a in wanted}
+    if not mine:  # nothing applied (the default stack): nothing to refresh, no import
+        return
+    from stackctl.engine.refresh import refresh
+
     drifted = refresh(State(state.lineage, state.serial, mine), project.root, secrets)
     if drifted:
         what = "; ".join(f"{d.address}: {d.detail}" for d in drifted)

@@ -9,6 +9,18 @@ file its ``include`` patterns match now, the values of the environment variables
 files name in ``${oc.env:...}``, the stackctl code and shipped schemas, and the installed
 packages (flavor plugins). Any difference is a miss and a full load, which reports every
 error as always; a cache that cannot be read or written is ignored.
+
+Two rules because `.stackctl/` may be written (or read) by someone else:
+
+- Nothing that came from the environment is written: every string holding the value of
+  a variable the files name in ``${oc.env:...}`` is pickled as a reference (the text
+  around it plus the variable's name) and rebuilt from the environment when read. The
+  key holds those values only inside an HMAC. (``${secret:...}`` values never reach the
+  spec at all: it keeps the reference and a salted digest, see stackctl.config.secrets.)
+- A cache file is unpickled only after its HMAC-SHA256 checks out, under a random key
+  kept outside the checkout, per user (``$XDG_CACHE_HOME/stackctl/cache.key``, mode
+  0600): a file planted or edited by anyone who cannot read that key is a miss, never
+  deserialised.
 """
 
 from __future__ import annotations
@@ -16,6 +28,8 @@ from __future__ import annotations
 import contextlib
 import glob
 import hashlib
+import hmac
+import io
 import os
 import pickle
 import re
@@ -29,7 +43,9 @@ from stackctl.model import ProjectSpec
 
 CACHE_FILE = Path(".stackctl") / "cache" / "project.pickle"
 PROJECT_FILE = "stackctl.yaml"
-FORMAT = 1  # bump when the entry layout changes
+FORMAT = 2  # bump when the entry layout changes
+MAGIC = b"stackctl-spec-cache\n"
+_MAC_SIZE = hashlib.sha256().digest_size
 _PACKAGE = Path(__file__).resolve().parent
 _ENV_REF = re.compile(r"\$\{\s*oc\.env\s*:\s*([^,}\s]+)")
 
@@ -38,37 +54,141 @@ def load_cached(root: Path, load: Callable[[], ProjectSpec]) -> ProjectSpec:
     """The project under ``root``: from the cache when nothing it was built from
     changed, else from ``load()`` (then cached)."""
     path = root / CACHE_FILE
-    entry = _read(path)
-    if entry is not None and entry.get("key") == _fingerprint(root, entry.get("include", ())):
-        spec = entry.get("spec")
-        if isinstance(spec, ProjectSpec):
-            return spec
+    secret = _key(create=False)
+    entry = _read(path, secret) if secret is not None else None
+    if entry is not None and secret is not None:
+        include = entry.get("include", ())
+        if hmac.compare_digest(str(entry.get("key")), _fingerprint(root, include, secret)):
+            spec = entry.get("spec")
+            if isinstance(spec, ProjectSpec):
+                return spec
     spec = load()
     with contextlib.suppress(Exception):  # a cache must never break a run
+        secret = _key(create=True)
+        assert secret is not None
         include = _include_patterns(root)
-        _write(path, {"key": _fingerprint(root, include), "include": include, "spec": spec})
+        key = _fingerprint(root, include, secret)
+        entry = {"key": key, "include": include, "spec": spec}
+        _write(path, entry, secret, _env_values(root, include))
     return spec
 
 
-def _read(path: Path) -> dict[str, Any] | None:
+def key_file() -> Path:
+    """Where this user's cache key lives: outside every checkout, readable only by them."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "stackctl" / "cache.key"
+
+
+def _key(*, create: bool) -> bytes | None:
+    path = key_file()
     try:
-        with path.open("rb") as fp:
-            entry = pickle.load(fp)
-    except Exception:  # missing, truncated, or written by other code: a miss
+        data = path.read_bytes()
+        if len(data) == 32:
+            return data
+    except OSError:
+        pass
+    if not create:
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")  # created 0600
+    with os.fdopen(fd, "wb") as fp:
+        fp.write(os.urandom(32))
+    with contextlib.suppress(FileExistsError):  # another process won the race: use its key
+        os.link(tmp, path)
+    Path(tmp).unlink(missing_ok=True)
+    data = path.read_bytes()
+    return data if len(data) == 32 else None
+
+
+def _read(path: Path, secret: bytes) -> dict[str, Any] | None:
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return None
+    head = len(MAGIC) + _MAC_SIZE
+    if not blob.startswith(MAGIC) or len(blob) < head:
+        return None
+    payload = blob[head:]
+    mac = hmac.new(secret, payload, hashlib.sha256).digest()
+    if not hmac.compare_digest(mac, blob[len(MAGIC) : head]):
+        return None  # planted, edited or keyed by another user: never unpickled
+    try:
+        entry = _Unpickler(io.BytesIO(payload)).load()
+    except Exception:  # an environment reference that no longer resolves: a miss
         return None
     return entry if isinstance(entry, dict) and entry.get("format") == FORMAT else None
 
 
-def _write(path: Path, entry: dict[str, Any]) -> None:
+def _write(path: Path, entry: dict[str, Any], secret: bytes, env: dict[str, str]) -> None:
+    buffer = io.BytesIO()
+    _Pickler(buffer, env).dump({"format": FORMAT, **entry})
+    payload = buffer.getvalue()
+    mac = hmac.new(secret, payload, hashlib.sha256).digest()
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")
     try:
         with os.fdopen(fd, "wb") as fp:
-            pickle.dump({"format": FORMAT, **entry}, fp, protocol=pickle.HIGHEST_PROTOCOL)
+            fp.write(MAGIC + mac + payload)
         Path(tmp).replace(path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles every string holding an environment value as a reference to it."""
+
+    def __init__(self, file: io.BytesIO, env: dict[str, str]) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        # longest first, so a value containing another is replaced whole
+        self._env = sorted(((v, k) for k, v in env.items() if v), key=lambda p: -len(p[0]))
+
+    def persistent_id(self, obj: Any) -> Any:
+        if type(obj) is not str or not self._env or not any(v in obj for v, _ in self._env):
+            return None
+        return ("env", _split(obj, self._env))
+
+
+def _split(text: str, env: list[tuple[str, str]]) -> tuple[tuple[bool, str], ...]:
+    """``text`` as parts: (False, literal) or (True, variable name)."""
+    for value, name in env:
+        if value in text:
+            pieces = text.split(value)
+            parts: list[tuple[bool, str]] = []
+            for i, piece in enumerate(pieces):
+                if i:
+                    parts.append((True, name))
+                parts.extend(_split(piece, env) if piece else ())
+            return tuple(parts)
+    return ((False, text),)
+
+
+class _Unpickler(pickle.Unpickler):
+    def persistent_load(self, pid: Any) -> Any:
+        kind, parts = pid
+        if kind != "env":
+            raise pickle.UnpicklingError(f"unknown reference {kind!r}")
+        return "".join(os.environ[text] if is_env else text for is_env, text in parts)
+
+
+def _env_names(texts: Iterable[bytes]) -> list[str]:
+    return sorted({m for text in texts for m in _ENV_REF.findall(text.decode("utf-8", "replace"))})
+
+
+def _env_values(root: Path, include: Iterable[str]) -> dict[str, str]:
+    """The values of the environment variables the project's files name."""
+    texts = []
+    for file in _files(root, include):
+        with contextlib.suppress(OSError):
+            texts.append(file.read_bytes())
+    return {name: os.environ[name] for name in _env_names(texts) if name in os.environ}
+
+
+def _files(root: Path, include: Iterable[str]) -> list[Path]:
+    files = [root / PROJECT_FILE]
+    for pattern in include:
+        files += [Path(p) for p in sorted(glob.glob(str(root / pattern), recursive=True))]
+    return files
 
 
 def _include_patterns(root: Path) -> tuple[str, ...]:
@@ -81,13 +201,12 @@ def _include_patterns(root: Path) -> tuple[str, ...]:
     return tuple(str(p) for p in include)
 
 
-def _fingerprint(root: Path, include: Iterable[str]) -> str:
-    digest = hashlib.sha256()
+def _fingerprint(root: Path, include: Iterable[str], secret: bytes) -> str:
+    # keyed: the digest covers environment values (a password, say), so a plain hash
+    # stored in the checkout could be brute-forced offline
+    digest = hmac.new(secret, digestmod=hashlib.sha256)
     texts = []
-    files = [root / PROJECT_FILE]
-    for pattern in include:
-        files += [Path(p) for p in sorted(glob.glob(str(root / pattern), recursive=True))]
-    for file in files:
+    for file in _files(root, include):
         try:
             data = file.read_bytes()
         except OSError:
@@ -95,8 +214,7 @@ def _fingerprint(root: Path, include: Iterable[str]) -> str:
         texts.append(data)
         digest.update(f"{file}\0{len(data)}\0".encode())
         digest.update(data)
-    names = sorted({m for text in texts for m in _ENV_REF.findall(text.decode("utf-8", "replace"))})
-    for name in names:
+    for name in _env_names(texts):
         digest.update(f"env\0{name}\0{os.environ.get(name)}\0".encode())
     for line in _code_stamps():
         digest.update(line.encode())

@@ -18,10 +18,10 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from stackctl import plugins
 from stackctl.errors import NotFoundError, StackctlError
 from stackctl.model import COMPONENT_TYPES
 
@@ -160,7 +160,7 @@ BUILTIN_FLAVORS: tuple[Flavor, ...] = (
 def flavors() -> dict[tuple[str, str], Flavor]:
     """Every known flavor keyed by (type, name): built-ins first, then entry points."""
     table = {f.key: f for f in BUILTIN_FLAVORS}
-    for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
+    for ep in plugins.entry_points(ENTRY_POINT_GROUP):
         try:
             loaded = ep.load()
         except Exception as exc:  # a broken plugin must not break stackctl
@@ -175,7 +175,7 @@ def flavors() -> dict[tuple[str, str], Flavor]:
                     hint="export a stackctl.components.registry.Flavor "
                     f"whose type is one of {', '.join(COMPONENT_TYPES)}",
                 )
-            source = ep.dist.name if ep.dist else ep.value
+            source = ep.dist or ep.value
             table[flavor.key] = Flavor(**{**flavor.__dict__, "source": source})
     return table
 

@@ -10,14 +10,15 @@ the materializer by the name recorded with the artifact.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import io
 import json
 import pickle
 import sys
 from functools import cache
-from importlib import metadata
 from typing import Any, BinaryIO, Protocol
 
+from stackctl import plugins
 from stackctl.components.artifact_stores.base import ArtifactStore
 from stackctl.errors import StackctlError
 
@@ -155,10 +156,8 @@ class PickleMaterializer:
 
 
 def _joblib_installed() -> bool:
-    try:
-        return metadata.distribution("joblib") is not None
-    except metadata.PackageNotFoundError:
-        return False
+    # find_spec, not importlib.metadata: that import and its scan cost more than a run
+    return importlib.util.find_spec("joblib") is not None
 
 
 _registered: list[Materializer] = []
@@ -174,8 +173,8 @@ def register(materializer: Materializer) -> None:
 @cache
 def materializers() -> tuple[Materializer, ...]:
     """Every materializer in the order they are tried."""
-    plugins: list[Materializer] = []
-    for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
+    found: list[Materializer] = []
+    for ep in plugins.entry_points(ENTRY_POINT_GROUP):
         try:
             loaded = ep.load()
         except Exception as exc:  # a broken plugin must name itself
@@ -183,7 +182,7 @@ def materializers() -> tuple[Materializer, ...]:
                 f"the materializer plugin {ep.name!r} ({ep.value}) failed to load: {exc}",
                 hint=f"fix or uninstall the package that provides {ep.value.split(':')[0]!r}",
             ) from None
-        plugins.append(loaded() if isinstance(loaded, type) else loaded)
+        found.append(loaded() if isinstance(loaded, type) else loaded)
     fallback = PickleMaterializer(_joblib_installed())
     builtins: list[Materializer] = [
         JsonMaterializer(),
@@ -192,7 +191,7 @@ def materializers() -> tuple[Materializer, ...]:
         PandasMaterializer(),
         fallback,
     ]
-    return (*_registered, *plugins, *builtins)
+    return (*_registered, *found, *builtins)
 
 
 def by_name(name: str) -> Materializer:

@@ -32,6 +32,7 @@ stacks:
 @pytest.fixture
 def root(tmp_path, monkeypatch):
     monkeypatch.delenv("SPEC_CACHE_TEST_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
     (tmp_path / "stacks").mkdir()
     (tmp_path / "stackctl.yaml").write_text(PROJECT)
     (tmp_path / "stacks" / "main.yaml").write_text(STACKS)
@@ -95,3 +96,49 @@ def test_an_invalid_project_is_never_cached(root):
     with pytest.raises(Exception, match="bogus"):
         spec_cache.load_cached(root, load)
     assert not (root / spec_cache.CACHE_FILE).exists()
+
+
+def test_no_environment_value_is_written_to_the_cache(root, monkeypatch):
+    password = "pg-pass-4f1c9e"  # noqa: S105 (a test value)
+    monkeypatch.setenv("SPEC_CACHE_TEST_DIR", f"postgresql://u:{password}@db/x")
+    load = Loader(root)
+    first = spec_cache.load_cached(root, load)
+    assert _store_path(first) == f"postgresql://u:{password}@db/x"
+    for file in (root / ".stackctl").rglob("*"):
+        if file.is_file():
+            assert password.encode() not in file.read_bytes(), file
+    second = spec_cache.load_cached(root, load)  # a hit, rebuilt from the environment
+    assert load.calls == 1
+    assert second == first
+
+
+def test_a_planted_cache_file_is_never_unpickled(root, tmp_path):
+    load = Loader(root)
+    spec_cache.load_cached(root, load)
+    marker = tmp_path / "pwned"
+
+    class Payload:
+        def __reduce__(self):
+            return (marker.write_text, ("unpickled",))
+
+    path = root / spec_cache.CACHE_FILE
+    blob = path.read_bytes()
+    head = len(spec_cache.MAGIC) + 32
+    for forged in (
+        pickle.dumps(Payload()),  # an old-style cache
+        blob[:head] + pickle.dumps(Payload()),  # a valid header, another payload
+        spec_cache.MAGIC + b"0" * 32 + pickle.dumps(Payload()),
+    ):
+        path.write_bytes(forged)
+        spec = spec_cache.load_cached(root, load)
+        assert not marker.exists()
+        assert spec == load()
+    assert spec_cache.key_file().stat().st_mode & 0o077 == 0
+
+
+def test_a_cache_keyed_by_another_user_is_a_miss(root, monkeypatch, tmp_path):
+    load = Loader(root)
+    spec_cache.load_cached(root, load)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))
+    spec_cache.load_cached(root, load)
+    assert load.calls == 2
