@@ -50,11 +50,11 @@ lint: $(TEST_STAMP) lock-check
 types: $(TEST_STAMP)
 	$(BIN)/mypy
 
-test: lint types
+test: lint types wheel-smoke
 	$(BIN)/pytest -q -p no:cacheprovider
 
 wheel-smoke: $(TEST_STAMP)
-	bash scripts/wheel_smoke.sh
+	UV=$(UV) bash scripts/wheel_smoke.sh
 
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/run.py
