@@ -77,10 +77,11 @@ class Project:
         return self._spec
 
     def _load(self) -> ProjectSpec:
+        from stackctl.components.extras import missing_extras
         from stackctl.components.registry import flavor_schemas, schemas_dir
         from stackctl.config.load import load_project
 
-        return load_project(
+        spec = load_project(
             self.root,
             schemas_dir=schemas_dir(),
             flavor_schemas=flavor_schemas(),
@@ -88,6 +89,10 @@ class Project:
             var_files=self.var_files,
             check_pipeline=_pipeline_cycles,
         )
+        missing = missing_extras(spec.components.values())  # before anything imports them
+        if missing:
+            raise ConfigError(missing)
+        return spec
 
     def validate(self) -> list[Diagnostic]:
         """Every configuration problem (empty when valid), step functions included."""

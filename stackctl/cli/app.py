@@ -19,6 +19,7 @@ from stackctl.cli import (
     component,
     dashboard,
     destroy,
+    doctor,
     drift,
     flavors,
     fmt,
@@ -75,6 +76,7 @@ flavors.register(app)
 plan.register(app)
 apply.register(app)
 destroy.register(app)
+doctor.register(app)
 drift.register(app)
 show.register(app)
 state_cmd.register(app)

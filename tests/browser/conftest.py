@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +12,9 @@ from browser_helpers import chromium_missing, dashboard, launch, run_pipeline, w
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     reason = chromium_missing()
+    if reason and os.environ.get("CI"):
+        # Skipping would let CI go green without a browser: fail the whole run instead.
+        raise pytest.UsageError(f"CI: browser tests cannot run: {reason}")
     here = Path(__file__).parent
     for item in items:
         if Path(item.fspath).parent == here:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from support.golden import check_golden
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "data" / "graph"
@@ -33,9 +34,7 @@ def stackctl(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
 def test_graph_matches_golden(args: tuple[str, ...], golden: str) -> None:
     result = stackctl("graph", *args)
     assert result.returncode == 0, result.stderr
-    if os.environ.get("STACKCTL_UPDATE_GOLDEN"):
-        (GOLDEN / golden).write_text(result.stdout)
-    assert result.stdout == (GOLDEN / golden).read_text()
+    check_golden(GOLDEN / golden, result.stdout)
 
 
 def test_resource_graph_edges_point_from_components_to_stacks() -> None:

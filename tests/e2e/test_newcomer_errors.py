@@ -40,7 +40,7 @@ def stackctl(
 
 
 # -- outside a project ----------------------------------------------------------------------------
-NO_PROJECT_NEEDED = {("init",), ("completion",), ("flavor", "list")}
+NO_PROJECT_NEEDED = {("init",), ("completion",), ("flavor", "list"), ("doctor",)}
 # per-type component groups share one implementation: one of them stands for all
 SAMPLE_TYPES = {"artifact-store"}
 ARG_VALUES = {"serial": "1", "type_": "orchestrator", "flavor": "local", "ref": "a.b"}

@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from support.golden import check_golden
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "invalid"
 STACKCTL = str(Path(sys.executable).with_name("stackctl"))
@@ -71,9 +72,7 @@ def test_every_case_has_a_golden_file() -> None:
 def test_validate_stderr_is_exact(case: str, results: dict) -> None:
     result = results[(case, False)]
     golden = DATA / f"{case}.expected"
-    if os.environ.get("STACKCTL_UPDATE_GOLDEN"):
-        golden.write_text(result.stderr)
-    assert result.stderr == golden.read_text()
+    check_golden(golden, result.stderr)
     assert result.returncode == 1
     assert result.stdout == ""
     assert "Traceback" not in result.stderr

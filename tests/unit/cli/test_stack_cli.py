@@ -7,11 +7,11 @@ Human output and `--output json` are compared with golden files in tests/data/cl
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
 import pytest
+from support.golden import check_golden
 
 from stackctl.cli.app import main
 from stackctl.model import Resource
@@ -69,10 +69,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 def golden(name: str, text: str) -> None:
     path = GOLDEN / name
-    if os.environ.get("STACKCTL_UPDATE_GOLDEN"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    assert text == path.read_text()
+    check_golden(path, text)
 
 
 @pytest.mark.parametrize(

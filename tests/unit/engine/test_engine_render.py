@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 from engine_builders import res, stack, state
+from support.golden import check_golden
 
 from stackctl.cli.plan_markdown import LIMIT, render_markdown
 from stackctl.cli.plan_render import render_text
@@ -18,7 +18,6 @@ from stackctl.engine.planjson import plan_json
 
 DATA = Path(__file__).parents[2] / "data" / "plans"
 SCHEMA = Path(__file__).parents[3] / "schemas" / "plan.schema.json"
-UPDATE = os.environ.get("STACKCTL_UPDATE_GOLDEN") == "1"
 
 
 def keys(t, f):
@@ -59,9 +58,7 @@ def mixed():
 
 def check(name: str, text: str) -> None:
     path = DATA / name
-    if UPDATE or not path.exists():
-        path.write_text(text)
-    assert text == path.read_text()
+    check_golden(path, text)
 
 
 def test_text_golden():

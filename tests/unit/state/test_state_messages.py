@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
+from support.golden import check_golden
 
 from stackctl.errors import StackctlError
 from stackctl.model import LockInfo, Resource, Run, RunStatus
@@ -16,7 +16,6 @@ from stackctl.state.migrate import migrate_state
 from stackctl.state.sqlite import SqliteStateStore
 
 DATA = Path(__file__).parents[2] / "data" / "state"
-UPDATE = os.environ.get("STACKCTL_UPDATE_GOLDEN") == "1"
 
 HOLDER = LockInfo(
     id="6f1c7d8e-0000-4000-8000-000000000001",
@@ -31,9 +30,7 @@ HOLDER = LockInfo(
 
 def check(name: str, text: str) -> None:
     golden = DATA / f"{name}.txt"
-    if UPDATE:
-        golden.write_text(text + "\n")
-    assert text + "\n" == golden.read_text()
+    check_golden(golden, text + "\n")
 
 
 def state_with(lineage: str) -> MemoryStateStore:
