@@ -153,7 +153,7 @@ def _call(
             task.experiment_tracker,
         )
         try:
-            with step_context(context), _captured(log):
+            with step_context(context), _captured(log, task.step.name):
                 return function(**kwargs), attempt
         except BaseException as exc:  # SystemExit or a user BaseException: the step's failure
             if isinstance(exc, KeyboardInterrupt):  # Ctrl-C cancels the whole run instead
@@ -169,10 +169,10 @@ def _call(
     raise AssertionError("unreachable")
 
 
-def _captured(log: io.StringIO) -> contextlib.AbstractContextManager[None]:
+def _captured(log: io.StringIO, step: str) -> contextlib.AbstractContextManager[None]:
     """stdout, stderr and log records of the step go to its log (per thread: steps
     may run concurrently in threads of one dask worker)."""
-    return captured(log)
+    return captured(log, step)
 
 
 def _split(task: StepTask, result: Any) -> list[tuple[str, Any]]:
