@@ -55,6 +55,9 @@ def run(
             cache=not no_cache,
             on_event=progress.update,
         )
+    from stackctl.cli import summary
+
+    steps = summary.rows(project, result)
     if json:
         render.emit_json(
             {
@@ -62,7 +65,9 @@ def run(
                 "pipeline": result.pipeline,
                 "stack": result.stack,
                 "status": result.status.value,
+                "steps": steps,
             }
         )
     else:
+        summary.show(steps)
         render.out(f"run {result.id} on stack {result.stack}: {result.status.value}")

@@ -142,3 +142,34 @@ def test_an_sdk_script_streams_its_steps_lines(project: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert "talk | sdk hello" in proc.stderr.splitlines(), proc.stderr
+
+
+def test_the_summary_shows_outputs_and_a_failure_shows_its_traceback(project: Path) -> None:
+    (project / "steps/live.py").write_text(
+        (project / "steps/live.py").read_text()
+        + "\n\ndef score(x: int) -> float:\n    return 0.96666\n"
+        + "\n\ndef explode(x: int) -> int:\n    raise ValueError('kaboom in explode')\n"
+    )
+    (project / "pipelines/more.yaml").write_text(
+        "pipelines:\n"
+        "  scored:\n    steps:\n"
+        "      talk: {function: 'steps.live:talk'}\n"
+        "      score: {function: 'steps.live:score', inputs: {x: talk.output}}\n"
+        "  broken:\n    steps:\n"
+        "      explode: {function: 'steps.live:explode', params: {x: 1}}\n"
+    )
+    ok = _stackctl(project, "run", "scored")
+    out, _ = ok.communicate(timeout=60)
+    [score] = [line for line in out.splitlines() if line.startswith("score ")]
+    assert score.split() == ["score", "completed", score.split()[2], "output=0.9667"]
+    as_json = _stackctl(project, "run", "scored", "--json")
+    out, _ = as_json.communicate(timeout=60)
+    steps = {s["step"]: s for s in json.loads(out)["steps"]}
+    assert steps["score"]["cached"] is True
+    assert steps["score"]["outputs"][0]["preview"] == "0.9667"
+    assert steps["score"]["outputs"][0]["type"] == "float"
+    bad = _stackctl(project, "run", "broken")
+    _, err = bad.communicate(timeout=60)
+    assert bad.returncode == 1, err
+    assert "explode | ValueError: kaboom in explode" in err.splitlines()
+    assert any(line.startswith("explode |     raise ValueError") for line in err.splitlines())
