@@ -173,3 +173,16 @@ def test_the_summary_shows_outputs_and_a_failure_shows_its_traceback(project: Pa
     assert bad.returncode == 1, err
     assert "explode | ValueError: kaboom in explode" in err.splitlines()
     assert any(line.startswith("explode |     raise ValueError") for line in err.splitlines())
+
+
+def test_artifacts_get_takes_a_step_with_one_output(project: Path) -> None:
+    run = _stackctl(project, "run", "live", "--json")
+    out, _ = run.communicate(timeout=60)
+    run_id = json.loads(out)["id"]
+    got = _stackctl(project, "artifacts", "get", run_id, "slow")
+    out, err = got.communicate(timeout=60)
+    assert (got.returncode, out) == (0, "1\n"), err
+    missing = _stackctl(project, "artifacts", "get", run_id, "nosuch")
+    _, err = missing.communicate(timeout=60)
+    assert missing.returncode == 1
+    assert f"step 'nosuch' of run {run_id[:8]} has no outputs" in err
