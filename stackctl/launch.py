@@ -150,19 +150,28 @@ def launch_pipeline(spec: PipelineSpec, options: RunOptions) -> Run:
 
         formatters: dict[str, logging.Formatter] = {}
 
-        result = run(
-            project,
-            spec,
-            stack=stack_name,
-            params=options.params,
-            cache=options.cache,
-            on_event=event,
-        )
+        from stackctl.runtime.lines import streaming
+
+        # a script's steps print like `stackctl run`'s do: `step | line` on stderr
+        with streaming(_print_line):
+            result = run(
+                project,
+                spec,
+                stack=stack_name,
+                params=options.params,
+                cache=options.cache,
+                on_event=event,
+            )
         handler.setFormatter(logging.Formatter("[stackctl] %(message)s"))
         log.info("run %s on stack %s: %s", result.id[:8], result.stack, result.status.value)
         return result
     finally:
         project.close()
+
+
+def _print_line(step: str, line: str) -> None:
+    sys.stderr.write(f"{step} | {line}\n")
+    sys.stderr.flush()
 
 
 def _project_for_script() -> Project:

@@ -18,6 +18,14 @@ _STYLE = {
 }
 
 
+_PALETTE = ("cyan", "magenta", "green", "yellow", "blue", "bright_red")
+
+
+def _colour(step: str) -> str:
+    """A colour per step, the same one in every run (a stable hash, not hash())."""
+    return _PALETTE[sum(step.encode()) % len(_PALETTE)]
+
+
 class StepProgress:
     """Shows each step's state as the run loop reports it (stderr, never stdout)."""
 
@@ -65,6 +73,17 @@ class StepProgress:
             f"[run {step.run_id[:8]} | stack {self.stack} | step {step.step}] "
             f"{step.status.value}{took}{note}{error}\n"
         )
+
+    def line(self, step: str, text: str) -> None:
+        """One line a step printed or logged: ``step | line`` (coloured on a TTY)."""
+        if self.live is not None:
+            from rich.text import Text
+
+            prefix = Text(f"{step} | ", style=_colour(step))
+            self.live.console.print(prefix + Text(text), soft_wrap=True, highlight=False)
+            return
+        sys.stderr.write(f"{step} | {text}\n")
+        sys.stderr.flush()
 
     def _table(self) -> Any:
         from rich.table import Table

@@ -23,6 +23,9 @@ def run(
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Run every step, ignore the cache.")
     ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Hide what the steps print and log.")
+    ] = False,
     json: options.Json = False,
     var: options.Vars = None,
     var_file: options.VarFiles = None,
@@ -32,12 +35,18 @@ def run(
     from stackctl.cli.context import open_project
     from stackctl.cli.progress import StepProgress
     from stackctl.config.load import parse_var
+    from stackctl.runtime.lines import streaming
 
     project = open_project(var, var_file)
     params = dict(parse_var(p, flag="--param") for p in param or [])
     spec = project.spec.pipelines.get(pipeline)
     stack_name = launch.stack_for(project, spec, stack) if spec else (stack or "")
-    with StepProgress(pipeline, stack_name or "", quiet=json) as progress:
+    with (
+        StepProgress(pipeline, stack_name or "", quiet=json) as progress,
+        # step lines are the program's output but not its result: stderr, like the
+        # progress lines, so `--json` stdout stays pure JSON and `| jq` works
+        streaming(None if quiet or json else progress.line),
+    ):
         result = launch.run(
             project,
             pipeline,
@@ -46,6 +55,9 @@ def run(
             cache=not no_cache,
             on_event=progress.update,
         )
+    from stackctl.cli import summary
+
+    steps = summary.rows(project, result)
     if json:
         render.emit_json(
             {
@@ -53,7 +65,9 @@ def run(
                 "pipeline": result.pipeline,
                 "stack": result.stack,
                 "status": result.status.value,
+                "steps": steps,
             }
         )
     else:
+        summary.show(steps)
         render.out(f"run {result.id} on stack {result.stack}: {result.status.value}")

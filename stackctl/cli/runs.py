@@ -221,7 +221,9 @@ def list_artifacts(run_id: RunId, json: options.Json = False) -> None:
 @artifacts_app.command("get")
 def get_artifact(
     run_id: RunId,
-    ref: Annotated[str, typer.Argument(help="STEP.OUTPUT, e.g. evaluate.output")],
+    ref: Annotated[
+        str, typer.Argument(help="STEP.OUTPUT, e.g. evaluate.output (STEP: its only output)")
+    ],
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the bytes to this file.")
     ] = None,
@@ -235,18 +237,39 @@ def get_artifact(
     from stackctl.runtime.client import read_artifact
 
     step, dot, name = ref.partition(".")
-    if not dot or not step or not name:
+    if not step or (dot and not name):
         raise StackctlError(
             f"{ref!r} is not STEP.OUTPUT", hint="e.g. `stackctl artifacts get RUN evaluate.output`"
         )
     project = open_project()
     state = project.read_state()
     run = state.run(run_id)
+    if not dot:  # just STEP: fine when the step has one output
+        names = [a.name for a in state.artifacts(run.id) if a.step == step]
+        if len(names) != 1:
+            raise StackctlError(
+                f"step {step!r} of run {run.id[:8]} has "
+                + (f"{len(names)} outputs ({', '.join(names)})" if names else "no outputs"),
+                hint=f"name one: `stackctl artifacts get {run.id[:8]} {step}.OUTPUT`",
+            )
+        name, ref = names[0], f"{step}.{names[0]}"
     data = read_artifact(state, launch.artifact_store_of(project, run), run.id, step, name)
     if output is not None:
         _save(data, output)
         render.out(f"wrote {len(data)} bytes to {output}")
     elif sys.stdout.isatty() and b"\0" in data[:1024]:
+        from stackctl.runtime.client import load_artifact
+        from stackctl.runtime.previews import preview
+
+        try:  # a DataFrame or array: its shape beats an error
+            shown = preview(
+                load_artifact(state, launch.artifact_store_of(project, run), run.id, step, name)
+            )
+        except Exception:
+            shown = ""
+        if shown:
+            render.out(f"{ref}: {shown} (save the bytes with -o FILE)")
+            return
         raise StackctlError(
             "artifact is binary",
             hint=f"save it with -o FILE: `stackctl artifacts get {run.id[:8]} {ref} -o FILE`",

@@ -21,7 +21,7 @@ from typing import Any
 from stackctl.components.artifact_stores.base import ArtifactStore, Writer
 from stackctl.components.experiment_trackers.base import ExperimentTracker
 from stackctl.model import ArtifactRecord, StepSpec
-from stackctl.runtime import materializers
+from stackctl.runtime import lines, materializers
 from stackctl.runtime.binding import check_types
 from stackctl.runtime.capture import captured
 from stackctl.runtime.context import StepContext, step_context
@@ -153,13 +153,16 @@ def _call(
             task.experiment_tracker,
         )
         try:
-            with step_context(context), _captured(log):
+            with step_context(context), _captured(log, task.step.name):
                 return function(**kwargs), attempt
         except BaseException as exc:  # SystemExit or a user BaseException: the step's failure
             if isinstance(exc, KeyboardInterrupt):  # Ctrl-C cancels the whole run instead
                 raise
-            log.write(traceback.format_exc())
+            trace = traceback.format_exc()
+            log.write(trace)
             if attempt == tries:
+                # the user sees where it broke without `runs logs`: the last lines
+                _emit_tail(task.step.name, trace)
                 tried = f" (after {tries} attempts)" if tries > 1 else ""
                 message = f"{type(exc).__name__}: {_first_line(exc)}{tried}"
                 raise StepError(message, attempts=attempt) from None
@@ -169,10 +172,18 @@ def _call(
     raise AssertionError("unreachable")
 
 
-def _captured(log: io.StringIO) -> contextlib.AbstractContextManager[None]:
+def _captured(log: io.StringIO, step: str) -> contextlib.AbstractContextManager[None]:
     """stdout, stderr and log records of the step go to its log (per thread: steps
     may run concurrently in threads of one dask worker)."""
-    return captured(log)
+    return captured(log, step)
+
+
+_TAIL = 6  # traceback lines shown live: the raising frame and the exception
+
+
+def _emit_tail(step: str, trace: str) -> None:
+    for line in trace.rstrip("\n").splitlines()[-_TAIL:]:
+        lines.emit(step, line)
 
 
 def _split(task: StepTask, result: Any) -> list[tuple[str, Any]]:

@@ -14,7 +14,10 @@ def project(tmp_path) -> RunProject:
 
 def test_run_prints_the_run_and_logs_each_step(project):
     result = project.stackctl("run", "tiny")
-    [line] = result.out.splitlines()
+    *summary, line = result.out.splitlines()
+    # the summary table: a row per step with its output's preview
+    assert summary[0].split() == ["STEP", "STATUS", "DURATION", "CACHED", "OUTPUTS"]
+    assert summary[-1].split()[::3] == ["total", "output=6"]
     assert line.startswith("run ") and line.endswith(" on stack default: completed")
     run_id = line.split()[1]
     # without a TTY, progress is one log line per step change, naming run, stack, step
