@@ -24,6 +24,7 @@ from stackctl.cli import (
     fmt,
     graph,
     init,
+    pipelines,
     plan,
     run,
     runs,
@@ -56,6 +57,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Show tracebacks on errors.")
     ] = False,
@@ -65,6 +67,9 @@ def _root(
 ) -> None:
     if verbose:
         os.environ["STACKCTL_DEBUG"] = "1"
+    from stackctl.cli.context import invoked
+
+    invoked(ctx.invoked_subcommand)
 
 
 validate.register(app)
@@ -85,6 +90,7 @@ dashboard.register(app)
 stack.register(app)
 component.register(app)
 run.register(app)
+pipelines.register(app)
 runs.register(app)
 
 
