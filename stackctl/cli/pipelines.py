@@ -19,7 +19,8 @@ def list_(json: options.Json = False) -> None:
     defined."""
     from stackctl.cli.context import open_project
 
-    spec = open_project().spec
+    project = open_project()
+    spec = project.spec
     rows = [
         {
             "name": p.name,
@@ -35,7 +36,11 @@ def list_(json: options.Json = False) -> None:
         render.emit_json(rows)
         return
     if not rows:
-        render.out("no pipelines declared (add one under pipelines/*.yaml)")
+        render.out(
+            "no pipelines declared: not a project (run `stackctl init`)"
+            if project.implicit
+            else "no pipelines declared (add one under pipelines/*.yaml)"
+        )
         return
     render.table(
         None,

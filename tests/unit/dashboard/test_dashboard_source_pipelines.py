@@ -50,3 +50,14 @@ def test_source_pipeline_in_the_api(tmp_path: Path, monkeypatch) -> None:
     assert row["name"] == "summing" and row["source"] == "dash_sdk_mod:summing"
     assert row["steps"] == ["numbers", "total"] and row["params"] == {"n": 3}
     assert row["location"] == "pipelines/p.yaml:2:3"
+
+
+def test_outside_a_project_the_dashboard_shows_the_default_stack(tmp_path: Path) -> None:
+    (tmp_path / "stray.yaml").write_text("not: a project\n")  # touching files never reloads
+    app = create_app(Source(Project.outside(tmp_path), MemoryStateStore()))
+    with TestClient(app) as client:
+        first = client.get("/api/stacks").json()
+        (tmp_path / "stray.yaml").write_text("still: not a project\n")
+        assert client.get("/api/stacks").json() == first
+        assert client.get("/").status_code == 200
+    assert [s["name"] for s in first["stacks"]] == ["default"]
