@@ -116,6 +116,12 @@ def _pipeline(project: Project, name: str) -> PipelineSpec:
     if name not in pipelines:
         from stackctl.config.schema import closest
 
+        if project.implicit:
+            raise NotFoundError(
+                f"pipeline {name!r} is not declared: this folder is not a project",
+                hint="run a @pipeline function as MODULE:FUNCTION (e.g. run:training for "
+                "run.py), or run `stackctl init` and declare it in pipelines/*.yaml",
+            )
         known = ", ".join(sorted(pipelines)) or "none declared"
         raise NotFoundError(
             f"pipeline {name!r} is not declared",
