@@ -96,7 +96,11 @@ def rows(schema: Any, root: dict[str, Any], prefix: str, required: bool = False)
             notes.insert(0, "**Required.**")
         if schema.get("then", {}).get("required"):
             need = ", ".join(schema["then"]["required"])
-            notes.append(f"`{need}` is required when `backend` is `postgres`.")
+            unless = schema.get("if", {}).get("not", {}).get("required")
+            if unless:
+                notes.append(f"`{need}` is required unless `{', '.join(unless)}` is set.")
+            else:
+                notes.append(f"`{need}` is required when `backend` is `postgres`.")
         details = " ".join(filter(None, [description, *notes]))
         out.append(f"| `{prefix}` | {type_of(schema)} | {details} |")
     needed = set(schema.get("required", []))

@@ -10,6 +10,8 @@ Every function finds the project by walking up from the current folder (like
 ``stackctl``), or from ``project=`` (a folder inside it). Artifacts are loaded from the
 artifact store the run wrote to, through the materializer that wrote them, exactly as
 the next step of the pipeline would load them. Run ids may be unique prefixes.
+Outside any project it reads the runs a script recorded in ./.stackctl/ (zero
+configuration, as ``python run.py`` does).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ ProjectPath = str | Path | None
 def _opened(project: ProjectPath) -> Iterator[Project]:
     from stackctl.project import Project
 
-    opened = Project.discover(Path(project) if project is not None else None)
+    opened = Project.discover(Path(project) if project is not None else None, implicit=True)
     try:
         yield opened
     finally:

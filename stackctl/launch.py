@@ -104,11 +104,27 @@ def run(
     )
 
 
+def pipeline_for(project: Project, name: str) -> PipelineSpec:
+    """A declared pipeline by name, or a ``@pipeline`` function by ``MODULE:FUNCTION``
+    (imported from the project root; see runtime/source.py)."""
+    return _pipeline(project, name)
+
+
 def _pipeline(project: Project, name: str) -> PipelineSpec:
-    from stackctl.config.schema import closest
+    from stackctl.runtime.source import is_source_ref, load_pipeline
 
     pipelines = project.spec.pipelines
+    if name not in pipelines and is_source_ref(name):
+        return load_pipeline(name, project.root)
     if name not in pipelines:
+        from stackctl.config.schema import closest
+
+        if project.implicit:
+            raise NotFoundError(
+                f"pipeline {name!r} is not declared: this folder is not a project",
+                hint="run a @pipeline function as MODULE:FUNCTION (e.g. run:training for "
+                "run.py), or run `stackctl init` and declare it in pipelines/*.yaml",
+            )
         known = ", ".join(sorted(pipelines)) or "none declared"
         raise NotFoundError(
             f"pipeline {name!r} is not declared",
@@ -175,16 +191,23 @@ def _print_line(step: str, line: str) -> None:
 
 
 def _project_for_script() -> Project:
+    """The project around the current folder, else around the script; outside any
+    project, the current folder on the default stack (zero configuration)."""
     try:
         root = find_root(Path.cwd())
-    except NotFoundError as not_here:
+    except NotFoundError:
         main = getattr(sys.modules.get("__main__"), "__file__", None)
-        if main is None:
-            raise
         try:
+            if main is None:
+                raise
             root = find_root(Path(main).parent)
         except NotFoundError:
-            raise not_here from None
+            outside = Project.outside(Path.cwd())
+            note = outside.note_implicit()
+            if note:
+                _stderr_handler()
+                log.info("%s", note)
+            return outside
     return _cached(Project(root))
 
 

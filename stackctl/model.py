@@ -148,6 +148,8 @@ class PipelineSpec:
     params: Mapping[str, Any] = field(default_factory=dict)
     stack: str | None = None
     location: Location | None = field(default=None, compare=False)
+    #: MODULE:FUNCTION of the @pipeline function it was compiled from (YAML `source:`)
+    source: str | None = None
 
     @property
     def address(self) -> str:

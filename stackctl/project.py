@@ -22,6 +22,12 @@ PROJECT_FILE = "stackctl.yaml"
 LOCAL_DIR = ".stackctl"  # per-checkout, never committed
 ACTIVE_STACK_FILE = "active_stack"
 STACK_ENV = "STACKCTL_STACK"
+#: Written once the "no project here" note was shown, so it is shown once per folder.
+IMPLICIT_NOTE_FILE = "implicit-note-shown"
+IMPLICIT_NOTE = (
+    "note: no stackctl.yaml here or above: running on the default stack, state and "
+    "artifacts in ./.stackctl/ (run `stackctl init` to make this folder a project)"
+)
 
 
 def _pipeline_cycles(spec: PipelineSpec) -> list[Diagnostic]:
@@ -47,9 +53,39 @@ def find_root(start: Path) -> Path:
     )
 
 
+def in_project(start: Path) -> bool:
+    """Whether ``start`` or a parent folder holds stackctl.yaml."""
+    start = start.resolve()
+    return any((folder / PROJECT_FILE).is_file() for folder in (start, *start.parents))
+
+
+def implicit_spec(root: Path) -> ProjectSpec:
+    """The configuration of a folder outside any project: the default stack only, state
+    in .stackctl/state.db and artifacts in .stackctl/artifacts, as `stackctl init` sets
+    them up (so a later `stackctl init` keeps the runs already recorded)."""
+    from stackctl.model import ComponentSpec, StackSpec, StateConfig
+
+    components = (
+        ComponentSpec("orchestrator", "default", "local", {}),
+        ComponentSpec("artifact_store", "default", "local", {"path": ".stackctl/artifacts"}),
+    )
+    stack = StackSpec(DEFAULT_STACK, {"orchestrator": "default", "artifact_store": "default"})
+    return ProjectSpec(
+        "",
+        str(root),
+        StateConfig(),
+        {},
+        {c.address: c for c in components},
+        {DEFAULT_STACK: stack},
+        {},
+        (),
+    )
+
+
 @dataclass
 class Project:
-    """A stackctl project on disk."""
+    """A stackctl project on disk, or (``implicit``) a folder outside any project that
+    runs pipelines on the default stack with zero configuration."""
 
     root: Path
     var_overrides: Mapping[str, Any] = field(default_factory=dict)
@@ -57,6 +93,7 @@ class Project:
     _spec: ProjectSpec | None = field(default=None, repr=False)
     _state: StateStore | None = field(default=None, repr=False)
     _read_state: StateStore | None = field(default=None, repr=False)
+    implicit: bool = False
 
     @classmethod
     def discover(
@@ -65,8 +102,31 @@ class Project:
         *,
         var_overrides: Mapping[str, Any] | None = None,
         var_files: tuple[Path, ...] = (),
+        implicit: bool = False,
     ) -> Project:
-        return cls(find_root(cwd or Path.cwd()), dict(var_overrides or {}), var_files)
+        """The project around ``cwd``; with ``implicit``, outside any project, the
+        folder itself on the default stack (see ``implicit_spec``)."""
+        start = cwd or Path.cwd()
+        if implicit and not in_project(start):
+            return cls.outside(start)
+        return cls(find_root(start), dict(var_overrides or {}), var_files)
+
+    @classmethod
+    def outside(cls, folder: Path) -> Project:
+        root = folder.resolve()
+        return cls(root, _spec=implicit_spec(root), implicit=True)
+
+    def note_implicit(self) -> str | None:
+        """The one-line "no project here" note, the first time only (None after)."""
+        marker = self.local_dir / IMPLICIT_NOTE_FILE
+        if not self.implicit or marker.exists():
+            return None
+        try:
+            self.local_dir.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+        except OSError:
+            pass  # a read-only folder shows the note every time: better than failing
+        return IMPLICIT_NOTE
 
     # -- configuration --------------------------------------------------------------------
     @property
@@ -88,11 +148,18 @@ class Project:
             var_overrides=self.var_overrides,
             var_files=self.var_files,
             check_pipeline=_pipeline_cycles,
+            compile_source=self._compile_source,
         )
         missing = missing_extras(spec.components.values())  # before anything imports them
         if missing:
             raise ConfigError(missing)
         return spec
+
+    def _compile_source(self, ref: str, where: Location) -> PipelineSpec:
+        """A YAML `source: MODULE:FUNCTION`: imports the module from the project root."""
+        from stackctl.runtime.source import load_pipeline
+
+        return load_pipeline(ref, self.root, where)
 
     def validate(self) -> list[Diagnostic]:
         """Every configuration problem (empty when valid), step functions included."""

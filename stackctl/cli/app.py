@@ -25,6 +25,7 @@ from stackctl.cli import (
     fmt,
     graph,
     init,
+    pipelines,
     plan,
     run,
     runs,
@@ -57,6 +58,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Show tracebacks on errors.")
     ] = False,
@@ -66,6 +68,9 @@ def _root(
 ) -> None:
     if verbose:
         os.environ["STACKCTL_DEBUG"] = "1"
+    from stackctl.cli.context import invoked
+
+    invoked(ctx.invoked_subcommand)
 
 
 validate.register(app)
@@ -87,6 +92,7 @@ dashboard.register(app)
 stack.register(app)
 component.register(app)
 run.register(app)
+pipelines.register(app)
 runs.register(app)
 
 

@@ -1,10 +1,25 @@
-"""How commands get a Project: one place that turns --var/--var-file into overrides."""
+"""How commands get a Project: one place that turns --var/--var-file into overrides.
+
+Outside any project, the commands that only run pipelines and look at runs
+(``IMPLICIT_COMMANDS``) work on the default stack in the current folder, as an SDK
+script does; every other command says there is no stackctl.yaml and how to make one.
+"""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from stackctl.project import Project
+
+#: Top-level commands that work outside a project (zero configuration).
+IMPLICIT_COMMANDS = frozenset({"run", "runs", "artifacts", "dashboard", "pipelines"})
+_command: list[str] = []  # the invoked top-level command, set by the app callback
+
+
+def invoked(command: str | None) -> None:
+    """Record which top-level command runs (the app's callback calls this)."""
+    _command[:] = [command] if command else []
 
 
 def open_project(vars_: list[str] | None = None, var_files: list[Path] | None = None) -> Project:
@@ -12,4 +27,12 @@ def open_project(vars_: list[str] | None = None, var_files: list[Path] | None = 
     from stackctl.config.load import parse_var
 
     overrides = dict(parse_var(v) for v in vars_ or [])
-    return Project.discover(var_overrides=overrides, var_files=tuple(var_files or ()))
+    project = Project.discover(
+        var_overrides=overrides,
+        var_files=tuple(var_files or ()),
+        implicit=bool(_command) and _command[0] in IMPLICIT_COMMANDS,
+    )
+    note = project.note_implicit()
+    if note:
+        sys.stderr.write(note + "\n")
+    return project

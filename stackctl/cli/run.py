@@ -1,4 +1,5 @@
-"""`stackctl run PIPELINE`: run a declared pipeline on the active (or given) stack."""
+"""`stackctl run PIPELINE`: run a declared pipeline, or a ``@pipeline`` function given as
+MODULE:FUNCTION, on the active (or given) stack."""
 
 from __future__ import annotations
 
@@ -14,7 +15,13 @@ def register(app: typer.Typer) -> None:
 
 
 def run(
-    pipeline: Annotated[str, typer.Argument(help="Name of a pipeline in pipelines/*.yaml.")],
+    pipeline: Annotated[
+        str,
+        typer.Argument(
+            help="Name of a pipeline in pipelines/*.yaml, or MODULE:FUNCTION of a "
+            "@pipeline function (e.g. run:training for run.py)."
+        ),
+    ],
     stack: options.StackOpt = None,
     param: Annotated[
         list[str] | None,
@@ -39,17 +46,17 @@ def run(
 
     project = open_project(var, var_file)
     params = dict(parse_var(p, flag="--param") for p in param or [])
-    spec = project.spec.pipelines.get(pipeline)
-    stack_name = launch.stack_for(project, spec, stack) if spec else (stack or "")
+    spec = launch.pipeline_for(project, pipeline)
+    stack_name = launch.stack_for(project, spec, stack)
     with (
-        StepProgress(pipeline, stack_name or "", quiet=json) as progress,
+        StepProgress(spec.name, stack_name or "", quiet=json) as progress,
         # step lines are the program's output but not its result: stderr, like the
         # progress lines, so `--json` stdout stays pure JSON and `| jq` works
         streaming(None if quiet or json else progress.line),
     ):
         result = launch.run(
             project,
-            pipeline,
+            spec,
             stack=stack,
             params=params,
             cache=not no_cache,

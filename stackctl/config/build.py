@@ -18,6 +18,7 @@ from typing import Any
 from stackctl.config.declared import Collector, Declared
 from stackctl.config.resolve import resolve
 from stackctl.config.schema import closest, load_schema, validate
+from stackctl.config.sources import PipelineSource, build_source_pipeline
 from stackctl.config.yaml import Document, PathKey, read_document, to_plain
 from stackctl.errors import Diagnostic
 from stackctl.model import (
@@ -59,8 +60,10 @@ class Builder:
         variables: Mapping[str, Any],
         out: Collector,
         check_pipeline: PipelineCheck,
+        compile_source: PipelineSource | None = None,
     ) -> None:
         self.check_pipeline = check_pipeline
+        self.compile_source = compile_source
         self.root = root
         self.schemas_dir = schemas_dir
         self.flavor_schemas = flavor_schemas
@@ -160,7 +163,12 @@ class Builder:
         pipelines: dict[str, PipelineSpec] = {}
         stack_names = sorted({*stacks, *self.stacks})
         for name, decl in self.pipelines.items():
-            pipeline = build_pipeline(self, name, decl, stack_names)
+            if isinstance(decl.value, dict) and "source" in decl.value:
+                pipeline = build_source_pipeline(
+                    name, decl, stack_names, dict(self.vars), self.out, self.compile_source
+                )
+            else:
+                pipeline = build_pipeline(self, name, decl, stack_names)
             if pipeline is not None:
                 pipelines[name] = pipeline
         return ProjectSpec(

@@ -17,6 +17,7 @@ from stackctl.config.declared import Collector
 from stackctl.config.includes import IncludeRefused, allowed_roots, expand
 from stackctl.config.resolve import resolve
 from stackctl.config.schema import closest, load_schema, validate
+from stackctl.config.sources import PipelineSource
 from stackctl.config.variables import parse_var
 from stackctl.config.yaml import Document, read_document, to_plain
 from stackctl.errors import ConfigError, Diagnostic, Location
@@ -58,6 +59,7 @@ def load_project(
     var_overrides: Mapping[str, Any] | None = None,
     var_files: tuple[Path, ...] = (),
     check_pipeline: PipelineCheck = lambda _spec: [],
+    compile_source: PipelineSource | None = None,
 ) -> ProjectSpec:
     """Load and validate everything under ``root``; raise ConfigError with all problems."""
     out = Collector()
@@ -84,7 +86,9 @@ def load_project(
         variables[name] = value
     state = StateConfig() if "state" in bad else _state_config(pdoc, pdata, variables, out)
     include = DEFAULT_INCLUDE if "include" in bad else pdata.get("include", DEFAULT_INCLUDE)
-    builder = Builder(root, schemas_dir, flavor_schemas, variables, out, check_pipeline)
+    builder = Builder(
+        root, schemas_dir, flavor_schemas, variables, out, check_pipeline, compile_source
+    )
     files: list[str] = [pdoc.display]
     outside = [] if "allow_outside" in bad else pdata.get("allow_outside", [])
     roots = allowed_roots(root, outside)

@@ -147,6 +147,7 @@ def pipelines(source: Source) -> list[dict[str, Any]]:
             {
                 "name": name,
                 "declared": declared is not None,
+                "source": declared.source if declared else None,
                 "stack": declared.stack if declared else None,
                 "steps": [s.name for s in declared.steps] if declared else [],
                 "params": redact(dict(declared.params)) if declared else {},

@@ -57,7 +57,9 @@ class Source:
         """The validated config (ConfigError when invalid), reloaded if a file changed."""
         with self._mutex:
             current = self._project
-            if current._spec is not None and self._config_stamp() != self._stamp:
+            # outside a project (implicit) there is no file to reload from
+            stale = not current.implicit and self._config_stamp() != self._stamp
+            if current._spec is not None and stale:
                 self._project = Project(current.root, current.var_overrides, current.var_files)
                 # keep the open store across reloads
                 self._project._read_state = current._read_state

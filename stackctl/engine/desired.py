@@ -50,6 +50,8 @@ def _pipeline(pipeline: PipelineSpec) -> Resource:
         for s in pipeline.steps
     }
     config: dict[str, Any] = {"stack": pipeline.stack, "params": dict(pipeline.params)}
+    if pipeline.source:  # a Python @pipeline function: where its steps come from
+        config["source"] = pipeline.source
     config["steps"] = steps
     deps = (f"stack.{pipeline.stack}",) if pipeline.stack else ()
     return Resource(pipeline.address, "pipeline", pipeline.name, None, config, {}, depends_on=deps)

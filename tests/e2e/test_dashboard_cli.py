@@ -6,7 +6,6 @@ import json
 import signal
 import socket
 import subprocess
-import textwrap
 import urllib.request
 from pathlib import Path
 
@@ -65,14 +64,24 @@ def test_busy_port_is_an_error_with_a_hint(tmp_path):
     assert "--port" in result.stderr
 
 
-def test_outside_a_project_it_says_how_to_start_one(tmp_path):
-    result = subprocess.run(
+def test_outside_a_project_it_serves_the_default_stack(tmp_path):
+    # zero configuration: the folder's own .stackctl/, with the once-only note
+    proc = subprocess.Popen(
         [STACKCTL, "dashboard", "--port", "0"],
         cwd=tmp_path,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=30,
     )
-    assert result.returncode == 1
-    assert "stackctl init" in result.stderr
-    assert textwrap.dedent(result.stdout) == ""
+    try:
+        assert proc.stdout is not None
+        proc.stdout.readline()
+        url = proc.stdout.readline().split()[0]
+        with urllib.request.urlopen(url + "api/stacks", timeout=10) as response:
+            stacks = json.load(response)["stacks"]
+        assert [s["name"] for s in stacks] == ["default"]
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=15)
+    assert proc.returncode == 0, err
+    assert "no stackctl.yaml here or above" in err and "stackctl init" in err

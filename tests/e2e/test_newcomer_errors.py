@@ -41,6 +41,9 @@ def stackctl(
 
 # -- outside a project ----------------------------------------------------------------------------
 NO_PROJECT_NEEDED = {("init",), ("completion",), ("flavor", "list"), ("doctor",)}
+#: Commands that work outside a project, on the default stack (zero configuration);
+#: tests/e2e/test_sdk_pipelines.py covers them.
+IMPLICIT = {"run", "runs", "artifacts", "dashboard", "pipelines"}
 # per-type component groups share one implementation: one of them stands for all
 SAMPLE_TYPES = {"artifact-store"}
 ARG_VALUES = {"serial": "1", "type_": "orchestrator", "flavor": "local", "ref": "a.b"}
@@ -62,7 +65,7 @@ def every_command() -> list[list[str]]:
             for name in command.list_commands(ctx):
                 walk(command.get_command(ctx, name), [*path, name])
             return
-        if tuple(path) in NO_PROJECT_NEEDED:
+        if tuple(path) in NO_PROJECT_NEEDED or path[0] in IMPLICIT:
             return
         args = list(path)
         for param in command.params:
@@ -98,11 +101,11 @@ def test_outside_a_project_every_command_says_run_init(tmp_path: Path) -> None:
 
 def test_the_sweep_covers_the_commands_a_newcomer_tries() -> None:
     covered = {" ".join(c[:2]) for c in every_command()}
-    for command in ("validate", "plan", "apply", "run x", "stack list", "stack set", "dashboard"):
+    for command in ("validate", "plan", "apply", "stack list", "stack set", "state list"):
         assert any(c.startswith(command) for c in covered), command
 
 
-def test_outside_a_project_python_run_py_says_run_init(tmp_path: Path) -> None:
+def test_outside_a_project_python_run_py_runs_on_the_default_stack(tmp_path: Path) -> None:
     (tmp_path / "run.py").write_text(
         "from stackctl import pipeline, step\n\n"
         "@step\ndef hello() -> str:\n    return 'hi'\n\n"
@@ -112,11 +115,17 @@ def test_outside_a_project_python_run_py_says_run_init(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "run.py"], cwd=tmp_path, capture_output=True, text=True, timeout=120
     )
-    assert proc.returncode == 1, proc.stdout + proc.stderr
-    # an uncaught exception in the user's own script may show its traceback, but the
-    # last words must be stackctl's message and its hint
-    assert "no stackctl.yaml in" in proc.stderr, proc.stderr
-    assert "stackctl init" in proc.stderr.splitlines()[-1], proc.stderr
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    # the zero-configuration note says how to make the folder a project
+    assert "no stackctl.yaml here or above" in proc.stderr.splitlines()[0], proc.stderr
+    assert "stackctl init" in proc.stderr.splitlines()[0], proc.stderr
+
+
+def test_outside_a_project_run_name_says_module_function_or_init(tmp_path: Path) -> None:
+    proc = stackctl(tmp_path, "run", "training")
+    assert proc.returncode == 1
+    assert "pipeline 'training' is not declared" in proc.stderr
+    assert "MODULE:FUNCTION" in proc.stderr and "stackctl init" in proc.stderr
 
 
 def test_outside_a_project_json_errors_keep_the_hint(tmp_path: Path) -> None:
