@@ -150,6 +150,10 @@ class _RunLoop:
             if not upstream:
                 heapq.heappush(self.ready, (position, name))
         with self.stack.orchestrator.session() as session:
+            # a pool imports the step modules once, before its workers start
+            preload = getattr(session, "preload", None)
+            if callable(preload):
+                preload([step.function for step in self.steps.values()])
             while True:
                 # ready steps start in pipeline order; cache hits finish (and free their
                 # dependents) at once, so this drains every step the cache can serve
