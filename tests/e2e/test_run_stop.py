@@ -163,3 +163,15 @@ def test_kill_9_leaves_no_pool_worker(project: Path) -> None:
     while _group(proc.pid) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert _group(proc.pid) == []
+    status, steps = _last_run(project)
+    assert status == "interrupted"
+    assert steps["first"] == steps["second"] == "interrupted"  # in flight when killed
+    assert steps["after"] == "pending"
+    listed = call(
+        [STACKCTL, "runs", "list", "--status", "interrupted", "--json"],
+        cwd=project,
+        env=clean_env(),
+    ).json()
+    assert len(listed) == 1 and listed[0]["status"] == "interrupted"
+    shown = call([STACKCTL, "runs", "list", "--status", "running"], cwd=project, env=clean_env())
+    assert listed[0]["id"][:8] not in shown.out
