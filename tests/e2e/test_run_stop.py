@@ -22,11 +22,13 @@ components:
   orchestrator:
     local: {flavor: local}
     pool: {flavor: local_parallel, config: {max_workers: 3}}
+    cluster: {flavor: dask, config: {address: null, n_workers: 1, threads_per_worker: 2}}
   artifact_store:
     local: {flavor: local, config: {path: .stackctl/store}}
 stacks:
   dev: {orchestrator: local, artifact_store: local}
   pool: {orchestrator: pool, artifact_store: local}
+  cluster: {orchestrator: cluster, artifact_store: local}
 """
 PIPELINES = """\
 pipelines:
@@ -111,7 +113,7 @@ def _last_run(project: Path) -> tuple[str, dict[str, str]]:
     return run["status"], {step["step"]: step["status"] for step in shown["steps"]}
 
 
-@pytest.mark.parametrize("stack", ["dev", "pool"])
+@pytest.mark.parametrize("stack", ["dev", "pool", "cluster"])
 @pytest.mark.parametrize(
     ("how", "code"),
     [("sigint-group", 130), ("sigint-pid", 130), ("sigterm", 143)],
@@ -128,6 +130,7 @@ def test_stop_is_fast_cancelled_and_leaves_no_process(
         proc.send_signal(signal.SIGINT if how == "sigint-pid" else signal.SIGTERM)
     out, err = proc.communicate(timeout=60)
     elapsed = time.monotonic() - clock
+    print(f"STOP {stack} {how} {elapsed:.2f}s")
     assert proc.returncode == code, err
     assert elapsed < BOUND_S, elapsed
     assert "Traceback" not in err, err
