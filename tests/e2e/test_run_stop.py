@@ -130,7 +130,6 @@ def test_stop_is_fast_cancelled_and_leaves_no_process(
         proc.send_signal(signal.SIGINT if how == "sigint-pid" else signal.SIGTERM)
     out, err = proc.communicate(timeout=60)
     elapsed = time.monotonic() - clock
-    print(f"STOP {stack} {how} {elapsed:.2f}s")
     assert proc.returncode == code, err
     assert elapsed < BOUND_S, elapsed
     assert "Traceback" not in err, err
