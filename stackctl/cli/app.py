@@ -98,15 +98,19 @@ runs.register(app)
 
 def main() -> None:
     """Console-script entry point: the single place errors become exit codes."""
+    from stackctl.cli import signals
     from stackctl.errors import StackctlError
 
+    signals.install()
     try:
         # standalone_mode=False makes typer *return* the code of a `typer.Exit(n)`
         code = app(standalone_mode=False)
-        sys.exit(code if isinstance(code, int) else 0)
+        sys.exit(signals.exit_code(code) if isinstance(code, int) else 0)
     except StackctlError as exc:
         _report(exc)
         sys.exit(exc.exit_code)
+    except signals.Terminated:
+        sys.exit(signals.exit_code(130))
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         sys.exit(130)
@@ -118,7 +122,7 @@ def main() -> None:
         # typer >= 0.20 vendors click: its usage errors subclass typer.TyperException and
         # its Exit/Abort are typer's own classes, not click's
         if isinstance(exc, click.exceptions.Exit | typer.Exit):
-            sys.exit(exc.exit_code)
+            sys.exit(signals.exit_code(exc.exit_code))
         if isinstance(exc, click.ClickException | typer.TyperException):
             show = getattr(exc, "show", None)
             show() if show else sys.stderr.write(f"error: {exc}\n")

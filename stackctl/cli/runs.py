@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +14,11 @@ runs_app = typer.Typer(help="Pipeline runs recorded in state.", no_args_is_help=
 artifacts_app = typer.Typer(help="Artifacts written by runs.", no_args_is_help=True)
 
 RunId = Annotated[str, typer.Argument(help="Run id (a unique prefix is enough).")]
+RunStatusChoice = enum.Enum(  # type: ignore[misc]
+    "RunStatusChoice",
+    {s: s for s in ("running", "completed", "failed", "cancelled", "interrupted")},
+    type=str,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -31,23 +37,28 @@ def list_runs(
     limit: Annotated[
         int, typer.Option("--limit", "-n", min=1, help="At most this many runs.")
     ] = 50,
+    status: Annotated[
+        RunStatusChoice | None,
+        typer.Option("--status", help="Only runs with this status (as shown)."),
+    ] = None,
     json: options.Json = False,
 ) -> None:
     """Runs, newest first."""
     from stackctl.cli.context import open_project
-    from stackctl.runtime.liveness import effective_status
+    from stackctl.runtime.liveness import matching_runs
 
-    runs = open_project().read_state().runs(stack=stack, pipeline=pipeline, limit=limit)
+    state = open_project().read_state()
+    found = matching_runs(state, stack, pipeline, status and status.value, limit)
     rows = [
         {
             "id": r.id,
             "pipeline": r.pipeline,
             "stack": r.stack,
-            "status": effective_status(r),
+            "status": shown,
             "started": r.started_at,
             "finished": r.finished_at or "",
         }
-        for r in runs
+        for r, shown in found
     ]
     if json:
         render.emit_json(rows)
@@ -63,10 +74,11 @@ def list_runs(
 def show_run(run_id: RunId, json: options.Json = False) -> None:
     """A run's steps (status, duration, cache) and artifacts."""
     from stackctl.cli.context import open_project
-    from stackctl.runtime.liveness import effective_status
+    from stackctl.runtime.liveness import effective_status, step_status
 
     state = open_project().read_state()
     run = state.run(run_id)
+    shown = effective_status(run)
     steps, artifacts = state.steps(run.id), state.artifacts(run.id)
     if json:
         render.emit_json(
@@ -74,7 +86,7 @@ def show_run(run_id: RunId, json: options.Json = False) -> None:
                 "id": run.id,
                 "pipeline": run.pipeline,
                 "stack": run.stack,
-                "status": effective_status(run),
+                "status": shown,
                 "started_at": run.started_at,
                 "finished_at": run.finished_at,
                 "params": dict(run.params),
@@ -84,7 +96,7 @@ def show_run(run_id: RunId, json: options.Json = False) -> None:
                 "steps": [
                     {
                         "step": s.step,
-                        "status": s.status.value,
+                        "status": step_status(s, shown),
                         "duration_s": s.duration_s,
                         "attempts": s.attempts,
                         "cached_from": s.cached_from,
@@ -99,7 +111,7 @@ def show_run(run_id: RunId, json: options.Json = False) -> None:
         return
     render.out(
         f"run {run.id}\n  pipeline {run.pipeline}\n  stack    {run.stack}\n"
-        f"  status   {effective_status(run)}\n  started  {run.started_at}\n  finished {run.finished_at or '-'}"
+        f"  status   {shown}\n  started  {run.started_at}\n  finished {run.finished_at or '-'}"
     )
     tracker = run.extra.get("experiment_tracker")
     if isinstance(tracker, dict):
@@ -107,7 +119,7 @@ def show_run(run_id: RunId, json: options.Json = False) -> None:
         for step_name, tracked in sorted((tracker.get("runs") or {}).items()):
             render.out(f"  tracker  {tracker.get('name', '')} run {tracked} (step {step_name})")
     for key, value in sorted(run.extra.items()):
-        if key not in ("pid", "host", "experiment_tracker", "edges"):
+        if key not in ("pid", "host", "experiment_tracker", "edges", "beat", "lease_s"):
             render.out(f"  {key} {value}")
     render.out("")
     render.table(
@@ -116,7 +128,7 @@ def show_run(run_id: RunId, json: options.Json = False) -> None:
         [
             [
                 s.step,
-                s.status.value,
+                step_status(s, shown),
                 f"{s.duration_s:.2f}s" if s.duration_s is not None else "",
                 s.attempts,
                 s.error or (f"cached from {s.cached_from}" if s.cached_from else ""),

@@ -12,14 +12,13 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 
-from stackctl.model import RunStatus
-
 #: Stack, component, pipeline and step names (the schemas are stricter; this only keeps
 #: junk out of lookups and URLs).
 NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
 #: A run id or a unique prefix of one.
 RUN_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-RUN_STATUSES = ("running", "completed", "failed", "cancelled")
+#: `interrupted` is derived from the run's lease (runtime.liveness), never stored.
+RUN_STATUSES = ("running", "completed", "failed", "cancelled", "interrupted")
 MAX_LIMIT = 1000
 
 
@@ -70,13 +69,13 @@ def filter_name(query: Mapping[str, str], key: str) -> str | None:
     return raw
 
 
-def status(query: Mapping[str, str]) -> RunStatus | None:
+def status(query: Mapping[str, str]) -> str | None:
     raw = query.get("status")
     if raw is None or raw == "":
         return None
     if raw not in RUN_STATUSES:
         raise bad_request(f"status must be one of {', '.join(RUN_STATUSES)}, not {raw!r}")
-    return RunStatus(raw)
+    return raw
 
 
 def run_query(query: Mapping[str, str], default_limit: int = 50) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from stackctl.dashboard import timefmt
 from stackctl.dashboard.source import ReadStore
 from stackctl.errors import NotFoundError
 from stackctl.model import ArtifactRecord, ProjectSpec, Run, RunStatus, StepRun, redact
+from stackctl.runtime.liveness import effective_status, step_status
 
 PAGE = 500  # records per store query when a whole history is scanned
 
@@ -44,7 +45,7 @@ def summary(run: Run) -> dict[str, Any]:
         "id": run.id,
         "pipeline": run.pipeline,
         "stack": run.stack,
-        "status": str(run.status),
+        "status": effective_status(run),
         "started_at": run.started_at,
         "finished_at": run.finished_at,
         "duration_s": timefmt.between(run.started_at, run.finished_at),
@@ -57,7 +58,7 @@ def page(
     *,
     stack: str | None = None,
     pipeline: str | None = None,
-    status: RunStatus | None = None,
+    status: str | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> dict[str, Any]:
@@ -69,7 +70,7 @@ def page(
         rows = []
         seen = 0
         for run in matching:
-            if run.status != status:
+            if effective_status(run) != status:
                 continue
             if seen >= offset:
                 rows.append(run)
@@ -82,7 +83,7 @@ def page(
         "limit": limit,
         "offset": offset,
         "next_offset": offset + limit if more else None,
-        "filters": {"stack": stack, "pipeline": pipeline, "status": status and str(status)},
+        "filters": {"stack": stack, "pipeline": pipeline, "status": status},
     }
 
 
@@ -150,7 +151,8 @@ def run_fields(run: Run) -> dict[str, Any]:
         "pipeline_version": run.pipeline_version,
         "stack_snapshot": redact(dict(run.stack_snapshot)),
         "extra": redact(dict(run.extra)),
-        "live": run.status == RunStatus.RUNNING,
+        # an interrupted run will not change: its page stops polling
+        "live": effective_status(run) == RunStatus.RUNNING.value,
     }
 
 
@@ -206,8 +208,13 @@ def detail(store: ReadStore, run_id: str, spec: ProjectSpec | None) -> dict[str,
     records = store.steps(run.id)
     artifacts = store.artifacts(run.id)
     edges, declared = _edges(run, spec, records, artifacts)
+    shown = effective_status(run)
     steps = [step(run.id, r, artifacts) for r in records]
-    if run.status in (RunStatus.RUNNING, RunStatus.PENDING):
+    for drawn, record in zip(steps, records, strict=True):
+        if (marked := step_status(record, shown)) != drawn["status"]:
+            drawn["status"] = marked
+            drawn["caption"] = marked
+    if shown in (RunStatus.RUNNING.value, RunStatus.PENDING.value):
         seen = {r.step for r in records}
         steps += [pending(run.id, n) for n in declared if n not in seen]
     rank = {n: i for i, n in enumerate(declared)}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import heapq
 import os
 import socket
+import threading
 import time
 import uuid
 from collections import defaultdict
@@ -30,6 +31,7 @@ from stackctl.runtime.binding import check_arguments
 from stackctl.runtime.cache import CodeDigests, cache_key, cache_parts
 from stackctl.runtime.compiler import pipeline_version
 from stackctl.runtime.execute import StepResult, StepTask, execute_step, now, store_log
+from stackctl.runtime.heartbeat import Heartbeat, beating
 from stackctl.runtime.imports import StepError, ensure_on_path, import_function
 from stackctl.runtime.params import run_params, step_params
 from stackctl.runtime.stack import ActiveStack
@@ -66,10 +68,12 @@ def run_pipeline(
         params=resolved,
         extra={"pid": os.getpid(), "host": socket.gethostname()},
     )
+    run = beating(run, run.started_at)
     store.record_run(run)
     loop = _RunLoop(spec, stack, store, run, root.resolve(), cache, on_event)
     try:
-        status = loop.execute(order)
+        with Heartbeat(store, lambda: loop.run, loop.beat, loop.run_lock):
+            status = loop.execute(order)
     except KeyboardInterrupt:
         loop.cancel()
         loop.sync()
@@ -114,6 +118,7 @@ class _RunLoop:
         on_event: Callable[[StepRun], None] | None,
     ) -> None:
         self.spec, self.stack, self.store, self.run = spec, stack, store, run
+        self.run_lock = threading.Lock()  # the run record: this loop and its heartbeat
         self.root, self.cache, self.on_event = root, cache, on_event
         self.steps = {s.name: s for s in spec.steps}
         self.status: dict[str, RunStatus] = {}
@@ -146,6 +151,10 @@ class _RunLoop:
             if not upstream:
                 heapq.heappush(self.ready, (position, name))
         with self.stack.orchestrator.session() as session:
+            # a pool imports the step modules once, before its workers start
+            preload = getattr(session, "preload", None)
+            if callable(preload):
+                preload([step.function for step in self.steps.values()])
             while True:
                 # ready steps start in pipeline order; cache hits finish (and free their
                 # dependents) at once, so this drains every step the cache can serve
@@ -302,9 +311,14 @@ class _RunLoop:
         linked = dict(self.run.extra.get("experiment_tracker") or {})
         linked["name"] = tracker.name if tracker is not None else ""
         linked["runs"] = {**linked.get("runs", {}), step: tracker_run_id}
-        self.run = replace(self.run, extra={**self.run.extra, "experiment_tracker": linked})
-        self.flush()
-        self.store.record_run(self.run)
+        with self.run_lock:  # not interleaved with a heartbeat's copy of the record
+            self.run = replace(self.run, extra={**self.run.extra, "experiment_tracker": linked})
+            self.flush()
+            self.store.record_run(self.run)
+
+    def beat(self, run: Run) -> None:
+        """The heartbeat recorded ``run``: keep it (under ``run_lock``)."""
+        self.run = run
 
     def _fail(self, name: str, message: str, started: str | None, log_uri: str = "") -> None:
         self.failures.append((name, message))

@@ -97,7 +97,7 @@ def test_kill_9_mid_step_leaves_an_interrupted_run_and_nothing_partial(project):
     assert run["status"] == "interrupted"
     steps = project.steps(run["id"])
     assert steps["numbers"]["status"] == "completed"
-    assert steps["nap"]["status"] == "running"  # as recorded when it was killed
+    assert steps["nap"]["status"] == "interrupted"  # in flight when it was killed
     assert list(project.digests(run["id"])) == ["numbers.output"]
     published = project.published()
     assert published and all(content_matches_address(p) for p in published)

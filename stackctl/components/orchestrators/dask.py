@@ -9,6 +9,7 @@ and ``stackctl.components.reachability``.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import uuid
 from collections.abc import Callable, Iterator, Mapping
@@ -20,6 +21,8 @@ from urllib.parse import urlsplit
 from stackctl.components.orchestrators.base import Finished, Orchestrator, Session
 from stackctl.components.provisioner import Observation
 from stackctl.errors import ProvisionError, StackctlError
+
+_CLOSE_S = 0.5  # per close on cancel; then what is left is killed
 
 #: Seconds to wait for a configured scheduler before giving up (config ``timeout``).
 CONNECT_TIMEOUT_S = 10.0
@@ -116,10 +119,29 @@ class DaskOrchestrator:
             silence_logs=40,  # logging.ERROR: worker chatter is not the run's output
         )
         try:
-            with distributed.Client(cluster, set_as_default=False) as client:
-                yield client
-        finally:
+            client = distributed.Client(cluster, set_as_default=False)
+        except BaseException:
             cluster.close()
+            raise
+        try:
+            yield client
+        except BaseException:
+            _close_fast(client, cluster)  # Ctrl-C: the contract is an exit within 2 s
+            raise
+        client.close()
+        cluster.close()
+
+
+def _close_fast(client: Any, cluster: Any) -> None:
+    """End a cancelled run's LocalCluster in about a second, whatever its workers are
+    doing: a step still running would hold a graceful close for seconds."""
+    import multiprocessing
+
+    from stackctl.components.orchestrators import workers
+
+    workers.end(multiprocessing.active_children(), grace_s=_CLOSE_S)
+    with contextlib.suppress(Exception):
+        client.close(timeout=_CLOSE_S)
 
 
 @contextmanager

@@ -4,25 +4,52 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from stackctl.components.orchestrators import workers
 from stackctl.components.orchestrators.base import Finished, Orchestrator, Session
 
 
 class PoolSession:
-    """Submits tasks to a process pool and reports them as they complete."""
+    """Submits tasks to one process pool for the whole run, reports them as they complete.
 
-    def __init__(self, pool: ProcessPoolExecutor, slots: int) -> None:
-        self._pool = pool
+    The pool starts at the first submit, so a run served from the cache spawns and
+    imports nothing. Just before it forks, the step modules (and what they import) are
+    imported here once, so every worker starts warm.
+    """
+
+    def __init__(self, slots: int) -> None:
         self.slots = slots
+        self._refs: tuple[str, ...] = ()
+        self._pool: ProcessPoolExecutor | None = None
         self._futures: dict[Future[Any], str] = {}
 
+    def preload(self, refs: Iterable[str]) -> None:
+        """The run's step functions (``module:function``), imported before the fork."""
+        self._refs = tuple(refs)
+
     def submit(self, key: str, fn: Callable[[Any], Any], task: Any) -> None:
+        if self._pool is None:
+            self._pool = self._start()
         self._futures[self._pool.submit(fn, task)] = key
+
+    def _start(self) -> ProcessPoolExecutor:
+        # fork where available: workers inherit sys.path and already imported step
+        # modules (including steps defined in a `python run.py` script's __main__),
+        # and start in milliseconds.
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        workers.preload(self._refs)
+        return ProcessPoolExecutor(
+            max_workers=self.slots,
+            mp_context=context,
+            initializer=workers.init_worker,
+            initargs=(os.getpid(),),
+        )
 
     def wait(self) -> list[Finished]:
         done, _ = wait(self._futures, return_when=FIRST_COMPLETED)
@@ -35,6 +62,21 @@ class PoolSession:
                 finished.append(Finished(key, error=exc))
         return finished
 
+    def close(self, *, cancel: bool) -> None:
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        if not cancel:
+            pool.shutdown(wait=True)
+            return
+        # Ctrl-C, SIGTERM or an error: the workers ignore SIGINT, so end them here,
+        # bounded; then the pool's manager thread sees them gone and exits at once
+        # (shutdown(wait=True) or the interpreter's exit hook would otherwise wait for
+        # the steps still running).
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        workers.end(processes)
+
 
 class LocalParallelOrchestrator:
     """``max_workers`` processes (default: one per CPU core)."""
@@ -45,18 +87,13 @@ class LocalParallelOrchestrator:
 
     @contextmanager
     def session(self) -> Iterator[PoolSession]:
-        # fork where available: workers inherit sys.path and already imported step
-        # modules (including steps defined in a `python run.py` script's __main__),
-        # and start in milliseconds.
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else None)
-        pool = ProcessPoolExecutor(max_workers=self.max_workers, mp_context=context)
+        session = PoolSession(self.max_workers)
         try:
-            yield PoolSession(pool, self.max_workers)
+            yield session
         except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
+            session.close(cancel=True)
             raise
-        pool.shutdown(wait=True)
+        session.close(cancel=False)
 
 
 if TYPE_CHECKING:  # static proof that the classes satisfy the contract

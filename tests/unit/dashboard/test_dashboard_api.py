@@ -255,3 +255,23 @@ def test_edges_of_an_undeclared_pipeline_are_read_off_the_records(dash):
     )
     body = dash.client.get("/api/runs/r7").json()
     assert [(e["from"], e["to"]) for e in body["dag"]["edges"]] == [("fetch", "fit")]
+
+
+def test_a_run_whose_lease_expired_is_interrupted_and_not_live(dash):
+    from dataclasses import replace
+
+    from stackctl.runtime.heartbeat import beating
+
+    run = dash.store.run("r2bbbbbbbbbb")
+    stale = beating(replace(run, extra={"host": "elsewhere"}), "2000-01-01T00:00:00+00:00")
+    dash.store.record_run(stale)
+    body = dash.client.get("/api/runs/r2bbbbbbbbbb").json()
+    assert body["run"]["status"] == "interrupted" and body["run"]["live"] is False
+    statuses = {s["step"]: s["status"] for s in body["steps"]}
+    assert statuses["split"] == "interrupted" and statuses["load"] == "completed"
+    listed = dash.client.get("/api/runs?status=interrupted").json()["runs"]
+    assert [r["id"] for r in listed] == ["r2bbbbbbbbbb"]
+    running = dash.client.get("/api/runs?status=running").json()["runs"]
+    assert "r2bbbbbbbbbb" not in [r["id"] for r in running]
+    page = dash.client.get("/runs/r2bbbbbbbbbb").text
+    assert "data-live-run" not in page  # the page stops polling

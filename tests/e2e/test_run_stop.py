@@ -1,0 +1,179 @@
+"""Stopping a run: Ctrl-C / SIGTERM exit fast, record `cancelled` and leave no process;
+`kill -9` of the CLI leaves no pool worker behind (the workers notice their parent died).
+
+Processes are counted by process group: the CLI starts as a session leader, so every
+worker it forks shares its pgid, and a /proc scan finds any that survive.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from support.cli import STACKCTL, call, clean_env
+
+PROJECT = "project: e2e-stop\ninclude: [stacks/*.yaml, pipelines/*.yaml]\n"
+STACKS = """\
+components:
+  orchestrator:
+    local: {flavor: local}
+    pool: {flavor: local_parallel, config: {max_workers: 3}}
+    cluster: {flavor: dask, config: {address: null, n_workers: 1, threads_per_worker: 2}}
+  artifact_store:
+    local: {flavor: local, config: {path: .stackctl/store}}
+stacks:
+  dev: {orchestrator: local, artifact_store: local}
+  pool: {orchestrator: pool, artifact_store: local}
+  cluster: {orchestrator: cluster, artifact_store: local}
+"""
+PIPELINES = """\
+pipelines:
+  sleepy:
+    steps:
+      first: {function: "steps.slow:nap", params: {tag: a}}
+      second: {function: "steps.slow:nap", params: {tag: b}}
+      after: {function: "steps.slow:done", inputs: {x: first.output}}
+"""
+STEPS = """\
+import time
+from pathlib import Path
+
+
+def nap(tag: str) -> str:
+    Path(f"started-{tag}").touch()  # the test signals once a step is really running
+    time.sleep(120)
+    return tag
+
+
+def done(x: str) -> str:
+    return x
+"""
+BOUND_S = 10  # the contract is 2 s; measured ~0.3-0.6 s; margin for a loaded machine
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "stackctl.yaml").write_text(PROJECT)
+    for folder, name, text in [
+        ("stacks", "local.yaml", STACKS),
+        ("pipelines", "sleepy.yaml", PIPELINES),
+        ("steps", "slow.py", STEPS),
+        ("steps", "__init__.py", ""),
+    ]:
+        (tmp_path / folder).mkdir(exist_ok=True)
+        (tmp_path / folder / name).write_text(text)
+    call([STACKCTL, "apply", "--auto-approve"], cwd=tmp_path, env=clean_env())
+    return tmp_path
+
+
+def _group(pgid: int) -> list[int]:
+    """Live (non-zombie) processes in process group ``pgid``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def _start(project: Path, stack: str) -> subprocess.Popen[str]:
+    proc = subprocess.Popen(
+        [STACKCTL, "run", "sleepy", "--stack", stack],
+        cwd=project,
+        env=clean_env(),
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group, like a terminal's foreground job
+    )
+    deadline = time.monotonic() + 60
+    while not (project / "started-a").exists():
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "the step never started"
+        time.sleep(0.05)
+    return proc
+
+
+def _last_run(project: Path) -> tuple[str, dict[str, str]]:
+    runs = call([STACKCTL, "runs", "list", "--json"], cwd=project, env=clean_env()).json()
+    run = runs[0]
+    shown = call(
+        [STACKCTL, "runs", "show", run["id"], "--json"], cwd=project, env=clean_env()
+    ).json()
+    return run["status"], {step["step"]: step["status"] for step in shown["steps"]}
+
+
+@pytest.mark.parametrize("stack", ["dev", "pool", "cluster"])
+@pytest.mark.parametrize(
+    ("how", "code"),
+    [("sigint-group", 130), ("sigint-pid", 130), ("sigterm", 143)],
+)
+def test_stop_is_fast_cancelled_and_leaves_no_process(
+    project: Path, stack: str, how: str, code: int
+) -> None:
+    proc = _start(project, stack)
+    time.sleep(0.3)  # every worker of the pool is up
+    clock = time.monotonic()
+    if how == "sigint-group":
+        os.killpg(proc.pid, signal.SIGINT)
+    else:
+        proc.send_signal(signal.SIGINT if how == "sigint-pid" else signal.SIGTERM)
+    out, err = proc.communicate(timeout=60)
+    elapsed = time.monotonic() - clock
+    assert proc.returncode == code, err
+    assert elapsed < BOUND_S, elapsed
+    assert "Traceback" not in err, err
+    if code == 143:
+        assert err.rstrip().endswith("terminated (SIGTERM)"), err
+    time.sleep(0.5)
+    assert _group(proc.pid) == []
+    status, steps = _last_run(project)
+    assert status == "cancelled"
+    assert steps["first"] == "cancelled"
+    assert steps["after"] == "cancelled"
+
+
+def test_second_ctrl_c_exits_at_once(project: Path) -> None:
+    proc = _start(project, "pool")
+    os.killpg(proc.pid, signal.SIGINT)
+    os.killpg(proc.pid, signal.SIGINT)
+    proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    deadline = time.monotonic() + BOUND_S
+    while _group(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _group(proc.pid) == []
+
+
+def test_kill_9_leaves_no_pool_worker(project: Path) -> None:
+    proc = _start(project, "pool")
+    time.sleep(0.3)
+    assert len(_group(proc.pid)) >= 3  # the CLI and its workers
+    proc.kill()
+    proc.communicate(timeout=30)
+    deadline = time.monotonic() + 10
+    while _group(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _group(proc.pid) == []
+    status, steps = _last_run(project)
+    assert status == "interrupted"
+    assert steps["first"] == steps["second"] == "interrupted"  # in flight when killed
+    assert steps["after"] == "pending"
+    listed = call(
+        [STACKCTL, "runs", "list", "--status", "interrupted", "--json"],
+        cwd=project,
+        env=clean_env(),
+    ).json()
+    assert len(listed) == 1 and listed[0]["status"] == "interrupted"
+    shown = call([STACKCTL, "runs", "list", "--status", "running"], cwd=project, env=clean_env())
+    assert listed[0]["id"][:8] not in shown.out
