@@ -21,7 +21,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from stackctl.components.artifact_stores.base import ArtifactStore
+from stackctl.components.artifact_stores.base import ArtifactStore, is_verified
 from stackctl.components.orchestrators.base import Finished, Session
 from stackctl.errors import StepFailedError
 from stackctl.graph import topological_steps
@@ -95,15 +95,17 @@ def run_pipeline(
 
 
 def _intact(store: ArtifactStore, record: ArtifactRecord) -> bool:
-    """The artifact is published and complete (a cheap size check where it is a local
-    file: power loss can leave a truncated file behind a committed record)."""
+    """The artifact is published and holds the bytes it was recorded with: a truncated
+    (power loss) or edited file is a cache miss, and the step runs again. The size check
+    first is free and catches truncation without reading."""
     path = store.local_path(record.uri)
-    if path is None:
-        return store.exists(record.uri)
-    try:
-        return Path(path).stat().st_size == record.size
-    except OSError:
-        return False
+    if path is not None:
+        try:
+            if Path(path).stat().st_size != record.size:
+                return False
+        except OSError:
+            return False
+    return is_verified(store, record.uri, record.digest)
 
 
 class _RunLoop:
