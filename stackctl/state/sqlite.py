@@ -88,6 +88,8 @@ class SqliteStateStore(SqlStateStore):
             with self.path.open("rb") as fh:
                 if fh.read(len(_HEADER)) != _HEADER:
                     raise self._corrupt("it is not a SQLite database")
+            if not self.read_only:
+                self._probe()
         elif self.read_only:
             if self.path.exists() and not self.path.is_file():
                 raise StateError(f"cannot open state {self.path}: it is not a file")
@@ -127,6 +129,27 @@ class SqliteStateStore(SqlStateStore):
             with self._tx(write=True) as tx:
                 self._prepare(tx)
         return conn
+
+    def _probe(self) -> None:
+        """Refuse another application's database before a writer touches it: a
+        writable open switches the file to WAL (and creates -wal/-shm next to it), so
+        the schema is checked through a read-only connection first."""
+        try:
+            probe = self._connect(self._read_only_uri(), uri=True)
+        except sqlite3.Error:
+            return  # the writable open below words the failure
+        try:
+            probe.row_factory = _dict_row
+            if self._check(probe) is None:
+                tables = self._table_names(_Tx(probe))
+                if tables:
+                    raise schema.foreign_tables(tables, str(self.path))
+        except sqlite3.OperationalError:
+            pass  # e.g. a WAL file whose -shm a reader cannot create: the writer decides
+        except sqlite3.DatabaseError as exc:
+            raise self._corrupt(str(exc)) from exc
+        finally:
+            probe.close()
 
     def _wal(self, conn: sqlite3.Connection) -> None:
         # Switching to WAL needs the database to itself, and SQLite answers "locked" at
