@@ -380,10 +380,12 @@ class _RunLoop:
         more = len(self.failures) - 1
         if more:
             message += f" (and {more} more failed step{'s' if more > 1 else ''})"
-        return StepFailedError(
-            message,
-            step=name,
-            run_id=self.run.id,
-            hint=f"see `stackctl runs logs {self.run.id[:8]} {name}`; after the fix, run it "
-            "again: finished steps come from the cache",
-        )
+        again = "after the fix, run it again: finished steps come from the cache"
+        if name in self.records and not self.records[name].log_uri:
+            # No log was stored (e.g. a read-only or full artifact store): `runs logs`
+            # would show nothing, so point at the store instead.
+            store = self.stack.artifact_store.root
+            hint = f"its logs could not be saved; check that {store} is writable; {again}"
+        else:
+            hint = f"see `stackctl runs logs {self.run.id[:8]} {name}`; {again}"
+        return StepFailedError(message, step=name, run_id=self.run.id, hint=hint)
