@@ -140,12 +140,11 @@ def read_verified(store: ArtifactStore, uri: str, digest: str, label: str = "") 
     URI) when they are not the bytes recorded with ``digest``. Every load that can run
     code (pickle, joblib) or returns bytes to a user goes through here: a swapped or
     edited file is refused before anything deserialises it."""
-    sha = hashlib.sha256()
-    parts: list[bytes] = []
+    # One read into memory, then hash: what is checked is what is loaded (hashing the
+    # file and then loading it again would let a swap in between through).
     with store.open(uri) as fp:
-        while chunk := fp.read(_CHUNK):
-            sha.update(chunk)
-            parts.append(chunk)
+        data = fp.read()
+    sha = hashlib.sha256(data)
     if sha.hexdigest() != digest:
         raise ArtifactCorruptedError(
             f"artifact {label + ' at ' if label else ''}{uri} was modified after it was written (its sha256 is "
@@ -153,7 +152,7 @@ def read_verified(store: ArtifactStore, uri: str, digest: str, label: str = "") 
             hint="re-run the step that produced it (`stackctl run --no-cache PIPELINE`); "
             "never edit files in the artifact store",
         )
-    return b"".join(parts)
+    return data
 
 
 def is_verified(store: ArtifactStore, uri: str, digest: str) -> bool:
