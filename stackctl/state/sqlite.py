@@ -25,6 +25,7 @@ from stackctl.errors import StateError
 from stackctl.model import ArtifactRecord, StepRun
 from stackctl.state import codec, schema
 from stackctl.state.base import SCHEMA_VERSION, StateStore
+from stackctl.state.disk import disk_error, is_full
 from stackctl.state.sql import SqlStateStore
 from stackctl.state.sqlruns import insert_row
 
@@ -102,7 +103,9 @@ class SqliteStateStore(SqlStateStore):
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 conn = self._connect(str(self.path))
         except (OSError, sqlite3.Error) as exc:
-            raise StateError(f"cannot open state {self.path}: {exc}") from exc
+            raise disk_error(self.path, exc) or StateError(
+                f"cannot open state {self.path}: {exc}"
+            ) from exc
         conn.row_factory = _dict_row
         try:
             found = self._check(conn) if existed else None
@@ -114,7 +117,9 @@ class SqliteStateStore(SqlStateStore):
                 conn.execute("PRAGMA synchronous = NORMAL")
         except sqlite3.OperationalError as exc:  # e.g. a directory, no permission
             conn.close()
-            raise StateError(f"cannot open state {self.path}: {exc}") from exc
+            raise disk_error(self.path, exc) or StateError(
+                f"cannot open state {self.path}: {exc}"
+            ) from exc
         except sqlite3.DatabaseError as exc:  # "file is not a database", "malformed"
             conn.close()
             raise self._corrupt(str(exc)) from exc
@@ -178,7 +183,10 @@ class SqliteStateStore(SqlStateStore):
         uri = self.path.resolve().as_uri() + "?mode=ro"
         # A WAL reader needs the -shm file; in a folder it cannot write (a read-only
         # mount) nobody can be writing either, so the file is immutable for us.
-        return uri if os.access(self.path.parent, os.W_OK) else uri + "&immutable=1"
+        # So too on a full disk, where SQLite cannot grow the -shm file: a reader then
+        # sees the last checkpoint (committed data), and every read command still works.
+        writable = os.access(self.path.parent, os.W_OK) and not is_full(self.path.parent)
+        return uri if writable else uri + "&immutable=1"
 
     def _empty(self) -> sqlite3.Connection:
         """An in-memory empty state (lineage "") standing in for a file not created yet;
@@ -272,7 +280,7 @@ class SqliteStateStore(SqlStateStore):
             )
         if isinstance(exc, sqlite3.DatabaseError) and "malformed" in str(exc):
             return self._corrupt(str(exc))
-        return StateError(f"state {self.path}: {exc}")
+        return disk_error(self.path, exc) or StateError(f"state {self.path}: {exc}")
 
     def record_batch(self, steps: Sequence[StepRun], artifacts: Sequence[ArtifactRecord]) -> None:
         """Artifact records, then step records, in one transaction: the run loop's
