@@ -26,20 +26,25 @@ def is_stdout(path: Path | str) -> bool:
 
 
 def check_writable(
-    path: Path, *, may_replace: Callable[[Path], bool], refuse: str, hint: str
+    path: Path, *, may_replace: Callable[[Path], bool], refuse: str, hint: str, what: str = ""
 ) -> None:
     """Raise StackctlError unless writing ``path`` would create it or replace a file
-    ``may_replace`` accepts; ``refuse`` says why a regular file is kept."""
+    ``may_replace`` accepts; ``refuse`` says why a regular file is kept, ``what`` names
+    the file in messages ("plan file")."""
+    what = f"{what} " if what else ""
     if not path.name:  # `--out .` or `--out ''`
-        raise StackctlError(f"cannot write {str(path)!r}: it names a folder, not a file", hint=hint)
+        raise StackctlError(f"cannot write {what}{path}: it names a folder, not a file", hint=hint)
     try:
         st = path.stat()
     except FileNotFoundError:
         return
     except OSError as exc:
-        raise StackctlError(f"cannot write {path}: {exc.strerror}", hint=hint) from None
+        raise StackctlError(f"cannot write {what}{path}: {exc.strerror}", hint=hint) from None
     if not stat.S_ISREG(st.st_mode):
-        raise StackctlError(f"refusing to write {path}: it is {_kind(st.st_mode)}", hint=hint)
+        raise StackctlError(
+            f"cannot write {what}{path}: it is {_kind(st.st_mode)}, not a file to replace",
+            hint=hint,
+        )
     if st.st_size and not may_replace(path):
         raise StackctlError(f"refusing to replace {path}: {refuse}", hint=hint)
 

@@ -51,6 +51,7 @@ def save(plan: Plan, path: Path, *, version: str = "") -> None:
             may_replace=is_plan_file,
             refuse="it is not a stackctl plan file",
             hint=hint,
+            what="plan file",
         )
     except StackctlError as exc:
         raise PlanError(exc.message, hint=exc.hint) from None

@@ -43,7 +43,7 @@ def test_plan_out_refuses_a_folder_a_fifo_and_a_device(project, tmp_path):
     assert "named pipe" in project.run("plan", "--out", str(fifo), code=1).err
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
     r = project.run("plan", "--out", "/dev/null", code=1)
-    assert "refusing to write /dev/null: it is a device" in r.err
+    assert "cannot write plan file /dev/null: it is a device, not a file to replace" in r.err
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
 
 
