@@ -24,6 +24,7 @@ def applied_addresses(project: Project) -> frozenset[str]:
 def active_stack(project: Project) -> dict[str, str]:
     """The active stack and where the choice comes from: env, checkout or default."""
     name = project.active_stack()
+    project.stack(name)  # undeclared (or junk such as terminal escapes): NotFoundError
     if os.environ.get(STACK_ENV):
         source = f"${STACK_ENV}"
     elif (project.local_dir / ACTIVE_STACK_FILE).is_file() and name != DEFAULT_STACK:

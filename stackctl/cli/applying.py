@@ -96,6 +96,7 @@ def run_apply(
         saved if saved is not None else planner.factory(),
         config_digest=planner.digest,
         root=project.root,
+        desired=planner.desired,
         secrets=planner.secrets,
         lock_timeout=lock_timeout,
         operation=operation,

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from stackctl.cli import options
+from stackctl.cli import options, render
 from stackctl.cli import plan_options as po
+
+if TYPE_CHECKING:
+    from stackctl.engine.changes import Plan
 
 
 def register(app: typer.Typer) -> None:
@@ -16,7 +19,14 @@ def register(app: typer.Typer) -> None:
 
 
 def plan(
-    out: Annotated[Path | None, typer.Option("--out", help="Save the plan to this file.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Save the plan to this file (`-` for standard output). An existing file "
+            "is replaced only when it is a plan file.",
+        ),
+    ] = None,
     json: options.Json = False,
     fmt: Annotated[str, typer.Option("--format", help="text or markdown.")] = "text",
     detailed_exitcode: Annotated[
@@ -34,9 +44,9 @@ def plan(
 ) -> None:
     """Compare the configuration with state (and reality) and show the changes."""
     from stackctl.cli.context import open_project
-    from stackctl.cli.plan_output import show_plan
     from stackctl.cli.planning import Planner, version
     from stackctl.engine import planfile
+    from stackctl.engine.outpath import is_stdout
 
     opts = po.plan_options(
         destroy=destroy,
@@ -47,12 +57,21 @@ def plan(
         refresh=refresh,
     )
     the_plan = Planner(open_project(var, var_file), opts).plan_now()
-    if out is not None:
-        planfile.save(the_plan, out, version=version())
+    if out is not None and is_stdout(out):  # the plan file is the output
+        render.out(planfile.dumps(the_plan, version=version()).rstrip("\n"))
+    else:
+        if out is not None:
+            planfile.save(the_plan, out, version=version())
+        _show_and_say(the_plan, out, json=json, fmt=fmt)
+    if detailed_exitcode and not the_plan.empty:
+        raise typer.Exit(2)
+
+
+def _show_and_say(the_plan: Plan, out: Path | None, *, json: bool, fmt: str) -> None:
+    from stackctl.cli.plan_output import show_plan
+
     show_plan(the_plan, json=json, fmt=fmt)
     if out is not None and not json:
         typer.echo(
             f"Saved the plan to {out}; apply exactly it with `stackctl apply {out}`.", err=True
         )
-    if detailed_exitcode and not the_plan.empty:
-        raise typer.Exit(2)

@@ -237,14 +237,19 @@ def get_artifact(
         str, typer.Argument(help="STEP.OUTPUT, e.g. evaluate.output (STEP: its only output)")
     ],
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the bytes to this file.")
+        Path | None,
+        typer.Option("--output", "-o", help="Write the bytes to this file (`-`: stdout)."),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the -o file when it already exists.")
+    ] = False,
 ) -> None:
     """Print an artifact (JSON/text) or save its stored bytes with -o."""
     import sys
 
     from stackctl import launch
     from stackctl.cli.context import open_project
+    from stackctl.engine.outpath import check_writable, is_stdout
     from stackctl.errors import StackctlError
     from stackctl.runtime.client import read_artifact
 
@@ -252,6 +257,15 @@ def get_artifact(
     if not step or (dot and not name):
         raise StackctlError(
             f"{ref!r} is not STEP.OUTPUT", hint="e.g. `stackctl artifacts get RUN evaluate.output`"
+        )
+    if output is not None and is_stdout(output):
+        output = None
+    if output is not None:  # refuse before reading anything
+        check_writable(
+            output,
+            may_replace=lambda _path: force,
+            refuse="it exists",
+            hint="pass --force to replace it, or choose another file with -o FILE",
         )
     project = open_project()
     state = project.read_state()
@@ -292,17 +306,12 @@ def get_artifact(
 
 def _save(data: bytes, output: Path) -> None:
     """Write atomically (temp + rename); an unwritable path is a one-line error."""
+    from stackctl.engine.outpath import write_atomic
     from stackctl.errors import StackctlError
 
-    tmp = output.with_name(output.name + ".tmp") if output.name else None
     try:
-        if tmp is None:  # `-o .` or `-o ''` names a directory
-            raise IsADirectoryError(21, "Is a directory")
-        tmp.write_bytes(data)
-        tmp.replace(output)
+        write_atomic(output, data)
     except OSError as exc:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
         raise StackctlError(
             f"cannot write {output}: {exc.strerror}", hint="choose a writable file with -o FILE"
         ) from None

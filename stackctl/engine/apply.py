@@ -5,15 +5,16 @@ How changes are executed and committed is in ``engine.execute``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from stackctl.config.secrets import Secrets
 from stackctl.engine.changes import Change, Plan
 from stackctl.engine.execute import Progress, Runner
+from stackctl.engine.plancheck import check_consistent
 from stackctl.errors import StalePlanError
-from stackctl.model import State
+from stackctl.model import Resource, State
 from stackctl.state.base import StateStore
 
 Approve = Callable[[Plan], bool]
@@ -54,6 +55,7 @@ def apply(
     *,
     config_digest: str,
     root: Path,
+    desired: Mapping[str, Resource] | None = None,
     secrets: Secrets,
     lock_timeout: float = 0.0,
     operation: str = "apply",
@@ -63,11 +65,14 @@ def apply(
 ) -> ApplyResult:
     """Take the lock, (re)check or make the plan against fresh state, ask ``approve``,
     then run it. ``plan`` is a saved Plan or a function making one from state;
-    ``parallelism`` provisioners of independent resources run at once."""
+    ``desired`` (the current config's resources) is what a saved plan's values must
+    match (``engine.plancheck``); ``parallelism`` provisioners of independent resources run at once."""
     with store.lock(operation, lock_timeout) as lock:
         state = store.read()
         the_plan = plan(state) if callable(plan) else plan
         check_fresh(the_plan, state, config_digest)
+        if not callable(plan) and desired is not None:  # a saved plan: trust no value in it
+            check_consistent(the_plan, state, desired)
         if the_plan.empty:
             return ApplyResult(the_plan, (), state)
         if not approve(the_plan):

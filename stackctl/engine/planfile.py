@@ -11,12 +11,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
 from stackctl.engine.changes import Plan
+from stackctl.engine.outpath import check_writable, write_atomic
 from stackctl.engine.planjson import plan_from_json, plan_json
-from stackctl.errors import PlanError
+from stackctl.engine.planshape import check_shape
+from stackctl.errors import PlanError, StackctlError
 
 
 def _checksum(document: dict[str, Any]) -> str:
@@ -31,40 +34,101 @@ def dumps(plan: Plan, *, version: str = "") -> str:
     return json.dumps(document, indent=2, default=str) + "\n"
 
 
+#: A plan file larger than this is refused before it is read (10,000 resources make
+#: about 15 MB); a device or FIFO named as a plan file is refused without reading.
+MAX_BYTES = 256 * 1024 * 1024
+
+_REDO = "make a new plan: `stackctl plan --out FILE` (never edit plan files by hand)"
+
+
 def save(plan: Plan, path: Path, *, version: str = "") -> None:
-    """Write atomically (temp + rename): a crash never leaves half a plan file."""
-    if not path.name:  # `--out .` or `--out ''`: a directory, not a file to write
-        raise PlanError(
-            f"cannot write plan file {str(path)!r}: it names a directory, not a file",
-            hint="give a file name, e.g. --out plan.json",
-        )
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    """Write atomically (temp + rename): a crash never leaves half a plan file. A path
+    that is not a regular file, or a file that is not a plan, is refused, never replaced."""
+    hint = "choose another path with --out (or `--out -` for standard output)"
     try:
-        tmp.write_text(dumps(plan, version=version))
-        tmp.replace(path)
+        check_writable(
+            path,
+            may_replace=is_plan_file,
+            refuse="it is not a stackctl plan file",
+            hint=hint,
+            what="plan file",
+        )
+    except StackctlError as exc:
+        raise PlanError(exc.message, hint=exc.hint) from None
+    try:
+        write_atomic(path, dumps(plan, version=version).encode())
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise PlanError(
-            f"cannot write plan file {path}: {exc.strerror}",
-            hint="choose a writable path with --out",
-        ) from None
+        raise PlanError(f"cannot write plan file {path}: {exc.strerror}", hint=hint) from None
+
+
+def is_plan_file(path: Path) -> bool:
+    """Whether ``path`` holds a plan file (any version, even edited): replacing one with
+    a new plan loses nothing the user wrote."""
+    try:
+        document = json.loads(_read(path))
+    except (PlanError, RecursionError, ValueError):
+        return False
+    return isinstance(document, dict) and {"checksum", "format_version"} <= document.keys()
+
+
+def _read(path: Path) -> str:
+    bad = f"plan file {path}"
+    try:
+        with path.open("rb") as fp:
+            st = os.fstat(fp.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                raise PlanError(f"{bad} is not a valid plan file (not a regular file)", hint=_REDO)
+            if st.st_size > MAX_BYTES:
+                raise PlanError(
+                    f"{bad} is not a valid plan file ({st.st_size} bytes, the limit is "
+                    f"{MAX_BYTES})",
+                    hint=_REDO,
+                )
+            return fp.read(MAX_BYTES + 1).decode()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PlanError(f"cannot read {bad}: {_reason(exc)}", hint=_REDO) from None
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc)
 
 
 def load(path: Path) -> Plan:
-    """Read a plan file; PlanError when it is unreadable, truncated or edited."""
+    """Read a plan file; PlanError when it is unreadable, truncated, hostile or edited."""
     bad = f"plan file {path}"
-    redo = "make a new plan: `stackctl plan --out FILE` (never edit plan files by hand)"
+    # Opening a FIFO blocks until a writer comes: refuse before opening.
     try:
-        text = path.read_text()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PlanError(f"cannot read {bad}: {exc}", hint=redo) from None
+        if path.exists() and not path.is_file():
+            raise PlanError(f"{bad} is not a valid plan file (not a regular file)", hint=_REDO)
+    except OSError as exc:
+        raise PlanError(f"cannot read {bad}: {_reason(exc)}", hint=_REDO) from None
+    text = _read(path)
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise PlanError(f"{bad} is not valid JSON (truncated?): {exc}", hint=redo) from None
+        raise PlanError(f"{bad} is not valid JSON (truncated?): {exc}", hint=_REDO) from None
+    except RecursionError:
+        raise PlanError(f"{bad} is not a valid plan file (nested too deeply)", hint=_REDO) from None
+    except ValueError as exc:  # e.g. an integer longer than Python converts (4300 digits)
+        raise PlanError(f"{bad} is not a valid plan file ({exc})", hint=_REDO) from None
     if not isinstance(document, dict) or "checksum" not in document:
-        raise PlanError(f"{bad} is not a stackctl plan (no checksum)", hint=redo)
+        raise PlanError(f"{bad} is not a stackctl plan (no checksum)", hint=_REDO)
     claimed = document.pop("checksum")
-    if claimed != _checksum(document):
-        raise PlanError(f"{bad} was modified after it was saved (checksum mismatch)", hint=redo)
-    return plan_from_json(document)
+    try:
+        actual = _checksum(document)
+    except (RecursionError, ValueError) as exc:
+        raise PlanError(f"{bad} is not a valid plan file ({exc})", hint=_REDO) from None
+    if claimed != actual:
+        raise PlanError(f"{bad} was modified after it was saved (checksum mismatch)", hint=_REDO)
+    try:
+        plan = plan_from_json(document)
+        check_shape(plan)
+        return plan
+    except PlanError as exc:
+        raise PlanError(f"{bad} is not a valid plan file: {exc.message}", hint=_REDO) from None
+    except (RecursionError, AttributeError, ValueError, TypeError, KeyError) as exc:
+        raise PlanError(
+            f"{bad} is not a valid plan file ({type(exc).__name__})", hint=_REDO
+        ) from None

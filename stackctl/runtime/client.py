@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from stackctl.components.artifact_stores.base import ArtifactStore
+from stackctl.components.artifact_stores.base import ArtifactStore, read_verified
 from stackctl.errors import NotFoundError
 from stackctl.model import ArtifactRecord
 from stackctl.runtime import materializers
@@ -40,5 +40,4 @@ def read_artifact(
 ) -> bytes:
     """The stored bytes of an output (for ``stackctl artifacts get``)."""
     record = artifact_record(state, run_id, step, output)
-    with store.open(record.uri) as fp:
-        return fp.read()
+    return read_verified(store, record.uri, record.digest, f"{record.step}.{record.name}")

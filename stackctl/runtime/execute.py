@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from stackctl.components.artifact_stores.base import ArtifactStore, Writer
+from stackctl.components.artifact_stores.base import ArtifactStore, VerifiedStore, Writer
 from stackctl.components.experiment_trackers.base import ExperimentTracker
 from stackctl.model import ArtifactRecord, StepSpec
 from stackctl.runtime import lines, materializers
@@ -121,7 +121,9 @@ def store_log(store: ArtifactStore, step: str, text: str) -> str:
 
 def _load(task: StepTask, name: str, record: ArtifactRecord) -> Any:
     try:
-        return materializers.by_name(record.materializer).load(task.artifact_store, record.uri)
+        # The view hashes what the materializer reads before it deserialises it.
+        verified = VerifiedStore(task.artifact_store, record.digest)
+        return materializers.by_name(record.materializer).load(verified, record.uri)
     except Exception as exc:
         raise StepError(
             f"cannot load input {name!r} ({record.step}.{record.name}) from {record.uri}: {exc}",

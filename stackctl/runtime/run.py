@@ -22,7 +22,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from stackctl.components.artifact_stores.base import ArtifactStore
+from stackctl.components.artifact_stores.base import ArtifactStore, is_verified
 from stackctl.components.orchestrators.base import Finished, Session
 from stackctl.errors import StepFailedError
 from stackctl.graph import topological_steps
@@ -95,15 +95,17 @@ def run_pipeline(
 
 
 def _intact(store: ArtifactStore, record: ArtifactRecord) -> bool:
-    """The artifact is published and complete (a cheap size check where it is a local
-    file: power loss can leave a truncated file behind a committed record)."""
+    """The artifact is published and holds the bytes it was recorded with: a truncated
+    (power loss) or edited file is a cache miss, and the step runs again. The size check
+    first is free and catches truncation without reading."""
     path = store.local_path(record.uri)
-    if path is None:
-        return store.exists(record.uri)
-    try:
-        return Path(path).stat().st_size == record.size
-    except OSError:
-        return False
+    if path is not None:
+        try:
+            if Path(path).stat().st_size != record.size:
+                return False
+        except OSError:
+            return False
+    return is_verified(store, record.uri, record.digest)
 
 
 class _RunLoop:
@@ -388,10 +390,12 @@ class _RunLoop:
         more = len(self.failures) - 1
         if more:
             message += f" (and {more} more failed step{'s' if more > 1 else ''})"
-        return StepFailedError(
-            message,
-            step=name,
-            run_id=self.run.id,
-            hint=f"see `stackctl runs logs {self.run.id[:8]} {name}`; after the fix, run it "
-            "again: finished steps come from the cache",
-        )
+        again = "after the fix, run it again: finished steps come from the cache"
+        if name in self.records and not self.records[name].log_uri:
+            # No log was stored (e.g. a read-only or full artifact store): `runs logs`
+            # would show nothing, so point at the store instead.
+            store = self.stack.artifact_store.root
+            hint = f"its logs could not be saved; check that {store} is writable; {again}"
+        else:
+            hint = f"see `stackctl runs logs {self.run.id[:8]} {name}`; {again}"
+        return StepFailedError(message, step=name, run_id=self.run.id, hint=hint)

@@ -25,6 +25,7 @@ from stackctl.errors import StateError
 from stackctl.model import ArtifactRecord, StepRun
 from stackctl.state import codec, schema
 from stackctl.state.base import SCHEMA_VERSION, StateStore
+from stackctl.state.disk import disk_error, is_full
 from stackctl.state.sql import SqlStateStore
 from stackctl.state.sqlruns import insert_row
 
@@ -88,6 +89,8 @@ class SqliteStateStore(SqlStateStore):
             with self.path.open("rb") as fh:
                 if fh.read(len(_HEADER)) != _HEADER:
                     raise self._corrupt("it is not a SQLite database")
+            if not self.read_only:
+                self._probe()
         elif self.read_only:
             if self.path.exists() and not self.path.is_file():
                 raise StateError(f"cannot open state {self.path}: it is not a file")
@@ -100,7 +103,9 @@ class SqliteStateStore(SqlStateStore):
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 conn = self._connect(str(self.path))
         except (OSError, sqlite3.Error) as exc:
-            raise StateError(f"cannot open state {self.path}: {exc}") from exc
+            raise disk_error(self.path, exc) or StateError(
+                f"cannot open state {self.path}: {exc}"
+            ) from exc
         conn.row_factory = _dict_row
         try:
             found = self._check(conn) if existed else None
@@ -112,7 +117,9 @@ class SqliteStateStore(SqlStateStore):
                 conn.execute("PRAGMA synchronous = NORMAL")
         except sqlite3.OperationalError as exc:  # e.g. a directory, no permission
             conn.close()
-            raise StateError(f"cannot open state {self.path}: {exc}") from exc
+            raise disk_error(self.path, exc) or StateError(
+                f"cannot open state {self.path}: {exc}"
+            ) from exc
         except sqlite3.DatabaseError as exc:  # "file is not a database", "malformed"
             conn.close()
             raise self._corrupt(str(exc)) from exc
@@ -127,6 +134,27 @@ class SqliteStateStore(SqlStateStore):
             with self._tx(write=True) as tx:
                 self._prepare(tx)
         return conn
+
+    def _probe(self) -> None:
+        """Refuse another application's database before a writer touches it: a
+        writable open switches the file to WAL (and creates -wal/-shm next to it), so
+        the schema is checked through a read-only connection first."""
+        try:
+            probe = self._connect(self._read_only_uri(), uri=True)
+        except sqlite3.Error:
+            return  # the writable open below words the failure
+        try:
+            probe.row_factory = _dict_row
+            if self._check(probe) is None:
+                tables = self._table_names(_Tx(probe))
+                if tables:
+                    raise schema.foreign_tables(tables, str(self.path))
+        except sqlite3.OperationalError:
+            pass  # e.g. a WAL file whose -shm a reader cannot create: the writer decides
+        except sqlite3.DatabaseError as exc:
+            raise self._corrupt(str(exc)) from exc
+        finally:
+            probe.close()
 
     def _wal(self, conn: sqlite3.Connection) -> None:
         # Switching to WAL needs the database to itself, and SQLite answers "locked" at
@@ -155,7 +183,10 @@ class SqliteStateStore(SqlStateStore):
         uri = self.path.resolve().as_uri() + "?mode=ro"
         # A WAL reader needs the -shm file; in a folder it cannot write (a read-only
         # mount) nobody can be writing either, so the file is immutable for us.
-        return uri if os.access(self.path.parent, os.W_OK) else uri + "&immutable=1"
+        # So too on a full disk, where SQLite cannot grow the -shm file: a reader then
+        # sees the last checkpoint (committed data), and every read command still works.
+        writable = os.access(self.path.parent, os.W_OK) and not is_full(self.path.parent)
+        return uri if writable else uri + "&immutable=1"
 
     def _empty(self) -> sqlite3.Connection:
         """An in-memory empty state (lineage "") standing in for a file not created yet;
@@ -249,7 +280,7 @@ class SqliteStateStore(SqlStateStore):
             )
         if isinstance(exc, sqlite3.DatabaseError) and "malformed" in str(exc):
             return self._corrupt(str(exc))
-        return StateError(f"state {self.path}: {exc}")
+        return disk_error(self.path, exc) or StateError(f"state {self.path}: {exc}")
 
     def record_batch(self, steps: Sequence[StepRun], artifacts: Sequence[ArtifactRecord]) -> None:
         """Artifact records, then step records, in one transaction: the run loop's

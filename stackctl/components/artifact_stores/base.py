@@ -11,11 +11,12 @@ shape: stage the bytes, then one PUT/rename to the final key.
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import BinaryIO, Protocol
 
-from stackctl.errors import NotFoundError
+from stackctl.errors import NotFoundError, StackctlError
 
 
 @dataclass(frozen=True)
@@ -125,3 +126,70 @@ def missing(store: str, uri: str) -> NotFoundError:
         f"artifact {uri} is not in artifact store {store!r}",
         hint="it was deleted or written to another store; re-run with `--no-cache` to rebuild it",
     )
+
+
+class ArtifactCorruptedError(StackctlError):
+    """An object's bytes are not the ones its record was written with."""
+
+
+_CHUNK = 1 << 20
+
+
+def read_verified(store: ArtifactStore, uri: str, digest: str, label: str = "") -> bytes:
+    """The object's bytes, hashed as they are read; ArtifactCorruptedError (naming the
+    URI) when they are not the bytes recorded with ``digest``. Every load that can run
+    code (pickle, joblib) or returns bytes to a user goes through here: a swapped or
+    edited file is refused before anything deserialises it."""
+    # One read into memory, then hash: what is checked is what is loaded (hashing the
+    # file and then loading it again would let a swap in between through).
+    with store.open(uri) as fp:
+        data = fp.read()
+    sha = hashlib.sha256(data)
+    if sha.hexdigest() != digest:
+        raise ArtifactCorruptedError(
+            f"artifact {label + ' at ' if label else ''}{uri} was modified after it was written (its sha256 is "
+            f"{sha.hexdigest()[:12]}..., recorded {digest[:12]}...)",
+            hint="re-run the step that produced it (`stackctl run --no-cache PIPELINE`); "
+            "never edit files in the artifact store",
+        )
+    return data
+
+
+def is_verified(store: ArtifactStore, uri: str, digest: str) -> bool:
+    """Whether the object is published and its bytes hash to ``digest`` (streamed)."""
+    sha = hashlib.sha256()
+    try:
+        with store.open(uri) as fp:
+            while chunk := fp.read(_CHUNK):
+                sha.update(chunk)
+    except (OSError, StackctlError):
+        return False
+    return sha.hexdigest() == digest
+
+
+class VerifiedStore:
+    """A read view of a store for one object: ``open`` returns the verified bytes, so a
+    materializer written against the plain store loads only what was recorded.
+    ``local_path`` stays the real file, for memory-mapped formats that cannot run code
+    (npy without pickle, parquet): those are not hashed on load (docs/state.md)."""
+
+    def __init__(self, store: ArtifactStore, digest: str) -> None:
+        self._store = store
+        self._digest = digest
+        self.name = store.name
+
+    @property
+    def root(self) -> str:
+        return self._store.root
+
+    def put(self, filename: str, write: Writer) -> StoredObject:
+        return self._store.put(filename, write)
+
+    def open(self, uri: str) -> BinaryIO:
+        return io.BytesIO(read_verified(self._store, uri, self._digest))
+
+    def exists(self, uri: str) -> bool:
+        return self._store.exists(uri)
+
+    def local_path(self, uri: str) -> str | None:
+        return self._store.local_path(uri)

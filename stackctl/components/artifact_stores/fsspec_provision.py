@@ -66,8 +66,22 @@ class S3Provisioner:
         with _provisioning("create the bucket of", uri):
             fs = self._fs(config)
             if not self._bucket_exists(fs, bucket):
-                fs.mkdir(bucket)
+                self._create_bucket(fs, bucket, str(config.get("region") or ""))
         return {"bucket": bucket, "uri": uri}
+
+    @staticmethod
+    def _create_bucket(fs: AbstractFileSystem, bucket: str, region: str) -> None:
+        # us-east-1 is S3's default location and refuses a LocationConstraint naming it
+        # ("location-constraint is not valid"), which s3fs's mkdir always sends.
+        if region and region != "us-east-1":
+            fs.call_s3(
+                "create_bucket",
+                Bucket=bucket,
+                CreateBucketConfiguration={"LocationConstraint": region},
+            )
+        else:
+            fs.call_s3("create_bucket", Bucket=bucket)
+        fs.invalidate_cache()
 
     def update(
         self, old: Mapping[str, Any], new: Mapping[str, Any], root: Path
