@@ -84,7 +84,7 @@ def test_the_first_command_outside_a_project_shows_the_note(tmp_path):
     folder = _bare(tmp_path)
     result = _stackctl(folder, "run", "run:summing", "-p", "n=4")
     assert result.err.count(NOTE) == 1
-    run_id = result.out.split()[1]
+    run_id = result.out.splitlines()[-1].split()[1]
     assert _stackctl(folder, "artifacts", "get", run_id, "total.output").out == "6\n"
     assert NOTE not in _stackctl(folder, "runs", "list").err
 
@@ -145,7 +145,7 @@ def test_source_pipelines_are_listed_graphed_planned_and_run(tmp_path):
     _stackctl(folder, "apply", "--auto-approve")
     again = _stackctl(folder, "plan", "--detailed-exitcode")  # stable digest: no change
     assert again.code == 0
-    run_id = _stackctl(folder, "run", "summing_py").out.split()[1]
+    run_id = _stackctl(folder, "run", "summing_py").out.splitlines()[-1].split()[1]
     assert _stackctl(folder, "artifacts", "get", run_id, "total.output").out == "10\n"
 
 
