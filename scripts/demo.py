@@ -47,8 +47,8 @@ def fresh_project() -> None:
 
 
 def run_id(output: str) -> str:
-    # `run <id> on stack <name>: <status>`
-    return output.split()[1]
+    # the closing line, after the step summary: `run <id> on stack <name>: <status>`
+    return output.splitlines()[-1].split()[1]
 
 
 def main() -> None:
