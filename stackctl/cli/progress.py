@@ -38,11 +38,14 @@ class StepProgress:
 
     def __enter__(self) -> StepProgress:
         if not self.quiet and sys.stderr.isatty():
+            from rich.console import Console
             from rich.live import Live
 
-            from stackctl.cli.render import console
-
-            self.live = Live(self._table(), console=console(stderr=True), refresh_per_second=8)
+            # Pinned to the terminal's stream as it is now: while a step runs in-process,
+            # sys.stderr is the step's capture router, and a console that looks sys.stderr
+            # up on each write would print step lines into the step's own log.
+            terminal = Console(file=sys.stderr, highlight=False, soft_wrap=True)
+            self.live = Live(self._table(), console=terminal, refresh_per_second=8)
             self.live.__enter__()
         return self
 
@@ -87,6 +90,7 @@ class StepProgress:
 
     def _table(self) -> Any:
         from rich.table import Table
+        from rich.text import Text
 
         table = Table(title=f"pipeline {self.pipeline} on stack {self.stack}", expand=False)
         for column in ("step", "status", "duration", "note"):
@@ -97,5 +101,8 @@ class StepProgress:
             note = step.error or (
                 f"cached from {step.cached_from.split('/')[0][:8]}" if step.cached_from else ""
             )
-            table.add_row(step.step, f"[{style}]{step.status.value}[/]", duration, note)
+            # no style (e.g. `pending`): "[]pending[/]" is a markup error, which rich
+            # raises at the next print above the table, dropping that step line
+            status = f"[{style}]{step.status.value}[/]" if style else step.status.value
+            table.add_row(step.step, status, duration, Text(note))  # an error is not markup
         return table

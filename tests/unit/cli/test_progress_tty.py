@@ -1,0 +1,30 @@
+"""On a terminal, step lines print above the live table, whatever the steps' states."""
+
+from __future__ import annotations
+
+import io
+import sys
+
+import pytest
+
+from stackctl.cli.progress import StepProgress
+from stackctl.model import RunStatus, StepRun
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("status", list(RunStatus))
+def test_a_step_line_reaches_the_terminal_in_every_state(
+    monkeypatch: pytest.MonkeyPatch, status: RunStatus
+) -> None:
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    with StepProgress("p", "default") as progress:
+        assert progress.live is not None
+        # an error with brackets must not be read as rich markup either
+        progress.update(StepRun("r1", "load", status, error="KeyError: '[/x]'"))
+        progress.line("load", "accuracy: 0.967")
+    assert "load | accuracy: 0.967" in terminal.getvalue()
