@@ -219,10 +219,19 @@ def install_excepthook() -> None:
         return
 
     def hook(kind: type[BaseException], exc: BaseException, tb: Any) -> None:
-        if isinstance(exc, StackctlError) and not os.environ.get("STACKCTL_DEBUG"):
+        if os.environ.get("STACKCTL_DEBUG"):
+            previous(kind, exc, tb)
+        elif isinstance(exc, StackctlError):
             sys.stderr.write(exc.render() + "\n")
-            return
-        previous(kind, exc, tb)
+        elif isinstance(exc, KeyboardInterrupt):
+            # Ctrl-C: the run loop already recorded the run cancelled; the interpreter
+            # still exits as killed by SIGINT (status 130), as the CLI does
+            sys.stderr.write(
+                "interrupted: the run is recorded as cancelled; run it again and its "
+                "finished steps come from the cache\n"
+            )
+        else:
+            previous(kind, exc, tb)
 
     hook._stackctl = True  # type: ignore[attr-defined]
     sys.excepthook = hook

@@ -177,3 +177,54 @@ def test_kill_9_leaves_no_pool_worker(project: Path) -> None:
     assert len(listed) == 1 and listed[0]["status"] == "interrupted"
     shown = call([STACKCTL, "runs", "list", "--status", "running"], cwd=project, env=clean_env())
     assert listed[0]["id"][:8] not in shown.out
+
+
+SCRIPT = """\
+from stackctl import pipeline, step
+from steps.slow import nap
+
+
+@step
+def first() -> str:
+    return nap("a")
+
+
+@pipeline
+def sleepy() -> None:
+    first()
+
+
+if __name__ == "__main__":
+    sleepy()
+"""
+
+
+@pytest.mark.parametrize("stack", ["dev", "pool"])
+def test_ctrl_c_in_an_sdk_script_prints_one_line_not_a_traceback(project: Path, stack: str) -> None:
+    import sys
+
+    (project / "run.py").write_text(SCRIPT)
+    proc = subprocess.Popen(
+        [sys.executable, "run.py"],
+        cwd=project,
+        env={**clean_env(), "STACKCTL_STACK": stack},
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while not (project / "started-a").exists():
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "the step never started"
+        time.sleep(0.05)
+    time.sleep(0.3)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode in (130, -signal.SIGINT), err  # killed by SIGINT, as Python does
+    assert "Traceback" not in err, err
+    assert err.rstrip().splitlines()[-1].startswith("interrupted: the run is recorded"), err
+    time.sleep(0.5)
+    assert _group(proc.pid) == []
+    assert _last_run(project)[0] == "cancelled"
