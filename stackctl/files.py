@@ -43,7 +43,7 @@ def read_capped(path: Path, display: str, limit: int = MAX_FILE_BYTES) -> bytes:
         if not stat.S_ISREG(info.st_mode):
             raise FileRefused(
                 display,
-                f"not a regular file ({_kind(info.st_mode)})",
+                f"not a regular file ({file_kind(info.st_mode)})",
                 "point at a regular file; devices, FIFOs and directories are never read",
             )
         if info.st_size > limit:
@@ -79,13 +79,14 @@ def too_big(display: str, size: int, limit: int, *, at_least: bool = False) -> F
     )
 
 
-def _kind(mode: int) -> str:
+def file_kind(mode: int) -> str:
+    """What a non-regular file is, in words (for "not a regular file" messages)."""
     if stat.S_ISDIR(mode):
-        return "a directory"
+        return "a folder"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
         return "a device"
     if stat.S_ISFIFO(mode):
-        return "a FIFO"
+        return "a named pipe (FIFO)"
     if stat.S_ISSOCK(mode):
         return "a socket"
     return "not a regular file"

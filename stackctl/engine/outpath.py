@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from stackctl.errors import StackctlError
+from stackctl.files import file_kind
 
 #: Paths that mean "standard output" rather than a file to replace.
 STDOUT_NAMES = frozenset({"-", "/dev/stdout"})
@@ -42,7 +43,7 @@ def check_writable(
         raise StackctlError(f"cannot write {what}{path}: {exc.strerror}", hint=hint) from None
     if not stat.S_ISREG(st.st_mode):
         raise StackctlError(
-            f"cannot write {what}{path}: it is {_kind(st.st_mode)}, not a file to replace",
+            f"cannot write {what}{path}: it is {file_kind(st.st_mode)}, not a file to replace",
             hint=hint,
         )
     if st.st_size and not may_replace(path):
@@ -59,15 +60,3 @@ def write_atomic(path: Path, data: bytes) -> None:
     except OSError:
         tmp.unlink(missing_ok=True)
         raise
-
-
-def _kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"

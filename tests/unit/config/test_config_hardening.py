@@ -106,7 +106,7 @@ def test_a_var_file_that_is_a_device_is_refused_without_reading(tmp_path: Path) 
 def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
     fifo = tmp_path / "vars.yaml"
     os.mkfifo(fifo)
-    with pytest.raises(FileRefused, match=r"not a regular file \(a FIFO\)"):
+    with pytest.raises(FileRefused, match=r"not a regular file \(a named pipe \(FIFO\)\)"):
         read_capped(fifo, "vars.yaml")
 
 
