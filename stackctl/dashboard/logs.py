@@ -47,6 +47,25 @@ def read(uri: str, limit: int = LIMIT) -> LogText:
     return LogText(head.decode("utf-8", "replace"), size, size > len(head))
 
 
+def tail(uri: str, lines: int = 8, limit: int = 16 * 1024) -> str:
+    """The last ``lines`` lines of the log at ``uri`` (its last ``limit`` bytes at most):
+    a failed step's traceback tail for its run page; "" when there is none to read."""
+    if not uri:
+        return ""
+    try:
+        fs, path = _locate(uri)
+        size = int(fs.size(path))
+        with fs.open(path, "rb") as fh:
+            fh.seek(max(0, size - limit))
+            end = fh.read(limit)
+    except Exception:  # the page still shows the one-line error and links the log
+        return ""
+    kept = end.decode("utf-8", "replace").splitlines()
+    if size > limit:
+        kept = kept[1:]  # the window began inside a line: never show half of one
+    return "\n".join(kept[-lines:])
+
+
 def stream(uri: str) -> Iterator[bytes]:
     """The whole log in chunks; opening it raises (before the first chunk) when it fails."""
     fs, path = _locate(uri)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
-from stackctl.dashboard import timefmt
+from stackctl.dashboard import logs, timefmt
 from stackctl.dashboard.source import ReadStore
 from stackctl.errors import NotFoundError
 from stackctl.model import ArtifactRecord, ProjectSpec, Run, RunStatus, StepRun, redact
@@ -122,6 +122,8 @@ def step(run_id: str, record: StepRun, artifacts: list[ArtifactRecord]) -> dict[
         "cached_from": record.cached_from,
         "cache_key": record.cache_key,
         "error": record.error,
+        # a failure's cause in sight: the end of its log (the traceback), not only a link
+        "traceback": logs.tail(record.log_uri) if record.status == RunStatus.FAILED else "",
         "log_uri": record.log_uri,
         "url": url,
         "logs_url": "/api" + url + "/logs",
