@@ -93,8 +93,12 @@ def test_step_lines_stream_before_the_run_ends(project: Path, stack: str) -> Non
         if "an info record" in line:
             break
     still_running = proc.poll() is None
-    out, err = proc.communicate(timeout=60)
-    seen += err.splitlines()
+    # read the rest through the same buffered stream: communicate() reads the pipe's fd
+    # directly and would miss what the line iterator had already buffered
+    seen += proc.stderr.read().splitlines()
+    assert proc.stdout is not None
+    out = proc.stdout.read()
+    proc.wait(timeout=60)
     assert still_running, seen
     assert proc.returncode == 0, seen
     assert "talk | hello from talk" in seen
