@@ -166,7 +166,7 @@ def launch_pipeline(spec: PipelineSpec, options: RunOptions) -> Run:
 
         formatters: dict[str, logging.Formatter] = {}
 
-        from stackctl.runtime.lines import streaming
+        from stackctl.lines import streaming
 
         # a script's steps print like `stackctl run`'s do: `step | line` on stderr
         with streaming(_print_line):

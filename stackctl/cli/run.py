@@ -42,7 +42,7 @@ def run(
     from stackctl.cli.context import open_project
     from stackctl.cli.progress import StepProgress
     from stackctl.config.load import parse_var
-    from stackctl.runtime.lines import streaming
+    from stackctl.lines import streaming
 
     project = open_project(var, var_file)
     params = dict(parse_var(p, flag="--param") for p in param or [])

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TextIO
 
-from stackctl.runtime import lines
+from stackctl import lines
 
 _target: ContextVar[_Tee | None] = ContextVar("stackctl_step_log", default=None)
 _lock = threading.Lock()

@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from stackctl import lines
 from stackctl.components.artifact_stores.base import ArtifactStore, VerifiedStore, Writer
 from stackctl.components.experiment_trackers.base import ExperimentTracker
 from stackctl.model import ArtifactRecord, StepSpec
-from stackctl.runtime import lines, materializers
+from stackctl.runtime import materializers
 from stackctl.runtime.binding import check_types
 from stackctl.runtime.capture import captured
 from stackctl.runtime.context import StepContext, step_context

@@ -17,11 +17,13 @@ components:
   orchestrator:
     local: {flavor: local}
     pool: {flavor: local_parallel, config: {max_workers: 2}}
+    cluster: {flavor: dask, config: {address: null, n_workers: 1, threads_per_worker: 2}}
   artifact_store:
     local: {flavor: local, config: {path: .stackctl/store}}
 stacks:
   dev: {orchestrator: local, artifact_store: local}
   parallel: {orchestrator: pool, artifact_store: local}
+  cluster: {orchestrator: cluster, artifact_store: local}
 """,
     "pipelines/live.yaml": """\
 pipelines:
@@ -73,7 +75,7 @@ def _stackctl(project: Path, *args: str) -> subprocess.Popen[str]:
     )
 
 
-@pytest.mark.parametrize("stack", ["default", "parallel"])
+@pytest.mark.parametrize("stack", ["default", "parallel", "cluster"])
 def test_step_lines_stream_before_the_run_ends(project: Path, stack: str) -> None:
     if stack != "default":
         subprocess.run(

@@ -13,7 +13,7 @@ import contextlib
 import ipaddress
 import uuid
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -36,6 +36,33 @@ def _distributed() -> Any:
     return distributed
 
 
+#: The scheduler topic that carries step lines from workers back to the run's client.
+LINES_TOPIC = "stackctl-step-lines"
+
+
+def _shipping(fn: Callable[[Any], Any], task: Any) -> Any:
+    """Runs on a worker: its steps' lines go to the scheduler as events (the run's client
+    subscribes), since a worker process cannot write to the CLI's terminal."""
+    from stackctl import lines
+
+    worker = _distributed().get_worker()
+
+    def ship(step: str, line: str) -> None:
+        worker.log_event(LINES_TOPIC, {"step": step, "line": line})
+
+    lines.install_process(ship)
+    return fn(task)
+
+
+def _relay(event: tuple[float, Any]) -> None:
+    """Runs in the client: one line a worker shipped, to the sink the CLI installed."""
+    from stackctl import lines
+
+    message = event[1]
+    if isinstance(message, dict):
+        lines.emit(str(message.get("step", "")), str(message.get("line", "")))
+
+
 class DaskSession:
     """Submits tasks through a dask client and reports them as they complete."""
 
@@ -50,7 +77,9 @@ class DaskSession:
     def submit(self, key: str, fn: Callable[[Any], Any], task: Any) -> None:
         # pure=False: a step may be impure (time, randomness); a readable unique key
         # makes the dask dashboard show step names.
-        future = self._client.submit(fn, task, pure=False, key=f"{key}-{uuid.uuid4().hex}")
+        future = self._client.submit(
+            _shipping, fn, task, pure=False, key=f"{key}-{uuid.uuid4().hex}"
+        )
         self._futures[future] = key
         self._done.add(future)
 
@@ -96,11 +125,15 @@ class DaskOrchestrator:
         with self._client() as client:
             slots = sum(client.nthreads().values()) or 1
             session = DaskSession(client, slots)
+            client.subscribe_topic(LINES_TOPIC, _relay)
             try:
                 yield session
             except BaseException:
                 session.cancel()  # Ctrl-C or a run loop error: stop the cluster's work
                 raise
+            finally:
+                with suppress(Exception):  # a closed client has nothing left to stop
+                    client.unsubscribe_topic(LINES_TOPIC)
 
     @contextmanager
     def _client(self) -> Iterator[Any]:

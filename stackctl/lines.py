@@ -10,8 +10,11 @@ Live display, whose redraws would erase raw writes. They send each line through 
 created here, per ``streaming`` block, and a reader thread of the parent hands it to
 the sink. One ``os.write`` per line, below PIPE_BUF, is atomic: lines of concurrent
 workers never interleave. This needs nothing from the orchestrator, so it works with
-any pool that forks from the session's process (spawned or remote workers: dask ships
-its lines separately).
+any pool that forks from the session's process. Spawned or remote workers (dask) cannot
+reach that pipe: their orchestrator installs a process-wide sink there that ships lines
+back its own way (``install_process``), and hands what arrives to ``emit`` here.
+
+It sits below the layers that use it (runtime captures, components ship, cli renders).
 """
 
 from __future__ import annotations
@@ -51,6 +54,15 @@ def streaming(sink: Sink | None) -> Iterator[None]:
         _sink, _owner, _pipe_w = saved
         os.close(write_end)  # workers have exited with the session: the reader sees EOF
         reader.join(timeout=2)
+
+
+def install_process(sink: Sink) -> None:
+    """Make ``sink`` this process's sink for good, unless this process already streams
+    (a worker thread in the process that runs the session): for remote workers."""
+    global _sink, _owner, _pipe_w
+    if _sink is not None and _owner == os.getpid():
+        return
+    _sink, _owner, _pipe_w = sink, os.getpid(), -1
 
 
 def emit(step: str, line: str) -> None:
