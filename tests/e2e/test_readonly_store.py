@@ -1,20 +1,20 @@
 """Issue 13: a step failing on a read-only artifact store points at the store, not at
 `runs logs` (which has nothing: no log could be stored). Needs a read-only bind mount:
-skipped, saying so, only where mount is not permitted (root ignores mode bits)."""
+skipped, saying so, only where mount is not permitted (a failure under CI, like a missing service) (root ignores mode bits)."""
 
 from __future__ import annotations
 
 import subprocess
 from pathlib import Path
 
-import pytest
 from run_project_helpers import make_run_project
+from support.services import service_missing
 
 
 def _mount_ro(folder: Path) -> None:
     bind = subprocess.run(["mount", "--bind", str(folder), str(folder)], capture_output=True)
     if bind.returncode != 0:
-        pytest.skip(f"mount is not permitted here: {bind.stderr.decode().strip()}")
+        service_missing(f"mount is not permitted here: {bind.stderr.decode().strip()}")
     subprocess.run(["mount", "-o", "remount,bind,ro", str(folder)], check=True)
 
 

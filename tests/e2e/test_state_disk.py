@@ -1,6 +1,6 @@
 """Issue 13: a full or read-only disk under the state file is named with the fix, and
 read-only commands keep working. Needs mount (root ignores mode bits, so a chmod would
-not make a folder read-only): skipped, saying so, only where mount is not permitted."""
+not make a folder read-only): skipped, saying so, only where mount is not permitted (a failure under CI, like a missing service)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 from plan_apply_helpers import make_project
+from support.services import service_missing
 
 
 def _mount(*args: str) -> None:
     done = subprocess.run(["mount", *args], capture_output=True)
     if done.returncode != 0:
-        pytest.skip(f"mount is not permitted here: {done.stderr.decode().strip()}")
+        service_missing(f"mount is not permitted here: {done.stderr.decode().strip()}")
 
 
 @pytest.fixture
