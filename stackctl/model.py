@@ -170,6 +170,25 @@ class StateConfig:
 
 
 @dataclass(frozen=True)
+class MovedBlock:
+    """`moved: [{from: OLD, to: NEW}]`: state's OLD is NEW now (Terraform 1.1 `moved`)."""
+
+    source: str  # the `from` address
+    to: str
+    location: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class RemovedBlock:
+    """`removed: [{from: ADDR, lifecycle: {destroy: false}}]` (Terraform 1.7 `removed`):
+    with ``destroy`` False the resource is forgotten by state, not destroyed."""
+
+    source: str  # the `from` address
+    destroy: bool = True
+    location: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
 class ProjectSpec:
     """Everything declared by a project, resolved and validated."""
 
@@ -181,6 +200,8 @@ class ProjectSpec:
     stacks: Mapping[str, StackSpec]  # keyed by stack name
     pipelines: Mapping[str, PipelineSpec]  # keyed by pipeline name
     files: tuple[str, ...] = ()  # every file read, relative to root
+    moved: tuple[MovedBlock, ...] = ()  # `moved:` blocks of every file (engine/moves.py)
+    removed: tuple[RemovedBlock, ...] = ()  # `removed:` blocks of every file
 
     def component(self, type_: str, name: str) -> ComponentSpec:
         return self.components[address(type_, name)]
@@ -199,6 +220,7 @@ class Action(enum.Enum):
     REPLACE = "-/+"
     DELETE = "-"
     READ = "<="
+    FORGET = "."  # `removed:` with destroy false: state forgets it, reality keeps it
 
     @property
     def json_actions(self) -> list[str]:
@@ -209,6 +231,7 @@ class Action(enum.Enum):
             Action.REPLACE: ["delete", "create"],
             Action.DELETE: ["delete"],
             Action.READ: ["read"],
+            Action.FORGET: ["forget"],
         }[self]
 
 

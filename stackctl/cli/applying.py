@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -11,9 +12,16 @@ from stackctl.cli import render
 from stackctl.cli.planning import Planner
 from stackctl.engine.changes import Change, Plan, PlanOptions
 from stackctl.errors import StackctlError
-from stackctl.project import Project
+from stackctl.project import STACK_ENV, Project
 
-_DONE = {"+": "created", "~": "updated", "-/+": "replaced", "-": "destroyed"}
+_DONE = {
+    "+": "created",
+    "~": "updated",
+    "-/+": "replaced",
+    "-": "destroyed",
+    " ": "moved",
+    ".": "forgotten (not destroyed)",
+}
 
 
 def require_approval_possible(auto_approve: bool, plan_file: Path | None, command: str) -> None:
@@ -47,7 +55,14 @@ def _show(plan: Plan) -> bool:
 
 def _progress(change: Change, stage: str) -> None:
     if stage == "done":
-        render.out(f"{change.address}: {_DONE[change.action.value]}")
+        done = _DONE[change.action.value]
+        if change.previous_address:
+            done += (
+                f" from {change.previous_address}"
+                if done == "moved"
+                else (f" (moved from {change.previous_address})")
+            )
+        render.out(f"{change.address}: {done}")
 
 
 def apply_command(
@@ -102,6 +117,8 @@ def run_apply(
         operation=operation,
         approve=_show if (auto_approve or saved is not None) else _ask,
         progress=_progress,
+        moved=project.spec.moved,
+        removed=project.spec.removed,
     )
     if not result.approved:
         render.err("Apply cancelled: nothing was changed.")
@@ -111,8 +128,39 @@ def run_apply(
 
         render.out(NO_CHANGES)
         return
-    n = result.plan.counts()
-    render.out(
-        f"\nApply complete! Resources: {n['add']} added, {n['change']} changed, "
-        f"{n['replace']} replaced, {n['destroy']} destroyed."
+    render.out("\n" + outcome_line(result.plan, operation))
+    if operation == "destroy":
+        note = reset_active_stack(project, result.done)
+        if note:
+            render.out(note)
+
+
+def outcome_line(plan: Plan, operation: str) -> str:
+    """Terraform's last line: `Apply complete! ...` or `Destroy complete! ...`."""
+    n = plan.counts()
+    if operation == "destroy":
+        return f"Destroy complete! Resources: {n['destroy']} destroyed."
+    extra = "".join(
+        f", {n[k]} {word}" for k, word in (("move", "moved"), ("forget", "forgotten")) if n[k]
     )
+    return (
+        f"Apply complete! Resources: {n['add']} added, {n['change']} changed, "
+        f"{n['replace']} replaced, {n['destroy']} destroyed{extra}."
+    )
+
+
+def reset_active_stack(project: Project, done: tuple[Change, ...]) -> str:
+    """After a destroy: a checkout whose active stack is gone goes back to `default`."""
+    from stackctl.model import DEFAULT_STACK, Action
+
+    active = project.active_stack()
+    gone = {c.address for c in done if c.action is Action.DELETE}
+    if active == DEFAULT_STACK or f"stack.{active}" not in gone:
+        return ""
+    if os.environ.get(STACK_ENV):
+        return (
+            f"The active stack {active!r} (from $STACKCTL_STACK) was destroyed; "
+            "unset STACKCTL_STACK or point it at an applied stack."
+        )
+    project.set_active_stack(DEFAULT_STACK)
+    return f"The active stack {active!r} was destroyed; the active stack is now {DEFAULT_STACK!r}."

@@ -16,6 +16,7 @@ _VERBS = {
     Action.UPDATE: "will be updated in place",
     Action.REPLACE: "must be replaced",
     Action.DELETE: "will be destroyed",
+    Action.FORGET: "will no longer be managed by stackctl",
 }
 
 
@@ -35,18 +36,28 @@ def attribute_line(a: AttributeChange) -> str:
     return text + (" # forces replacement" if a.forces_replacement else "")
 
 
+def headline(c: Change) -> str:
+    """What happens to one resource, in words (Terraform's ``# x has moved to y``)."""
+    if c.action is Action.NOOP and c.previous_address:
+        return f"{c.previous_address} has moved to {c.address}"
+    moved = f" (moved from {c.previous_address})" if c.previous_address else ""
+    reason = c.reason.split("; ", 1)[1] if moved and "; " in c.reason else c.reason
+    return f"{c.address}{moved} {_VERBS[c.action]}: {reason}"
+
+
 def change_lines(c: Change) -> list[str]:
     """``  # x will be created: reason`` / ``  + x`` / ``      + attr = v`` lines."""
-    lines = [f"  # {c.address} {_VERBS[c.action]}: {c.reason}", f"{c.action.value:>3} {c.address}"]
+    lines = [f"  # {headline(c)}", f"{c.action.value:>3} {c.address}"]
     lines += ["      " + attribute_line(a) for a in c.attributes]
     return lines
 
 
 def summary(plan: Plan) -> str:
     n = plan.counts()
+    extra = "".join(f", {n[k]} to {k}" for k in ("move", "forget") if n[k])
     return (
         f"Plan: {n['add']} to add, {n['change']} to change, "
-        f"{n['replace']} to replace, {n['destroy']} to destroy."
+        f"{n['replace']} to replace, {n['destroy']} to destroy{extra}."
     )
 
 

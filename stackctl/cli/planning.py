@@ -63,7 +63,7 @@ class Planner:
     def digest(self) -> str:
         from stackctl.engine.desired import config_digest
 
-        return config_digest(self.desired)
+        return config_digest(self.desired, self.project.spec)
 
     def plan(self, state: State) -> Plan:
         """Refresh (unless --no-refresh) and diff against ``state``."""
@@ -83,6 +83,8 @@ class Planner:
             journal=self.project.state().journal(),
             replace_keys=replace_keys,
             project=self.project.spec.name,
+            moved=self.project.spec.moved,
+            removed=self.project.spec.removed,
         )
 
     def plan_now(self) -> Plan:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from stackctl.config.declared import Collector, Declared
+from stackctl.config.refactors import Refactors
 from stackctl.config.resolve import resolve
 from stackctl.config.schema import closest, load_schema, validate
 from stackctl.config.sources import PipelineSource, build_source_pipeline
@@ -72,6 +73,7 @@ class Builder:
         self.components: dict[tuple[str, str], Declared] = {}
         self.stacks: dict[str, Declared] = {}
         self.pipelines: dict[str, Declared] = {}
+        self.refactors = Refactors(out)  # `moved:` / `removed:` of every file
 
     # -- reading -------------------------------------------------------------------------
     def add_file(self, path: Path) -> None:
@@ -106,6 +108,7 @@ class Builder:
         problems = list(validate(doc, data, load_schema(self.schemas_dir / schema)))
         self.out.extend(problems)
         bad = frozenset(p.pointer for p in problems)
+        self.refactors.add(doc, data, bad)
         for type_, named in _mapping(data.get("components")).items():
             if type_ not in COMPONENT_TYPES:
                 continue  # reported by the schema as an unknown component type
@@ -171,8 +174,24 @@ class Builder:
                 pipeline = build_pipeline(self, name, decl, stack_names)
             if pipeline is not None:
                 pipelines[name] = pipeline
+        declared = {
+            *components,
+            *(f"{t}.{n}" for t, n in self.components),
+            *(f"stack.{n}" for n in {*stacks, *self.stacks}),
+            *(f"pipeline.{n}" for n in self.pipelines),
+        }
+        moved, removed = self.refactors.check(declared)
         return ProjectSpec(
-            project, root, state, dict(self.vars), components, stacks, pipelines, tuple(files)
+            project,
+            root,
+            state,
+            dict(self.vars),
+            components,
+            stacks,
+            pipelines,
+            tuple(files),
+            moved,
+            removed,
         )
 
     def _component(self, type_: str, name: str, decl: Declared) -> ComponentSpec | None:

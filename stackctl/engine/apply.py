@@ -5,7 +5,7 @@ How changes are executed and committed is in ``engine.execute``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +14,7 @@ from stackctl.engine.changes import Change, Plan
 from stackctl.engine.execute import Progress, Runner
 from stackctl.engine.plancheck import check_consistent
 from stackctl.errors import StalePlanError
-from stackctl.model import Resource, State
+from stackctl.model import MovedBlock, RemovedBlock, Resource, State
 from stackctl.state.base import StateStore
 
 Approve = Callable[[Plan], bool]
@@ -62,17 +62,20 @@ def apply(
     approve: Approve = lambda _plan: True,
     progress: Progress = lambda _c, _s: None,
     parallelism: int = 8,
+    moved: Sequence[MovedBlock] = (),
+    removed: Sequence[RemovedBlock] = (),
 ) -> ApplyResult:
     """Take the lock, (re)check or make the plan against fresh state, ask ``approve``,
     then run it. ``plan`` is a saved Plan or a function making one from state;
     ``desired`` (the current config's resources) is what a saved plan's values must
-    match (``engine.plancheck``); ``parallelism`` provisioners of independent resources run at once."""
+    match (``engine.plancheck``), its moves and forgets those of ``moved`` / ``removed``;
+    ``parallelism`` provisioners of independent resources run at once."""
     with store.lock(operation, lock_timeout) as lock:
         state = store.read()
         the_plan = plan(state) if callable(plan) else plan
         check_fresh(the_plan, state, config_digest)
         if not callable(plan) and desired is not None:  # a saved plan: trust no value in it
-            check_consistent(the_plan, state, desired)
+            check_consistent(the_plan, state, desired, moved, removed)
         if the_plan.empty:
             return ApplyResult(the_plan, (), state)
         if not approve(the_plan):

@@ -13,7 +13,7 @@ from typing import Any
 from stackctl.model import Action, Resource
 
 #: Version of the plan JSON format (``--json`` and plan files); bump on breaking changes.
-FORMAT_VERSION = "1.0"
+FORMAT_VERSION = "1.1"
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,13 @@ class Change:
     before: Resource | None = None
     after: Resource | None = None
     attributes: tuple[AttributeChange, ...] = ()
+    #: Where state recorded it before a `moved:` block (Terraform's ``previous_address``);
+    #: ``before`` is that record. A move alone is ``Action.NOOP`` with this set.
+    previous_address: str | None = None
+
+    @property
+    def moved(self) -> bool:
+        return self.previous_address is not None
 
     @property
     def type(self) -> str:
@@ -112,9 +119,19 @@ class Plan:
         return not self.changes and not self.interrupted
 
     def counts(self) -> dict[str, int]:
-        """``{"add": n, "change": n, "replace": n, "destroy": n}``."""
-        keys = {Action.CREATE: "add", Action.UPDATE: "change", Action.REPLACE: "replace"}
-        counts = {"add": 0, "change": 0, "replace": 0, "destroy": 0}
+        """``{"add": n, "change": n, "replace": n, "destroy": n, "move": n, "forget": n}``;
+        a moved resource that also changes counts in both."""
+        keys = {
+            Action.CREATE: "add",
+            Action.UPDATE: "change",
+            Action.REPLACE: "replace",
+            Action.DELETE: "destroy",
+            Action.FORGET: "forget",
+        }
+        counts = {"add": 0, "change": 0, "replace": 0, "destroy": 0, "move": 0, "forget": 0}
         for change in self.changes:
-            counts[keys.get(change.action, "destroy")] += 1
+            if change.action in keys:
+                counts[keys[change.action]] += 1
+            if change.moved:
+                counts["move"] += 1
         return counts

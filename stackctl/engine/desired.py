@@ -65,9 +65,15 @@ def protected(spec: ProjectSpec) -> set[str]:
     return {stack.address, *(f"{t}.{n}" for t, n in stack.components.items())}
 
 
-def config_digest(resources: Mapping[str, Resource]) -> str:
-    """A digest of what is desired; a saved plan is stale once it changes."""
+def config_digest(resources: Mapping[str, Resource], spec: ProjectSpec | None = None) -> str:
+    """A digest of what is desired (and of the `moved:` / `removed:` blocks of ``spec``);
+    a saved plan is stale once it changes."""
     h = hashlib.sha256()
+    if spec is not None and (spec.moved or spec.removed):
+        blocks = [[m.source, m.to] for m in spec.moved] + [
+            [r.source, r.destroy] for r in spec.removed
+        ]
+        h.update(json.dumps(["refactors", blocks]).encode() + b"\n")
     for address in sorted(resources):
         r = resources[address]
         row = [address, r.flavor, r.config, r.lifecycle.prevent_destroy, r.depends_on]

@@ -8,8 +8,8 @@ thread commits whatever finished as soon as it finished (a group commit: one
 transaction for everything that completed while the previous commit ran) and then
 ends those journal entries. So a failure, Ctrl-C or kill -9 leaves state true to what
 was done, and an entry left in the journal tells the next plan what to complete.
-Record-only changes (no provisioner: stacks, pipelines, local orchestrators) ride
-along in those commits or in batches of BATCH: nothing real happened for them.
+Record-only changes (no provisioner: stacks, pipelines, local orchestrators; a move
+with nothing else to change; a forget from a `removed:` block) ride along in those commits or in batches of BATCH: nothing real happened for them.
 
 Only the main thread touches the store; workers only call provisioners.
 """
@@ -71,6 +71,8 @@ def call(change: Change, root: Path, secrets: Secrets) -> Outcome:
 
 
 def _record_only(change: Change) -> bool:
+    if change.action in (Action.NOOP, Action.FORGET):  # a move alone, or a forget
+        return True
     return all(
         r is None or provisioner(r.type, r.flavor) is None for r in (change.before, change.after)
     )
@@ -164,11 +166,16 @@ class Runner:
             return
         self.state = self.store.commit(
             upserts=[c.after for c in batch if c.after is not None],
-            deletes=[c.address for c in batch if c.after is None],
+            # A moved record leaves its previous address in the same transaction.
+            deletes=[
+                c.previous_address or c.address
+                for c in batch
+                if c.after is None or c.previous_address
+            ],
             operation=self.operation,
             who=self.who,
             summary=_summary(batch),
-            changes=[{"address": c.address, "action": c.action.json_actions} for c in batch],
+            changes=[_entry(c) for c in batch],
         )
         for change in finished:
             self.done.append(change)
@@ -190,17 +197,34 @@ class Runner:
         )
 
 
+def _entry(c: Change) -> dict[str, object]:
+    entry: dict[str, object] = {"address": c.address, "action": c.action.json_actions}
+    if c.previous_address:
+        entry["previous_address"] = c.previous_address
+    return entry
+
+
+def _label(c: Change) -> str:
+    return "move" if c.action is Action.NOOP else "+".join(c.action.json_actions)
+
+
 def _summary(batch: Sequence[Change]) -> str:
     if len(batch) == 1:
-        return f"{'+'.join(batch[0].action.json_actions)} {batch[0].address}"
+        c = batch[0]
+        moved = f"{c.previous_address} -> " if c.previous_address else ""
+        return f"{_label(c)} {moved}{c.address}"
     counts: dict[str, int] = {}
     for c in batch:
-        verb = "+".join(c.action.json_actions)
+        verb = _label(c)
         counts[verb] = counts.get(verb, 0) + 1
     return ", ".join(f"{v} {n}" for v, n in sorted(counts.items()))
 
 
 def _verb(change: Change) -> str:
-    return {Action.CREATE: "create", Action.UPDATE: "update", Action.REPLACE: "replace"}.get(
-        change.action, "delete"
-    )
+    return {
+        Action.CREATE: "create",
+        Action.UPDATE: "update",
+        Action.REPLACE: "replace",
+        Action.NOOP: "move",
+        Action.FORGET: "forget",
+    }.get(change.action, "delete")

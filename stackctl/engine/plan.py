@@ -7,13 +7,15 @@ the state snapshot, what refresh saw and the journal of interrupted changes.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from stackctl.engine.changes import Change, Drift, Interrupted, Plan, PlanOptions
 from stackctl.engine.diff import attribute_changes, same
+from stackctl.engine.moves import Refactor, refactor
 from stackctl.engine.order import depths, select
 from stackctl.errors import NotFoundError, PlanError
-from stackctl.model import Action, Resource, State
+from stackctl.model import Action, MovedBlock, RemovedBlock, Resource, State
 
 ReplaceKeys = Callable[[str, str], frozenset[str]]
 
@@ -29,8 +31,14 @@ def make_plan(
     journal: Sequence[Mapping[str, Any]] = (),
     replace_keys: ReplaceKeys = lambda _t, _f: frozenset(),
     project: str = "",
+    moved: Sequence[MovedBlock] = (),
+    removed: Sequence[RemovedBlock] = (),
 ) -> Plan:
-    """Diff ``desired`` against ``state``; raise PlanError when prevent_destroy forbids it."""
+    """Diff ``desired`` against ``state`` (after its ``moved`` renames, engine/moves.py);
+    raise PlanError when prevent_destroy forbids it or a move cannot happen."""
+    recorded = state
+    refactored = refactor(state, moved, removed)
+    state = refactored.state
     _check_addresses(options, desired, state)
     wanted = dict(desired)
     if options.destroy:  # the default stack survives a destroy: it always exists
@@ -39,7 +47,8 @@ def make_plan(
         Interrupted(str(e["address"]), str(e["action"]), str(e.get("since", ""))) for e in journal
     )
     notes = {i.address: i.describe() for i in interrupted}
-    missing = {d.address: d.detail for d in drift if not d.exists}
+    renamed = {old: new for new, old in refactored.previous.items()}
+    missing = {renamed.get(d.address, d.address): d.detail for d in drift if not d.exists}
     changes: list[Change] = []
     unchanged = 0
     for address in {*wanted, *state.resources}:
@@ -52,6 +61,7 @@ def make_plan(
             protected,
             replace_keys,
         )
+        change = _refactored(address, change, refactored, recorded, wanted)
         if change is None:
             unchanged += 1
             continue
@@ -63,6 +73,7 @@ def make_plan(
                 change.before,
                 change.after,
                 change.attributes,
+                change.previous_address,
             )
         changes.append(change)
     graph_deps = {a: r.depends_on for a, r in state.resources.items()}
@@ -141,6 +152,33 @@ def _change(
     paths = [a.path for a in attrs]
     shown = ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
     return Change(address, Action.UPDATE, f"{shown} changed", before, after, attrs)
+
+
+def _refactored(
+    address: str,
+    change: Change | None,
+    refactored: Refactor,
+    recorded: State,
+    wanted: Mapping[str, Resource],
+) -> Change | None:
+    """The change as `moved:` / `removed:` make it: a delete of a removed-not-destroyed
+    resource is a forget; a moved one names its previous address and its ``before`` is
+    the record state holds there (it is a change even when nothing else differs: its
+    record moves)."""
+    previous = refactored.previous.get(address)
+    before = recorded.resources[previous] if previous else None
+    if address in refactored.forget and change is not None and change.action is Action.DELETE:
+        reason = "`removed:` with destroy false (state forgets it; it is not destroyed)"
+        return Change(address, Action.FORGET, reason, before or change.before, None, (), previous)
+    if previous is None or before is None:
+        return change
+    if change is None:
+        # Unchanged apart from the address: the record moves, outputs and all.
+        after = replace(wanted.get(address) or refactored.state.resources[address])
+        after = replace(after, outputs=dict(before.outputs))
+        return Change(address, Action.NOOP, f"moved from {previous}", before, after, (), previous)
+    reason = f"moved from {previous}; {change.reason}"
+    return replace(change, before=before, previous_address=previous, reason=reason)
 
 
 def _check_addresses(options: PlanOptions, desired: Mapping[str, Resource], state: State) -> None:

@@ -13,13 +13,14 @@ config declares. See docs/state.md.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from stackctl.engine.changes import Plan
+from stackctl.engine.moves import refactor
 from stackctl.engine.planjson import resource_json
 from stackctl.errors import StalePlanError
-from stackctl.model import Resource, State
+from stackctl.model import Action, MovedBlock, RemovedBlock, Resource, State
 
 _HINT = "make and review a new plan from this checkout: `stackctl plan --out FILE`"
 
@@ -32,11 +33,23 @@ def _canonical(r: Resource, *, outputs: bool = True) -> str:
     return json.dumps(doc, sort_keys=True, default=str)
 
 
-def check_consistent(plan: Plan, state: State, desired: Mapping[str, Resource]) -> None:
+def check_consistent(
+    plan: Plan,
+    state: State,
+    desired: Mapping[str, Resource],
+    moved: Sequence[MovedBlock] = (),
+    removed: Sequence[RemovedBlock] = (),
+) -> None:
     """Refuse (StalePlanError, exit 4) a plan whose values are not this config's and
-    this state's: a stale plan from another checkout, or a forged one."""
+    this state's: a stale plan from another checkout, or a forged one. Its moves and
+    forgets must be the ones this config's `moved:` / `removed:` blocks make."""
+    refactored = refactor(state, moved, removed)
     for change in plan.changes:
         address = change.address
+        if change.previous_address != refactored.previous.get(address):
+            _refuse(f"its move of {address} is not what the `moved:` blocks say")
+        if change.action is Action.FORGET and address not in refactored.forget:
+            _refuse(f"it forgets {address}, which no `removed:` block says to forget")
         if change.after is not None:
             wanted = desired.get(address)
             if wanted is None:
@@ -46,7 +59,7 @@ def check_consistent(plan: Plan, state: State, desired: Mapping[str, Resource]) 
         elif address in desired and not plan.options.destroy:
             _refuse(f"it deletes {address}, which the configuration declares")
         if change.before is not None:
-            recorded = state.resources.get(address)
+            recorded = state.resources.get(change.previous_address or address)
             if recorded is None:
                 _refuse(f"it changes {address}, which state does not record")
             elif _canonical(change.before) != _canonical(recorded):

@@ -48,7 +48,7 @@ def _resource(address: str, data: Mapping[str, Any] | None) -> Resource | None:
 
 
 def change_json(c: Change) -> dict[str, Any]:
-    return {
+    doc = {
         "address": c.address,
         "type": c.type,
         "name": c.name,
@@ -68,6 +68,9 @@ def change_json(c: Change) -> dict[str, Any]:
             for a in c.attributes
         ],
     }
+    if c.previous_address is not None:  # Terraform's key for a `moved` resource
+        doc["previous_address"] = c.previous_address
+    return doc
 
 
 def plan_json(plan: Plan, *, version: str = "") -> dict[str, Any]:
@@ -118,6 +121,7 @@ def plan_from_json(data: Mapping[str, Any]) -> Plan:
                 before=_resource(c["address"], c["before"]),
                 after=_resource(c["address"], c["after"]),
                 attributes=tuple(AttributeChange(**a) for a in c["attributes"]),
+                previous_address=c.get("previous_address"),
             )
             for c in data["resource_changes"]
         )
