@@ -212,6 +212,15 @@ def delete_cmd(type_: Annotated[str, typer.Argument(metavar="TYPE")], name: str)
     _delete(_type(type_), name)
 
 
+def _rename_cmd() -> None:
+    from stackctl.cli.rename import rename_component
+
+    component_app.command("rename")(rename_component)
+
+
+_rename_cmd()
+
+
 # -- one group per type, built on first use ------------------------------------------------
 def _factory(type_: str) -> Any:
     def build() -> typer.Typer:
@@ -296,4 +305,7 @@ def type_app(type_: str) -> typer.Typer:
             f"Remove {a_words} (refused while a stack uses it).",
         )
     )
+    from stackctl.cli.rename import typed
+
+    app.command("rename")(typed(type_))
     return app

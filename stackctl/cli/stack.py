@@ -218,4 +218,7 @@ def stack_app() -> typer.Typer:
     app.command("delete")(delete)
     app.command("export")(export)
     app.command("import")(import_)
+    from stackctl.cli.rename import rename_stack
+
+    app.command("rename")(rename_stack)
     return app

@@ -18,7 +18,7 @@ from __future__ import annotations
 import copy
 import difflib
 import io
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from stackctl.config.yaml import PathKey, to_plain
@@ -111,6 +111,13 @@ class StackFile:
 
     def remove_stack(self, name: str) -> None:
         self._remove(("stacks", name) if len(self.data["stacks"]) > 1 else ("stacks",))
+
+    def change(self, mutate: Callable[[Any], None]) -> None:
+        """Run ``mutate`` on the round-trip tree, then splice in only the changed lines
+        (config/moves_edit.py renames keys and appends `moved:` entries this way)."""
+        before = self._dump(self.data)
+        mutate(self.data)
+        self._commit_tree(before)
 
     def prepend_comment(self, comment: str) -> None:
         """Put comment lines (given without `#`) at the top of the file."""
