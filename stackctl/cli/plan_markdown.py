@@ -1,4 +1,5 @@
-"""A plan as a pull-request comment: counts table, destroys first, collapsible details.
+"""A plan as a pull-request comment: counts table, then one section per action
+(destroys first), each resource a collapsible ``<details>``.
 
 GitHub refuses comments over 65,536 characters; we stay under LIMIT and say so when
 changes had to be left out.
@@ -6,8 +7,8 @@ changes had to be left out.
 
 from __future__ import annotations
 
-from stackctl.cli.plan_render import NO_CHANGES, change_lines, preamble, summary
-from stackctl.engine.changes import Plan
+from stackctl.cli.plan_render import NO_CHANGES, change_lines, headline, preamble, summary
+from stackctl.engine.changes import Change, Plan
 from stackctl.model import Action
 
 LIMIT = 65_000
@@ -27,7 +28,10 @@ def render_markdown(plan: Plan) -> str:
                 ("replace", "replace (`-/+`)"),
                 ("change", "update (`~`)"),
                 ("add", "create (`+`)"),
+                ("move", "move"),
+                ("forget", "forget (`.`)"),
             )
+            if key not in ("move", "forget") or counts[key]
         ]
         head += ["", f"**{summary(plan)}**", ""]
     extra = preamble(plan)
@@ -37,20 +41,21 @@ def render_markdown(plan: Plan) -> str:
         return "\n".join([*head, NO_CHANGES]) + "\n"
     text = "\n".join(head)
     shown = 0
-    for change in plan.changes:
-        body = "\n".join(line.strip() for line in change_lines(change)[1:])
-        if len(body) > _BLOCK_LIMIT:
-            body = body[:_BLOCK_LIMIT] + "\n... (attributes truncated)"
-        destroy = change.action in (Action.DELETE, Action.REPLACE)
-        block = (
-            f"<details{' open' if destroy else ''}><summary><code>{change.action.value}</code> "
-            f"<code>{change.address}</code>: {_escape(change.reason)}</summary>\n\n"
-            f"```diff\n{body}\n```\n</details>\n"
-        )
-        if len(text) + len(block) > LIMIT - _TAIL:
+    full = False
+    for title, group in _groups(plan):
+        section = f"\n#### {title} ({len(group)})\n\n"
+        if len(text) + len(section) > LIMIT - _TAIL:
             break
-        text += block
-        shown += 1
+        text += section
+        for change in group:
+            block = _block(change)
+            if len(text) + len(block) > LIMIT - _TAIL:
+                full = True
+                break
+            text += block
+            shown += 1
+        if full:
+            break
     if shown < len(plan.changes):
         text += (
             f"\n> **Truncated:** {len(plan.changes) - shown} of {len(plan.changes)} changes are "
@@ -58,6 +63,38 @@ def render_markdown(plan: Plan) -> str:
             "Run `stackctl plan` for the full plan.\n"
         )
     return text
+
+
+_SECTIONS = (
+    ("Destroy", Action.DELETE),
+    ("Replace", Action.REPLACE),
+    ("Update in place", Action.UPDATE),
+    ("Create", Action.CREATE),
+    ("Forget (not destroyed)", Action.FORGET),
+    ("Move only", Action.NOOP),
+)
+
+
+def _groups(plan: Plan) -> list[tuple[str, list[Change]]]:
+    """Changes by action, destroys first; plan (apply) order inside each group."""
+    groups: list[tuple[str, list[Change]]] = []
+    for title, action in _SECTIONS:
+        group = [c for c in plan.changes if c.action is action]
+        if group:
+            groups.append((title, group))
+    return groups
+
+
+def _block(change: Change) -> str:
+    body = "\n".join(line.strip() for line in change_lines(change)[1:])
+    if len(body) > _BLOCK_LIMIT:
+        body = body[:_BLOCK_LIMIT] + "\n... (attributes truncated)"
+    destroy = change.action in (Action.DELETE, Action.REPLACE)
+    return (
+        f"<details{' open' if destroy else ''}><summary><code>{change.action.value.strip() or '>'}"
+        f"</code> {_escape(headline(change))}</summary>\n\n"
+        f"```diff\n{body}\n```\n</details>\n"
+    )
 
 
 def _escape(text: str) -> str:

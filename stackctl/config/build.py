@@ -225,6 +225,7 @@ class Builder:
         self.out.extend(schema_problems)
         if schema_problems:
             return None
+        config = _computed(config, self.flavor_schemas[(type_, flavor)], name)
         lifecycle = Lifecycle(**(decl.value.get("lifecycle") or {}))
         return ComponentSpec(type_, name, flavor, config, lifecycle, doc.locate(path))
 
@@ -271,6 +272,22 @@ class Builder:
         """Every declared name of a component type, valid or not, plus the defaults."""
         declared = {n for t, n in self.components if t == type_}
         return sorted(declared | {c.name for c in DEFAULT_COMPONENTS if c.type == type_})
+
+
+def _computed(config: dict[str, Any], schema: Mapping[str, Any], name: str) -> dict[str, Any]:
+    """Fill settings whose schema default depends on the component's name
+    (``x-default-per-name``, e.g. a local store's ``.stackctl/artifacts/{name}``), so two
+    stores never share a folder by accident. A component named `default` keeps the
+    plain ``default`` (the default store's `.stackctl/artifacts`)."""
+    filled = dict(config)
+    for key, prop in (schema.get("properties") or {}).items():
+        template = prop.get("x-default-per-name") if isinstance(prop, dict) else None
+        if key in filled or not isinstance(template, str):
+            continue
+        filled[key] = (
+            prop.get("default", template) if name == DEFAULT_STACK else (template.format(name=name))
+        )
+    return filled
 
 
 def _mapping(value: Any) -> Mapping[Any, Any]:

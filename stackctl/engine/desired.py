@@ -5,14 +5,17 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from typing import Any
 
 from stackctl.config.secrets import Secrets, digest_config
-from stackctl.model import DEFAULT_STACK, PipelineSpec, ProjectSpec, Resource, StackSpec
+from stackctl.model import DEFAULT_STACK, ProjectSpec, Resource, StackSpec
 
 
 def desired_resources(spec: ProjectSpec, secrets: Secrets) -> dict[str, Resource]:
-    """Components, stacks and pipelines keyed by address (secret leaves digested)."""
+    """Components and stacks keyed by address (secret leaves digested).
+
+    Pipelines are not resources: nothing exists for them until a run, and `stackctl run`
+    uses the YAML as it is, so a plan listing them would promise an apply that changes
+    nothing (docs/cli.md, "What plan and apply manage")."""
     resources: dict[str, Resource] = {}
     for comp in spec.components.values():
         resources[comp.address] = Resource(
@@ -25,8 +28,6 @@ def desired_resources(spec: ProjectSpec, secrets: Secrets) -> dict[str, Resource
         )
     for stack in spec.stacks.values():
         resources[stack.address] = _stack(stack)
-    for pipeline in spec.pipelines.values():
-        resources[pipeline.address] = _pipeline(pipeline)
     return resources
 
 
@@ -34,27 +35,6 @@ def _stack(stack: StackSpec) -> Resource:
     deps = tuple(sorted(f"{t}.{n}" for t, n in stack.components.items()))
     config = {"components": dict(stack.components)}
     return Resource(stack.address, "stack", stack.name, None, config, {}, stack.lifecycle, deps)
-
-
-def _pipeline(pipeline: PipelineSpec) -> Resource:
-    steps = {
-        s.name: {
-            "function": s.function,
-            "inputs": {k: str(v) for k, v in s.inputs.items()},
-            "params": dict(s.params),
-            "outputs": list(s.outputs),
-            "retries": s.retries,
-            "cache": s.cache,
-            "cache_version": s.cache_version,
-        }
-        for s in pipeline.steps
-    }
-    config: dict[str, Any] = {"stack": pipeline.stack, "params": dict(pipeline.params)}
-    if pipeline.source:  # a Python @pipeline function: where its steps come from
-        config["source"] = pipeline.source
-    config["steps"] = steps
-    deps = (f"stack.{pipeline.stack}",) if pipeline.stack else ()
-    return Resource(pipeline.address, "pipeline", pipeline.name, None, config, {}, depends_on=deps)
 
 
 def protected(spec: ProjectSpec) -> set[str]:

@@ -4,7 +4,8 @@ Terraform's semantics: a move renames what state records (``from`` -> ``to``, ch
 followed to their end), so the diff compares the new address's declaration with the old
 record: no destroy, no create, at most an update. A ``from`` that state does not hold is
 a no-op (the entry stays for other checkouts' states). A removal with ``destroy: false``
-makes the resource a *forget*: state drops it, its provisioner is never called.
+makes the resource a *forget*: state drops it, its provisioner is never called (so is a
+pipeline record left by an older stackctl: pipelines are not resources any more).
 Static rules (types, duplicates, cycles) are config/refactors.py's; here only what needs
 state: moving onto an address state already holds.
 """
@@ -25,8 +26,9 @@ class Refactor:
     state: State
     #: new address -> the address state records it under
     previous: Mapping[str, str] = field(default_factory=dict)
-    #: addresses a `removed:` block with destroy false forgets
-    forget: frozenset[str] = frozenset()
+    #: address -> why state forgets it (a `removed:` block with destroy false, or a
+    #: pipeline record from before pipelines left plan/apply)
+    forget: Mapping[str, str] = field(default_factory=dict)
 
 
 def chains(moved: Sequence[MovedBlock]) -> dict[str, MovedBlock]:
@@ -72,8 +74,7 @@ def refactor(
         landed[target] = source
         renames[source] = target
     if not renames:
-        forget = frozenset(r.source for r in removed if not r.destroy)
-        return Refactor(state, {}, forget & set(state.resources))
+        return Refactor(state, {}, _forget(state.resources, removed))
     resources: dict[str, Resource] = {}
     for address, record in state.resources.items():
         new = renames.get(address, address)
@@ -81,6 +82,19 @@ def refactor(
         if new != address or deps != record.depends_on:
             record = replace(record, address=new, name=new.split(".", 1)[1], depends_on=deps)
         resources[new] = record
-    forget = frozenset(r.source for r in removed if not r.destroy) & set(resources)
     moved_state = State(state.lineage, state.serial, resources)
-    return Refactor(moved_state, {new: old for old, new in renames.items()}, forget)
+    return Refactor(
+        moved_state, {new: old for old, new in renames.items()}, _forget(resources, removed)
+    )
+
+
+#: Pipelines are not resources: `run` uses the YAML as it is (docs/cli.md). Records an
+#: older stackctl applied are forgotten, never "destroyed" (nothing real exists).
+PIPELINE_RECORD = "pipelines are not applied (runs use the YAML as it is): state forgets the record"
+REMOVED = "`removed:` with destroy false (state forgets it; it is not destroyed)"
+
+
+def _forget(resources: Mapping[str, Resource], removed: Sequence[RemovedBlock]) -> dict[str, str]:
+    forget = {a: PIPELINE_RECORD for a, r in resources.items() if r.type == "pipeline"}
+    forget.update({r.source: REMOVED for r in removed if not r.destroy and r.source in resources})
+    return forget

@@ -168,7 +168,7 @@ def _refactored(
     previous = refactored.previous.get(address)
     before = recorded.resources[previous] if previous else None
     if address in refactored.forget and change is not None and change.action is Action.DELETE:
-        reason = "`removed:` with destroy false (state forgets it; it is not destroyed)"
+        reason = refactored.forget[address]
         return Change(address, Action.FORGET, reason, before or change.before, None, (), previous)
     if previous is None or before is None:
         return change
