@@ -118,7 +118,7 @@ def plan_from_json(data: Mapping[str, Any]) -> Plan:
                 address=c["address"],
                 action=_BY_ACTIONS[tuple(c["actions"])],
                 reason=c["reason"],
-                before=_resource(c["address"], c["before"]),
+                before=_resource(c.get("previous_address") or c["address"], c["before"]),
                 after=_resource(c["address"], c["after"]),
                 attributes=tuple(AttributeChange(**a) for a in c["attributes"]),
                 previous_address=c.get("previous_address"),
