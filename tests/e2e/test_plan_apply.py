@@ -128,7 +128,9 @@ def test_json_output_matches_the_schema_and_markdown_fits(project):
 
     document = json.loads(project.run("plan", "--json").out)
     jsonschema.validate(document, json.loads(SCHEMA.read_text()))
-    assert document["format_version"] == "1.0"
+    assert (
+        document["format_version"] == "1.1"
+    )  # 1.1: previous_address, no-op and forget actions, move/forget counts
     change = next(c for c in document["resource_changes"] if c["address"] == "stack.dev")
     assert change["actions"] == ["create"] and change["type"] == "stack" and change["name"] == "dev"
     assert ["orchestrator.local", "stack.dev"] in document["edges"]
