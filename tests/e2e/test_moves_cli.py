@@ -53,6 +53,9 @@ def test_rename_commands_move_state_and_destroy_nothing(tmp_path: Path):
     assert moves["artifact_store.shared"] == "artifact_store.local"
     assert all(c["actions"] != ["delete"] for c in document["resource_changes"])
 
+    md = project.run("plan", "--format", "markdown").out
+    assert "| move | 3 |" in md and "#### Move only (2)" in md and "#### Destroy" not in md
+    assert "<summary><code>></code> artifact_store.local has moved to artifact_store.shared" in md
     out = project.run("apply", "--auto-approve").out
     assert "artifact_store.shared: moved from artifact_store.local" in out
     assert "0 destroyed, 3 moved." in out

@@ -213,3 +213,27 @@ def test_moves_json_conforms_and_round_trips():
     assert actions["artifact_store.new"] == (["no-op"], "artifact_store.old")
     assert actions["orchestrator.spare"] == (["forget"], None)
     assert plan_from_json(document).changes == p.changes
+
+
+def test_a_saved_plan_forgetting_what_no_removed_block_names_is_refused(recorder):
+    store = MemoryStateStore()
+    store.commit(
+        upserts=list(OLD.resources.values()), deletes=[], operation="apply", who="t", summary="s"
+    )
+    removed = [RemovedBlock("artifact_store.old", False, AT)]
+    saved = make_plan(NEW, store.read(), removed=removed, config_digest="D")
+    with pytest.raises(StalePlanError, match="forgets artifact_store.old"):
+        apply(
+            store, saved, config_digest="D", root=Path("."), secrets=Secrets(None, {}), desired=NEW
+        )
+    apply(
+        store,
+        saved,
+        config_digest="D",
+        root=Path("."),
+        secrets=Secrets(None, {}),
+        desired=NEW,
+        removed=removed,
+    )
+    assert "artifact_store.old" not in store.read().resources
+    assert recorder.calls == [("create", {"path": "p"})]  # the new store only: no delete
