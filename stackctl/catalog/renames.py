@@ -13,6 +13,7 @@ are written into the declaration so the renamed store keeps its artifacts.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from stackctl.catalog.components import check_name
@@ -28,7 +29,7 @@ from stackctl.config.moves_edit import (
 )
 from stackctl.errors import StackctlError
 from stackctl.model import DEFAULT_STACK, address
-from stackctl.project import Project
+from stackctl.project import STACK_ENV, Project
 
 _NEXT = ("stackctl plan    # shows the move: nothing is destroyed", "stackctl apply")
 
@@ -91,13 +92,18 @@ def rename_stack(project: Project, old: str, new: str) -> Outcome:
             )
             pinned.append(pipeline.name)
     _record(edit, rel, address("stack", old), address("stack", new))
-    edit.commit()
+    spec = edit.commit()
     warnings: tuple[str, ...] = ()
     if project.active_stack() == old:
-        warnings = (
-            f"{old!r} is the active stack of this checkout; after `stackctl apply`, "
-            f"`stackctl stack set {new}`",
-        )
+        if os.environ.get(STACK_ENV):
+            warnings = (f"${STACK_ENV} names {old!r}; set it to {new!r}",)
+        else:  # the checkout follows the rename (usable once apply has moved it)
+            Project(
+                project.root, project.var_overrides, project.var_files, _spec=spec
+            ).set_active_stack(new)
+            warnings = (
+                f"the active stack of this checkout is now {new!r} (after `stackctl apply`)",
+            )
     used = f"; pipelines updated: {', '.join(pinned)}" if pinned else ""
     return Outcome(
         f"Renamed stack {old!r} to {new!r} in {rel}{used}; recorded "

@@ -70,6 +70,16 @@ def test_rename_commands_move_state_and_destroy_nothing(tmp_path: Path):
     assert sum("move" in line for line in history) == 1
 
 
+def test_renaming_the_active_stack_keeps_it_active(tmp_path: Path):
+    project = applied(make_project(tmp_path / "p"))
+    project.run("stack", "set", "dev")
+    renamed = project.run("stack", "rename", "dev", "laptop")
+    assert "the active stack of this checkout is now 'laptop'" in renamed.err
+    project.run("apply", "--auto-approve")
+    assert project.run("stack", "get").out.strip() == "laptop"
+    assert project.run("stack", "describe").out.startswith("stack 'laptop' (active)")
+
+
 def test_rename_back_drops_the_old_entry_instead_of_a_cycle(tmp_path: Path):
     project = make_project(tmp_path / "p")
     project.run("stack", "rename", "dev", "laptop")
