@@ -55,5 +55,6 @@ def typed(type_: str) -> Callable[[str, str], None]:
         report(impl(_project(), type_, old, new))
 
     words = type_.replace("_", " ")
-    rename.__doc__ = f"Rename {'an' if words[0] in 'aeiou' else 'a'} {words} (YAML, its stacks, a `moved:` entry)."
+    article = "an" if words[0] in "aeiou" else "a"
+    rename.__doc__ = f"Rename {article} {words} (YAML, its stacks, a `moved:` entry)."
     return rename

@@ -16,7 +16,10 @@ from stackctl.config.declared import Collector
 from stackctl.config.yaml import Document
 from stackctl.model import MovedBlock, RemovedBlock
 
-_TYPE_HINT = "a move renames within one type; to change the type, declare the new one and delete the old (a destroy)"
+_TYPE_HINT = (
+    "a move renames within one type; to change the type, declare the new one and "
+    "delete the old (a destroy)"
+)
 
 
 class Refactors:

@@ -8,8 +8,9 @@ thread commits whatever finished as soon as it finished (a group commit: one
 transaction for everything that completed while the previous commit ran) and then
 ends those journal entries. So a failure, Ctrl-C or kill -9 leaves state true to what
 was done, and an entry left in the journal tells the next plan what to complete.
-Record-only changes (no provisioner: stacks, pipelines, local orchestrators; a move
-with nothing else to change; a forget from a `removed:` block) ride along in those commits or in batches of BATCH: nothing real happened for them.
+Record-only changes (no provisioner: stacks, local orchestrators; a move with nothing
+else to change; a forget) ride along in those commits or in batches of BATCH: nothing
+real happened for them.
 
 Only the main thread touches the store; workers only call provisioners.
 """

@@ -174,8 +174,8 @@ def _refactored(
         return change
     if change is None:
         # Unchanged apart from the address: the record moves, outputs and all.
-        after = replace(wanted.get(address) or refactored.state.resources[address])
-        after = replace(after, outputs=dict(before.outputs))
+        declared = wanted.get(address) or refactored.state.resources[address]
+        after = replace(declared, outputs=dict(before.outputs))
         return Change(address, Action.NOOP, f"moved from {previous}", before, after, (), previous)
     reason = f"moved from {previous}; {change.reason}"
     return replace(change, before=before, previous_address=previous, reason=reason)

@@ -34,7 +34,8 @@ def test_rename_commands_move_state_and_destroy_nothing(tmp_path: Path):
     assert "fast: {orchestrator: pool, artifact_store: shared}" in text
     assert text.endswith(
         "moved:\n- {from: artifact_store.local, to: artifact_store.shared}\n"
-        "- {from: stack.par, to: stack.fast}\n- {from: orchestrator.parallel, to: orchestrator.pool}\n"
+        "- {from: stack.par, to: stack.fast}\n"
+        "- {from: orchestrator.parallel, to: orchestrator.pool}\n"
     )
 
     plan = project.run("plan", "--detailed-exitcode", code=2).out
