@@ -297,7 +297,8 @@ def render(
     size = args.size_mb
     lines += [
         "",
-        compare("local_parallel", parallel, "the process-pool floor", pool_floor).capitalize()
+        "Against its floor: "
+        + compare("`local_parallel`", parallel, "the process pool", pool_floor)
         + ".",
         "",
         f"**{size} MB artifact** through the `s3` store vs raw s3fs (the floor: the same "

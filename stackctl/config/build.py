@@ -11,16 +11,17 @@ declared name; it is never built into the model.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from stackctl.config.context import PipelineCheck
 from stackctl.config.declared import Collector, Declared
 from stackctl.config.resolve import resolve
 from stackctl.config.schema import closest, load_schema, validate
 from stackctl.config.sources import PipelineSource, build_source_pipeline
+from stackctl.config.steps import build_pipeline
 from stackctl.config.yaml import Document, PathKey, read_document, to_plain
-from stackctl.errors import Diagnostic
 from stackctl.model import (
     COMPONENT_TYPES,
     DEFAULT_STACK,
@@ -34,9 +35,6 @@ from stackctl.model import (
 )
 
 FlavorSchemas = Mapping[tuple[str, str], Mapping[str, Any]]
-#: Checks a (possibly partial) pipeline, e.g. for cycles; injected by the project layer
-#: because config/ may not import graph.py.
-PipelineCheck = Callable[[PipelineSpec], list[Diagnostic]]
 
 #: The implicit components of the default stack (ZenML names them "default" too).
 DEFAULT_COMPONENTS = (
@@ -146,8 +144,6 @@ class Builder:
 
     # -- building ------------------------------------------------------------------------
     def build(self, project: str, root: str, state: StateConfig, files: list[str]) -> ProjectSpec:
-        from stackctl.config.steps import build_pipeline
-
         components = {
             c.address: c for c in DEFAULT_COMPONENTS if (c.type, c.name) not in self.components
         }
