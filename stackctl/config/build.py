@@ -178,7 +178,11 @@ class Builder:
             return None
         if (type_, flavor) not in self.flavor_schemas:
             known = sorted(f for t, f in self.flavor_schemas if t == type_)
-            listing = f"known {type_} flavors: {', '.join(known) or 'none'}"
+            listing = (
+                f"known {type_} flavors: {', '.join(known)}"
+                if known
+                else f"no flavor exists for {type_} (none built in, no plugin installed)"
+            )
             suggestion = closest(flavor, known)
             self.out.add_value(
                 doc,
@@ -186,7 +190,8 @@ class Builder:
                 f"unknown {type_} flavor {flavor!r}",
                 f"{suggestion} ({listing})"
                 if suggestion
-                else f"{listing}; see `stackctl flavor list`",
+                else f"{listing}; see `stackctl flavor list`"
+                + ("" if known else " and docs/plugins.md"),
             )
             return None
         if decl.broken():
