@@ -134,7 +134,7 @@ class Load:
 
 def machine_line(repeat: int, load: Load) -> str:
     return (
-        f"Figures of {time.strftime('%Y-%m-%d %H:%M')} UTC, {os.cpu_count()} vCPU, Python "
+        f"Figures of {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC, {os.cpu_count()} vCPU, Python "
         f"{platform.python_version()}; each is the median of {repeat} runs (min-max beside "
         f"it); {load.sentence()}."
     )
