@@ -147,6 +147,19 @@ def growth(small: int, large: int, a: Sample, b: Sample) -> str:
     return f"x{b.median / a.median:.1f} ({b.min / a.max:.1f}-{b.max / a.min:.1f})"
 
 
+def linearity(factor: float, pairs: list[tuple[Sample, Sample]]) -> str:
+    """What the ranges allow one to say of the growth (25 % over linear is allowed)."""
+    bound = 1.25 * factor
+    if all(b.max / a.min <= bound for a, b in pairs):
+        return "no worse than linear"
+    if any(b.min / a.max > bound for a, b in pairs):
+        return "worse than linear, even at the ends of the ranges most in its favour"
+    return (
+        "the ranges are too wide to say whether that is linear (noise: compare the "
+        "floor's own growth)"
+    )
+
+
 def render(results: dict[int, Figures], argv: Sequence[str], repeat: int, load: Load) -> str:
     lines = [
         "## Plan / apply (`bench/plan_bench.py`)",
@@ -204,8 +217,9 @@ def render(results: dict[int, Figures], argv: Sequence[str], repeat: int, load: 
                 ("floor", FLOOR_OP),
             )
         ]
-        worst = max(samples[large, op].median / samples[small, op].median for op in OPERATIONS[:3])
-        shape = "no worse than linear" if worst <= 1.25 * large / small else "worse than linear"
+        shape = linearity(
+            large / small, [(samples[small, op], samples[large, op]) for op in OPERATIONS[:3]]
+        )
         lines += [
             "",
             f"Growth from {small:,} to {large:,} resources (x{large / small:g}), by the "
