@@ -132,11 +132,11 @@ class Load:
         return f"{text} on {cpus} CPUs (a quiet machine)"
 
 
-def machine_line(repeat: int, load: Load) -> str:
+def machine_line(repeat: int, load: Load, spread: str = "min-max beside it") -> str:
+    when = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
     return (
-        f"Figures of {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC, {os.cpu_count()} vCPU, Python "
-        f"{platform.python_version()}; each is the median of {repeat} runs (min-max beside "
-        f"it); {load.sentence()}."
+        f"Figures of {when} UTC, {os.cpu_count()} vCPU, Python {platform.python_version()}; "
+        f"each is the median of {repeat} runs ({spread}); {load.sentence()}."
     )
 
 

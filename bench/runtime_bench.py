@@ -465,7 +465,7 @@ def markdown(
         "materializer (memory-mapped load) vs `np.save` / `np.load`; *read* sums the array so",
         "both sides touch every byte. Slope = (500-step - 100-step) / 400.",
         "",
-        machine_line(repeat, load),
+        machine_line(repeat, load, "the fastest beside it"),
         "A *fully cached re-run* is checked in state after it ran: every step of every",
         "timed run a cache hit (the bench fails otherwise).",
         "",
