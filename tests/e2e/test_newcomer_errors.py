@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -17,27 +16,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.cli import run_at_home
 from support.golden import check_golden
 
 ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
 GOLDEN = ROOT / "tests" / "data" / "newcomer"
 
 
 def stackctl(
     cwd: Path, *args: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith("STACKCTL_")}
-    base.update(PATH=f"{BIN}{os.pathsep}{base.get('PATH', '')}", NO_COLOR="1", HOME=str(cwd))
-    return subprocess.run(
-        [str(BIN / "stackctl"), *args],
-        cwd=cwd,
-        env={**base, **(env or {})},
-        capture_output=True,
-        stdin=subprocess.DEVNULL,
-        text=True,
-        timeout=120,
-    )
+    return run_at_home(cwd, *args, env=env)
 
 
 # -- outside a project ----------------------------------------------------------------------------
