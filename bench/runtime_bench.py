@@ -19,8 +19,8 @@ the targets of issue 10, and rewrites its own section of bench/README.md (betwee
 from __future__ import annotations
 
 import argparse
+import json
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -31,12 +31,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from report import README, Load, check_repeat, machine_line, write_section
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 PYTHON = sys.executable
 STACKCTL = str(Path(sys.executable).with_name("stackctl"))
-README = HERE / "README.md"
-START, END = "<!-- runtime-bench:start -->", "<!-- runtime-bench:end -->"
 
 PROJECT = """\
 project: bench
@@ -239,7 +239,31 @@ class Bench:
     def cached(self, shape: str, n: int) -> float:
         argv = [PYTHON, "run.py", shape, str(n), "0", "cache"]
         self.call(argv)  # fills the cache
-        return self.median(lambda: argv)
+        took = self.median(lambda: argv)
+        self.check_cached(f"{shape}{n}", n, self.repeat)
+        return took
+
+    def check_cached(self, pipeline: str, steps: int, runs: int) -> None:
+        """Fail loudly unless the last ``runs`` runs of ``pipeline`` were served from the
+        cache, as state recorded them: every one of their ``steps`` steps a cache hit."""
+        listed = self.stackctl("runs", "list", "-p", pipeline, "-n", str(runs), "--json")
+        for run in json.loads(listed):
+            shown = json.loads(self.stackctl("runs", "show", run["id"], "--json"))
+            misses = [s["step"] for s in shown["steps"] if not s["cached_from"]]
+            if len(shown["steps"]) != steps or misses:
+                raise SystemExit(
+                    f"the 'cached re-run' {run['id']} was not served from cache: "
+                    f"{len(shown['steps'])} steps recorded, {len(misses)} not cache hits "
+                    f"({', '.join(misses[:5])}...)"
+                )
+
+    def stackctl(self, *argv: str) -> str:
+        done = subprocess.run(
+            [STACKCTL, *argv], cwd=self.root, env=self.env, capture_output=True, text=True
+        )
+        if done.returncode:
+            raise SystemExit(f"stackctl {' '.join(argv)} failed: {done.stderr[-2000:]}")
+        return done.stdout
 
     def floor(self, shape: str, n: int) -> float:
         def argv() -> list[str]:
@@ -310,8 +334,8 @@ def measure(
         take("chain100_cached", bench.cached("chain", 100))
         take("chain100_cold", bench.cold("chain", 100))
         rss = bench.rss
-        take("sleep_local", bench.pipeline("fanout", width, sleep=sleep, repeat=1))
-        take("sleep_parallel", bench.pipeline("fanout", width, stack="par", sleep=sleep, repeat=1))
+        take("sleep_local", bench.pipeline("fanout", width, sleep=sleep))
+        take("sleep_parallel", bench.pipeline("fanout", width, stack="par", sleep=sleep))
         take("help", bench.median(lambda: [STACKCTL, "--help"], repeat=max(repeat, 5)))
         np_times = numpy_roundtrip(Path(tmp), 200, max(1, min(repeat, 3)))
     slope = (f["chain500_local"] - f["chain100_local"]) / 400
@@ -420,8 +444,9 @@ def measure(
     return figures, targets
 
 
-def markdown(figures: list[Figure], targets: list[tuple[str, str, str, bool]], repeat: int) -> str:
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+def markdown(
+    figures: list[Figure], targets: list[tuple[str, str, str, bool]], repeat: int, load: Load
+) -> str:
     lines = [
         "## Runtime (`bench/runtime_bench.py`)",
         "",
@@ -440,9 +465,9 @@ def markdown(figures: list[Figure], targets: list[tuple[str, str, str, bool]], r
         "materializer (memory-mapped load) vs `np.save` / `np.load`; *read* sums the array so",
         "both sides touch every byte. Slope = (500-step - 100-step) / 400.",
         "",
-        f"Figures of {time.strftime('%Y-%m-%d')}, {os.cpu_count()} vCPU, Python "
-        f"{sys.version.split()[0]}, load average {load:.1f} when it finished (other test",
-        "suites share the machine: expect noise of +-30 % on the small figures).",
+        machine_line(repeat, load, "the fastest beside it"),
+        "A *fully cached re-run* is checked in state after it ran: every step of every",
+        "timed run a cache hit (the bench fails otherwise).",
         "",
         "| benchmark | median s | best s | median CPU s | ratio (medians) |",
         "|---|---:|---:|---:|---|",
@@ -460,21 +485,6 @@ def _num(value: float | None) -> str:
     return "" if value is None else f"{value:.3f}"
 
 
-def update_readme(section: str) -> None:
-    block = f"{START}\n{section}{END}\n"
-    text = README.read_text() if README.exists() else "# Benchmarks\n\n"
-    if START in text and END in text:
-        text = re.sub(
-            re.escape(START) + r".*?" + re.escape(END) + r"\n?",
-            lambda _: block,
-            text,
-            flags=re.DOTALL,
-        )
-    else:
-        text = text.rstrip("\n") + "\n\n" + block
-    README.write_text(text)
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="runs per figure (median)")
@@ -482,11 +492,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--sleep", type=float, default=0.2, help="seconds per sleeping step")
     parser.add_argument("--no-readme", action="store_true", help="do not rewrite bench/README.md")
     args = parser.parse_args(argv)
+    check_repeat(args.repeat)
+    load = Load()
     figures, targets = measure(args.repeat, args.width, args.sleep)
-    section = markdown(figures, targets, args.repeat)
+    section = markdown(figures, targets, args.repeat, load)
     print(section)
     if not args.no_readme:
-        update_readme(section)
+        write_section("runtime", section)
         print(f"updated {README}")
 
 

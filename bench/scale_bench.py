@@ -1,7 +1,8 @@
 """Scale-out benchmark: the 1 -> 50 -> 1 fan-out on local, local_parallel and dask, and
 a 200 MB artifact through the ``s3`` store against raw s3fs on the same S3 server.
 
-    .venv/bin/python bench/scale_bench.py [--repeat 3] [--width 50] [--sleep 0.2] [--no-readme]
+    .venv/bin/python bench/scale_bench.py [--repeat 3] [--width 50] [--sleep 0.2] [--size-mb 200]
+        [--no-readme]
 
 Fan-out: one step, ``width`` independent steps that each sleep ``sleep`` seconds, one
 step joining all their outputs; every output goes through the local artifact store and
@@ -18,8 +19,9 @@ with each other, as they would with MinIO on the same box). ``s3 store`` is
 ``open().read()``; ``staging: key`` streams to a temporary key and copies it to the
 content key server-side; ``raw s3fs`` is ``fs.pipe`` / ``fs.cat`` of the same bytes.
 
-A benchmark, not a test: it prints the figures and rewrites its own section of
-bench/README.md (between the ``scale-bench`` markers).
+A benchmark, not a test: it prints the figures (medians with their min-max) and
+rewrites its own section of bench/README.md (between the ``scale-bench`` markers;
+``--no-readme`` leaves it). Comparisons say "noise" only when the ranges overlap.
 """
 
 from __future__ import annotations
@@ -28,10 +30,7 @@ import argparse
 import logging
 import math
 import os
-import platform
-import re
 import socket
-import statistics
 import sys
 import tempfile
 import textwrap
@@ -40,9 +39,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-README = HERE / "README.md"
-START, END = "<!-- scale-bench:start -->", "<!-- scale-bench:end -->"
+from report import Load, Sample, check_repeat, compare, fenced, machine_line, write_section
+
 MB = 1024 * 1024
 
 
@@ -98,11 +96,39 @@ def stack(root: Path, flavor: str, config: dict[str, Any]) -> Any:
     )
 
 
-def median_of(repeat: int, fn: Callable[[], float]) -> float:
-    return statistics.median(fn() for _ in range(repeat))
+def median_of(repeat: int, fn: Callable[[], float]) -> Sample:
+    return Sample.of(fn() for _ in range(repeat))
 
 
-def fanout(root: Path, repeat: int, width: int, sleep: float) -> list[tuple[str, float]]:
+def floors(package: str, width: int, sleep: float) -> list[tuple[str, Callable[[], float]]]:
+    """Plain Python doing the fan-out's work: in a loop, and on a pool of 2 processes
+    (started inside the timing, as local_parallel starts its workers in each run)."""
+    import importlib
+    from concurrent.futures import ProcessPoolExecutor
+
+    steps = importlib.import_module(f"{package}.steps")
+
+    def serial() -> float:
+        started = time.perf_counter()
+        x = steps.first()
+        steps.join(*[steps.nap(x, k, sleep) for k in range(width)])
+        return time.perf_counter() - started
+
+    def pool() -> float:
+        started = time.perf_counter()
+        x = steps.first()
+        with ProcessPoolExecutor(2) as workers:
+            naps = list(workers.map(steps.nap, [x] * width, range(width), [sleep] * width))
+        steps.join(*naps)
+        return time.perf_counter() - started
+
+    return [
+        ("floor: plain Python loop", serial),
+        ("floor: plain Python, ProcessPoolExecutor(2)", pool),
+    ]
+
+
+def fanout(root: Path, repeat: int, width: int, sleep: float) -> list[tuple[str, Sample]]:
     from distributed import LocalCluster
 
     from stackctl.runtime.run import run_pipeline
@@ -122,7 +148,8 @@ def fanout(root: Path, repeat: int, width: int, sleep: float) -> list[tuple[str,
         return took
 
     two = {"n_workers": 2, "threads_per_worker": 1, "processes": True}
-    rows = [
+    rows = [(name, median_of(repeat, fn)) for name, fn in floors(package, width, sleep)]
+    rows += [
         ("local", median_of(repeat, lambda: timed(stack(root, "local", {})))),
         (
             "local_parallel (2 processes)",
@@ -148,7 +175,7 @@ def fanout(root: Path, repeat: int, width: int, sleep: float) -> list[tuple[str,
     return rows
 
 
-def s3_throughput(root: Path, repeat: int, size_mb: int) -> list[tuple[str, float, float]]:
+def s3_throughput(root: Path, repeat: int, size_mb: int) -> list[tuple[str, Sample, Sample]]:
     from moto.server import ThreadedMotoServer
 
     from stackctl.components.artifact_stores.fsspec_store import S3ArtifactStore, S3Provisioner
@@ -231,65 +258,70 @@ def s3_throughput(root: Path, repeat: int, size_mb: int) -> list[tuple[str, floa
 
 
 def render(
-    args: argparse.Namespace, fan: list[tuple[str, float]], s3: list[tuple[str, float, float]]
+    args: argparse.Namespace,
+    fan: list[tuple[str, Sample]],
+    s3: list[tuple[str, Sample, Sample]],
+    load: Load,
 ) -> str:
     width, sleep = args.width, args.sleep
     serial = sleep * width  # only the middle steps sleep
     ideal = sleep * math.ceil(width / 2)
-    local = fan[0][1]
+    local = dict(fan)["local"].median
     lines = [
-        START,
         "## Scale-out (`bench/scale_bench.py`)",
         "",
-        "```sh",
-        f".venv/bin/python bench/scale_bench.py --repeat {args.repeat} --width {width} --sleep {sleep}",
-        "```",
+        *fenced(
+            f".venv/bin/python bench/scale_bench.py --repeat {args.repeat} --width {width} "
+            f"--sleep {sleep} --size-mb {args.size_mb}"
+        ),
         "",
-        f"Figures of {time.strftime('%Y-%m-%d')}, {os.cpu_count()} vCPU, Python "
-        f"{platform.python_version()}, median of {args.repeat}; the machine was shared with "
-        "other test suites, so treat them as pessimistic.",
+        machine_line(args.repeat, load),
         "",
         f"**Fan-out 1 -> {width} -> 1**, each of the {width} steps sleeping {sleep} s; "
         f"serial ideal {serial:.1f} s, ideal on 2 workers {ideal:.1f} s "
-        f"(ideal speedup {serial / ideal:.2f}x).",
+        f"(ideal speedup {serial / ideal:.2f}x). In-process (`run_pipeline`, state in "
+        "memory, outputs through the local store). **Floor** (same run): the same "
+        "functions called by plain Python, in a loop and on a pool of 2 processes.",
         "",
-        "| orchestrator | wall (s) | speedup over local | efficiency vs 2-worker ideal |",
-        "| --- | ---: | ---: | ---: |",
+        "| orchestrator | wall (s) | min-max (s) | speedup over local | efficiency vs 2-worker ideal |",
+        "| --- | ---: | ---: | ---: | ---: |",
     ]
-    for name, seconds in fan:
-        lines.append(f"| {name} | {seconds:.2f} | {local / seconds:.2f}x | {ideal / seconds:.0%} |")
+    for name, sample in fan:
+        seconds = sample.median
+        lines.append(
+            f"| {name} | {seconds:.2f} | {sample.span()} | {local / seconds:.2f}x "
+            f"| {ideal / seconds:.0%} |"
+        )
+    pool_floor = dict(fan)["floor: plain Python, ProcessPoolExecutor(2)"]
+    parallel = dict(fan)["local_parallel (2 processes)"]
     size = args.size_mb
     lines += [
         "",
-        f"**{size} MB artifact** through the `s3` store vs raw s3fs, moto server on loopback:",
+        "Against its floor: "
+        + compare("`local_parallel`", parallel, "the process pool", pool_floor)
+        + ".",
         "",
-        "| path | put (s) | put MB/s | get (s) | get MB/s |",
-        "| --- | ---: | ---: | ---: | ---: |",
+        f"**{size} MB artifact** through the `s3` store vs raw s3fs (the floor: the same "
+        "bytes put and got by s3fs directly), moto server on loopback, same run:",
+        "",
+        "| path | put (s) | put min-max | put MB/s | get (s) | get min-max | get MB/s |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name, put, get in s3:
-        lines.append(f"| {name} | {put:.2f} | {size / put:.0f} | {get:.2f} | {size / get:.0f} |")
+        lines.append(
+            f"| {name} | {put.median:.2f} | {put.span()} | {size / put.median:.0f} "
+            f"| {get.median:.2f} | {get.span()} | {size / get.median:.0f} |"
+        )
     store, keyed, raw = s3
     lines += [
         "",
-        f"The store's put takes {store[1] / raw[1]:.2f}x the time of a raw s3fs put (it hashes "
-        f"into a local spool, then uploads once), its get {store[2] / raw[2]:.2f}x (both gets are "
-        "one streamed GET: the difference is noise). Staging "
-        f"through a temporary key takes {keyed[1] / raw[1]:.2f}x: the server-side copy "
-        "rewrites every byte.",
-        END,
+        f"Put: {compare('the store', store[1], 'raw s3fs', raw[1])} (the store hashes into "
+        f"a local spool, then uploads once). Get: {compare('the store', store[2], 'raw s3fs', raw[2])} "
+        f"(both are one streamed GET). Staging through a temporary key: "
+        f"{compare('the keyed put', keyed[1], 'raw s3fs', raw[1])} (the server-side copy "
+        "rewrites every byte).",
     ]
-    return "\n".join(lines)
-
-
-def update_readme(section: str) -> None:
-    text = README.read_text() if README.exists() else "# Benchmarks\n"
-    if START in text and END in text:
-        text = re.sub(
-            re.escape(START) + ".*?" + re.escape(END), lambda _: section, text, flags=re.S
-        )
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    README.write_text(text)
+    return "\n".join(lines) + "\n"
 
 
 def main() -> None:
@@ -300,15 +332,17 @@ def main() -> None:
     parser.add_argument("--size-mb", type=int, default=200)
     parser.add_argument("--no-readme", action="store_true")
     args = parser.parse_args()
+    check_repeat(args.repeat)
+    load = Load()
     with tempfile.TemporaryDirectory(prefix="scale-bench-") as tmp:
         root = Path(tmp)
         sys.path.insert(0, str(root))
         fan = fanout(root, args.repeat, args.width, args.sleep)
         s3 = s3_throughput(root, args.repeat, args.size_mb)
-    section = render(args, fan, s3)
+    section = render(args, fan, s3, load)
     print(section)
     if not args.no_readme:
-        update_readme(section)
+        write_section("scale", section)
 
 
 if __name__ == "__main__":

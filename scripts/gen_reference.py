@@ -150,7 +150,8 @@ def render() -> str:
         lines += [*table(schema), ""]
     lines.append(
         "Third-party flavors (entry point group `stackctl.flavors`) bring their own schema; "
-        "`stackctl flavor list` shows every flavor installed."
+        "`stackctl flavor list` shows every flavor installed; writing one: "
+        "[plugins.md](plugins.md)."
     )
     return "\n".join(lines) + "\n"
 

@@ -63,7 +63,9 @@ def _register(
 ) -> None:
     from stackctl.catalog.components import register_component
     from stackctl.catalog.settings import parse_config
+    from stackctl.components.registry import require_flavors
 
+    require_flavors(type_)  # one line naming docs/plugins.md, before any flavor check
     values = parse_config(type_, flavor, config or [], settings)
     report(register_component(_project(), type_, name, flavor, values))
 
@@ -231,6 +233,8 @@ def _factory(type_: str) -> Any:
 
 def type_app(type_: str) -> typer.Typer:
     """`stackctl <type> register | list | describe | update | delete`."""
+    from stackctl.components.registry import flavor_names
+
     words = type_.replace("_", " ")
     a_words = ("an " if words[0] in "aeiou" else "a ") + words
     app = typer.Typer(rich_markup_mode=None)
@@ -241,7 +245,7 @@ def type_app(type_: str) -> typer.Typer:
 
     def do_register(**kw: Any) -> None:
         settings = settings_of(kw)
-        _register(type_, kw["name"], kw["flavor"], kw.get("config"), settings)
+        _register(type_, kw["name"], kw.get("flavor") or "", kw.get("config"), settings)
 
     def do_update(**kw: Any) -> None:
         settings = settings_of(kw)
@@ -254,7 +258,15 @@ def type_app(type_: str) -> typer.Typer:
             do_register,
             [
                 name_arg,
+                # a type nothing implements: no required --flavor, so that register says
+                # that in one line (exit 1) instead of a usage error about the option
                 option(
+                    "flavor",
+                    Annotated[str | None, typer.Option("--flavor", "-f", help=flavor_help)],
+                    None,
+                )
+                if not flavor_names(type_)
+                else option(
                     "flavor",
                     Annotated[str, typer.Option("--flavor", "-f", help=flavor_help)],
                     inspect.Parameter.empty,

@@ -25,7 +25,7 @@ def list_flavors(
     output: options.Output = "table",
 ) -> None:
     """List flavors with their component type, source and description."""
-    from stackctl.components.registry import flavors
+    from stackctl.components.registry import flavors, no_flavor_note
     from stackctl.errors import NotFoundError
     from stackctl.model import COMPONENT_TYPES
 
@@ -42,6 +42,8 @@ def list_flavors(
         render.emit_json(rows)
     elif output == "yaml":
         render.out(render.dump_yaml(rows))
+    elif not rows and type_ is not None:
+        render.out(no_flavor_note(type_))
     else:
         render.table(
             None, ["type", "flavor", "source", "description"], [list(r.values()) for r in rows]

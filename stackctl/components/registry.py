@@ -184,11 +184,33 @@ def flavor_names(type_: str) -> list[str]:
     return sorted(name for t, name in flavors() if t == type_)
 
 
+#: Where a user whose type has no flavor learns to write one (shipped in the repository).
+PLUGINS_DOC = "docs/plugins.md"
+
+
+def no_flavor_note(type_: str) -> str:
+    """One line for a type nothing implements: neither built in nor from a plugin."""
+    return (
+        f"no built-in flavor exists for {type_} and no installed plugin provides one: "
+        f"write or install a flavor plugin (see {PLUGINS_DOC})"
+    )
+
+
+def require_flavors(type_: str) -> None:
+    """Refuse, in one line, to declare a component of a type nothing implements."""
+    if not flavor_names(type_):
+        raise NotFoundError(no_flavor_note(type_))
+
+
 def get_flavor(type_: str, name: str) -> Flavor:
     try:
         return flavors()[(type_, name)]
     except KeyError:
-        known = ", ".join(flavor_names(type_)) or "none"
+        if not flavor_names(type_):
+            raise NotFoundError(
+                f"unknown {type_} flavor {name!r}: {no_flavor_note(type_)}"
+            ) from None
+        known = ", ".join(flavor_names(type_))
         raise NotFoundError(
             f"unknown {type_} flavor {name!r}",
             hint=f"known {type_} flavors: {known}; see `stackctl flavor list`",

@@ -11,17 +11,18 @@ declared name; it is never built into the model.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from stackctl.config.context import PipelineCheck
 from stackctl.config.declared import Collector, Declared
 from stackctl.config.refactors import Refactors
 from stackctl.config.resolve import resolve
 from stackctl.config.schema import closest, load_schema, validate
 from stackctl.config.sources import PipelineSource, build_source_pipeline
+from stackctl.config.steps import build_pipeline
 from stackctl.config.yaml import Document, PathKey, read_document, to_plain
-from stackctl.errors import Diagnostic
 from stackctl.model import (
     COMPONENT_TYPES,
     DEFAULT_STACK,
@@ -35,9 +36,6 @@ from stackctl.model import (
 )
 
 FlavorSchemas = Mapping[tuple[str, str], Mapping[str, Any]]
-#: Checks a (possibly partial) pipeline, e.g. for cycles; injected by the project layer
-#: because config/ may not import graph.py.
-PipelineCheck = Callable[[PipelineSpec], list[Diagnostic]]
 
 #: The implicit components of the default stack (ZenML names them "default" too).
 DEFAULT_COMPONENTS = (
@@ -149,8 +147,6 @@ class Builder:
 
     # -- building ------------------------------------------------------------------------
     def build(self, project: str, root: str, state: StateConfig, files: list[str]) -> ProjectSpec:
-        from stackctl.config.steps import build_pipeline
-
         components = {
             c.address: c for c in DEFAULT_COMPONENTS if (c.type, c.name) not in self.components
         }
@@ -201,7 +197,11 @@ class Builder:
             return None
         if (type_, flavor) not in self.flavor_schemas:
             known = sorted(f for t, f in self.flavor_schemas if t == type_)
-            listing = f"known {type_} flavors: {', '.join(known) or 'none'}"
+            listing = (
+                f"known {type_} flavors: {', '.join(known)}"
+                if known
+                else f"no flavor exists for {type_} (none built in, no plugin installed)"
+            )
             suggestion = closest(flavor, known)
             self.out.add_value(
                 doc,
@@ -209,7 +209,8 @@ class Builder:
                 f"unknown {type_} flavor {flavor!r}",
                 f"{suggestion} ({listing})"
                 if suggestion
-                else f"{listing}; see `stackctl flavor list`",
+                else f"{listing}; see `stackctl flavor list`"
+                + ("" if known else " and docs/plugins.md"),
             )
             return None
         if decl.broken():

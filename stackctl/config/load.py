@@ -12,7 +12,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from stackctl.config.build import Builder, FlavorSchemas, PipelineCheck
+from stackctl.config.build import Builder, FlavorSchemas
+from stackctl.config.context import PipelineCheck
 from stackctl.config.declared import Collector
 from stackctl.config.includes import IncludeRefused, allowed_roots, expand
 from stackctl.config.resolve import resolve

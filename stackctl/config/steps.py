@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from stackctl.config.context import BuildContext
 from stackctl.config.declared import Declared
 from stackctl.config.nosecrets import refuse_secrets
 from stackctl.config.resolve import resolve
 from stackctl.config.schema import closest
 from stackctl.model import InputRef, PipelineSpec, StepSpec
-
-if TYPE_CHECKING:
-    from stackctl.config.build import Builder
 
 #: `package.module:function` (the function may be a dotted attribute path too).
 FUNCTION_REF = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
@@ -29,7 +27,7 @@ _INTERPOLATION = re.compile(r"\$\{(?!secret:[A-Za-z_][A-Za-z0-9_.-]*\})")  # see
 
 
 def build_pipeline(
-    b: Builder, name: str, decl: Declared, stack_names: list[str]
+    b: BuildContext, name: str, decl: Declared, stack_names: list[str]
 ) -> PipelineSpec | None:
     """The PipelineSpec of one declaration, or None after reporting its problems."""
     body, doc, path = decl.value, decl.doc, decl.path
@@ -94,7 +92,7 @@ def _edges(body: Any, outputs: Mapping[str, Any]) -> dict[str, InputRef]:
 
 
 def _step(
-    b: Builder,
+    b: BuildContext,
     decl: Declared,
     outputs: Mapping[str, tuple[str, ...] | None],
     params: Mapping[str, Any],

@@ -11,21 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from support.cli import STACKCTL, Result, call, clean_env, start
+from support.projects import local_stacks
 
 PROJECT = """\
 project: e2e-run
 include: [stacks/*.yaml, pipelines/*.yaml]
 """
 
-STACKS = """\
-components:
-  orchestrator:
-    local: {flavor: local}
-  artifact_store:
-    local: {flavor: local, config: {path: .stackctl/store}}
-stacks:
-  dev: {orchestrator: local, artifact_store: local}
-"""
+STACKS = local_stacks()
 
 PIPELINES = """\
 pipelines:

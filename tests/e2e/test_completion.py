@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from support.cli import run_at_home
 
 BIN = Path(sys.executable).parent
 
@@ -15,17 +16,7 @@ BIN = Path(sys.executable).parent
 def stackctl(
     cwd: Path, *args: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("STACKCTL_", "_STACKCTL"))}
-    base.update(HOME=str(cwd), PATH=f"{BIN}{os.pathsep}{base.get('PATH', '')}")
-    return subprocess.run(
-        [str(BIN / "stackctl"), *args],
-        cwd=cwd,
-        env={**base, **(env or {})},
-        capture_output=True,
-        stdin=subprocess.DEVNULL,
-        text=True,
-        timeout=60,
-    )
+    return run_at_home(cwd, *args, env=env)
 
 
 @pytest.mark.parametrize(

@@ -9,22 +9,11 @@ from pathlib import Path
 
 import pytest
 from support.cli import STACKCTL, clean_env
+from support.projects import three_orchestrator_stacks, write_files
 
 FILES = {
     "stackctl.yaml": "project: live\ninclude: [stacks/*.yaml, pipelines/*.yaml]\n",
-    "stacks/stacks.yaml": """\
-components:
-  orchestrator:
-    local: {flavor: local}
-    pool: {flavor: local_parallel, config: {max_workers: 2}}
-    cluster: {flavor: dask, config: {address: null, n_workers: 1, threads_per_worker: 2}}
-  artifact_store:
-    local: {flavor: local, config: {path: .stackctl/store}}
-stacks:
-  dev: {orchestrator: local, artifact_store: local}
-  parallel: {orchestrator: pool, artifact_store: local}
-  cluster: {orchestrator: cluster, artifact_store: local}
-""",
+    "stacks/stacks.yaml": three_orchestrator_stacks(pool_workers=2, pool_stack="parallel"),
     "pipelines/live.yaml": """\
 pipelines:
   live:
@@ -57,10 +46,7 @@ def slow(x: int) -> int:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    for name, text in FILES.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(text)
-    return tmp_path
+    return write_files(tmp_path, FILES)
 
 
 def _stackctl(project: Path, *args: str) -> subprocess.Popen[str]:

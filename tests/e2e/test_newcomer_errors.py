@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -17,26 +16,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.cli import run_at_home
+from support.golden import check_golden
 
 ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
 GOLDEN = ROOT / "tests" / "data" / "newcomer"
 
 
 def stackctl(
     cwd: Path, *args: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith("STACKCTL_")}
-    base.update(PATH=f"{BIN}{os.pathsep}{base.get('PATH', '')}", NO_COLOR="1", HOME=str(cwd))
-    return subprocess.run(
-        [str(BIN / "stackctl"), *args],
-        cwd=cwd,
-        env={**base, **(env or {})},
-        capture_output=True,
-        stdin=subprocess.DEVNULL,
-        text=True,
-        timeout=120,
-    )
+    return run_at_home(cwd, *args, env=env)
 
 
 # -- outside a project ----------------------------------------------------------------------------
@@ -86,15 +76,17 @@ def test_outside_a_project_every_command_says_run_init(tmp_path: Path) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     (tmp_path / "x").write_text("")
-    expected = (GOLDEN / "outside_project.txt").read_text().replace("<cwd>", str(tmp_path))
     commands = every_command()
     # one process per command: run them a few at a time, report every one that is off
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(lambda args: stackctl(tmp_path, *args), commands))
+    # the golden holds `<cwd>` where the folder's path stands
+    said = [proc.stderr.replace(str(tmp_path), "<cwd>") for proc in results]
+    check_golden(GOLDEN / "outside_project.txt", said[0])
     wrong = [
         f"stackctl {' '.join(args)} -> exit {proc.returncode}\n{proc.stdout}{proc.stderr}"
-        for args, proc in zip(commands, results, strict=True)
-        if proc.returncode != 1 or proc.stderr != expected
+        for args, proc, text in zip(commands, results, said, strict=True)
+        if proc.returncode != 1 or text != said[0]
     ]
     assert not wrong, "\n".join(wrong)
 

@@ -15,21 +15,10 @@ from pathlib import Path
 
 import pytest
 from support.cli import STACKCTL, call, clean_env
+from support.projects import three_orchestrator_stacks, write_files
 
 PROJECT = "project: e2e-stop\ninclude: [stacks/*.yaml, pipelines/*.yaml]\n"
-STACKS = """\
-components:
-  orchestrator:
-    local: {flavor: local}
-    pool: {flavor: local_parallel, config: {max_workers: 3}}
-    cluster: {flavor: dask, config: {address: null, n_workers: 1, threads_per_worker: 2}}
-  artifact_store:
-    local: {flavor: local, config: {path: .stackctl/store}}
-stacks:
-  dev: {orchestrator: local, artifact_store: local}
-  pool: {orchestrator: pool, artifact_store: local}
-  cluster: {orchestrator: cluster, artifact_store: local}
-"""
+STACKS = three_orchestrator_stacks(pool_workers=3, pool_stack="pool")
 PIPELINES = """\
 pipelines:
   sleepy:
@@ -57,15 +46,14 @@ BOUND_S = 10  # the contract is 2 s; measured ~0.3-0.6 s; margin for a loaded ma
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    (tmp_path / "stackctl.yaml").write_text(PROJECT)
-    for folder, name, text in [
-        ("stacks", "local.yaml", STACKS),
-        ("pipelines", "sleepy.yaml", PIPELINES),
-        ("steps", "slow.py", STEPS),
-        ("steps", "__init__.py", ""),
-    ]:
-        (tmp_path / folder).mkdir(exist_ok=True)
-        (tmp_path / folder / name).write_text(text)
+    files = {
+        "stackctl.yaml": PROJECT,
+        "stacks/local.yaml": STACKS,
+        "pipelines/sleepy.yaml": PIPELINES,
+        "steps/slow.py": STEPS,
+        "steps/__init__.py": "",
+    }
+    write_files(tmp_path, files)
     call([STACKCTL, "apply", "--auto-approve"], cwd=tmp_path, env=clean_env())
     return tmp_path
 

@@ -10,25 +10,11 @@ from pathlib import Path
 
 import pytest
 from support.cli import STACKCTL, Result, call, clean_env
+from support.projects import SUMMING_SDK
 
-SCRIPT = """\
-from stackctl import pipeline, step
-
-
-@step
-def numbers(n: int) -> list[int]:
-    return list(range(n))
-
-
-@step
-def total(xs: list[int]) -> int:
-    return sum(xs)
-
-
-@pipeline
-def summing(n: int = 3) -> None:
-    total(numbers(n=n))
-
+SCRIPT = (
+    SUMMING_SDK
+    + """
 
 def plain() -> None:
     pass
@@ -38,6 +24,7 @@ if __name__ == "__main__":
     run = summing()
     print(f"run {run.id} on stack {run.stack}: {run.status.value}")
 """
+)
 
 NOTE = "no stackctl.yaml here or above"
 

@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from support.golden import check_golden
+from support.golden import check_golden, read_golden
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "invalid"
 STACKCTL = str(Path(sys.executable).with_name("stackctl"))
@@ -96,7 +96,7 @@ def test_validate_json_matches_text(case: str, results: dict) -> None:
         if error["file"] not in ("--var", ""):
             assert error["line"] >= 1 and error["column"] >= 1, error
     # The same diagnostics, in the same order, as the human output.
-    text = (DATA / f"{case}.expected").read_text().splitlines()
+    text = read_golden(DATA / f"{case}.expected").splitlines()
     heads = [line for line in text if not line.startswith("  hint: ")]
     if heads[-1].endswith("run `stackctl validate`"):
         heads.pop()  # the "N errors found" summary

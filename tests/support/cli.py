@@ -106,3 +106,22 @@ def kill_9_once(process: subprocess.Popen[Any], marker: Path, what: str) -> None
     finally:
         process.kill()
         process.wait()
+
+
+def run_at_home(
+    cwd: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """`stackctl ARGS` as a user with ``cwd`` as their home: no STACKCTL_* (nor shell
+    completion's _STACKCTL_*) of the developer, the venv's bin first on PATH, no colour."""
+    base = clean_env("_STACKCTL")
+    bin_dir = Path(STACKCTL).parent
+    base.update(PATH=f"{bin_dir}{os.pathsep}{base.get('PATH', '')}", NO_COLOR="1", HOME=str(cwd))
+    return subprocess.run(
+        [STACKCTL, *args],
+        cwd=cwd,
+        env={**base, **(env or {})},
+        capture_output=True,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        timeout=timeout,
+    )

@@ -30,3 +30,10 @@ def check_golden(path: Path, actual: str) -> None:
     if not path.exists():
         pytest.fail(f"missing golden {path}: create it with STACKCTL_UPDATE_GOLDEN=1 and review it")
     assert actual == path.read_text()
+
+
+def read_golden(path: Path) -> str:
+    """A golden's text, for checks derived from it; a missing one fails as above."""
+    if not path.exists():
+        pytest.fail(f"missing golden {path}: create it with STACKCTL_UPDATE_GOLDEN=1 and review it")
+    return path.read_text()

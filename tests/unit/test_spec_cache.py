@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 
 import pytest
+from support.projects import local_stacks
 
 from stackctl import spec_cache
 from stackctl.components.registry import flavor_schemas, schemas_dir
@@ -18,15 +19,7 @@ vars:
   where: ${oc.env:SPEC_CACHE_TEST_DIR,.stackctl/a}
 """
 
-STACKS = """\
-components:
-  artifact_store:
-    local: {flavor: local, config: {path: "${vars.where}"}}
-  orchestrator:
-    local: {flavor: local}
-stacks:
-  dev: {orchestrator: local, artifact_store: local}
-"""
+STACKS = local_stacks('"${vars.where}"')
 
 
 @pytest.fixture

@@ -5,7 +5,8 @@ The e2e tests put this folder on PYTHONPATH, so `importlib.metadata` finds the
 third-party plugin takes, with no test hook in stackctl itself.
 
 Environment: STACKCTL_TEST_SLEEP (seconds create sleeps), STACKCTL_TEST_MARKER (a file
-create writes before sleeping, so a test knows the apply is inside the provisioner).
+create writes before sleeping, so a test knows the apply is inside the provisioner),
+STACKCTL_TEST_GO (a file create waits for, at most 120 s, after the sleep).
 """
 
 from __future__ import annotations
@@ -31,6 +32,10 @@ class SlowProvisioner:
         if marker := os.environ.get("STACKCTL_TEST_MARKER"):
             Path(marker).write_text(str(os.getpid()))
         time.sleep(float(os.environ.get("STACKCTL_TEST_SLEEP", "0")))
+        if go := os.environ.get("STACKCTL_TEST_GO"):  # hold until the test says go
+            deadline = time.monotonic() + 120
+            while not Path(go).exists() and time.monotonic() < deadline:
+                time.sleep(0.02)
         folder = root / config["path"]
         folder.mkdir(parents=True, exist_ok=True)
         if "token" in config:  # proves the provisioner got the value, without storing it

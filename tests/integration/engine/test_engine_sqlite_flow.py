@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support.projects import local_stacks
 
 from stackctl.cli.planning import Planner
 from stackctl.engine.apply import apply
@@ -12,15 +13,7 @@ from stackctl.engine.changes import PlanOptions
 from stackctl.model import Action
 from stackctl.project import Project
 
-STACKS = """\
-components:
-  orchestrator:
-    local: {flavor: local}
-  artifact_store:
-    local: {flavor: local, config: {path: .stackctl/store}}
-stacks:
-  dev: {orchestrator: local, artifact_store: local}
-"""
+STACKS = local_stacks()
 
 
 @pytest.fixture

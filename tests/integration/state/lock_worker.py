@@ -2,10 +2,10 @@
 
 usage: lock_worker.py MODE TARGET [ARG...]
   TARGET is a SQLite path or a postgresql:// URL.
-  hold DIR       take the lock (no wait), touch DIR/ready-<pid>, wait for DIR/go, commit.
   sleep DIR      take the lock, touch DIR/ready, sleep until killed.
   apply DIR N    N times: take the lock (waiting), check nobody else is inside, commit.
-Exit codes follow the CLI: 0 ok, 3 state locked, 130 interrupted (SIGTERM).
+Exit codes: 0 ok, 130 interrupted (SIGTERM). Who gets exit 3 for a held lock is the real
+CLI's business: test_state_lock_processes.py drives `stackctl apply` / `plan` for that.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import sys
 import time
 from pathlib import Path
 
-from stackctl.errors import StateLockedError
 from stackctl.model import Resource
 from stackctl.state.base import StateStore
 
@@ -29,20 +28,9 @@ def commit(store: StateStore, name: str) -> int:
     return store.commit(upserts=[resource], operation="apply", who="worker", summary=name).serial
 
 
-def wait_for(path: Path) -> None:
-    while not path.exists():
-        time.sleep(0.02)
-
-
 def main(mode: str, target: str, workdir: str, count: str = "1") -> int:
     store = open_store(target)
     work = Path(workdir)
-    if mode == "hold":
-        with store.lock("apply", timeout=0):
-            (work / f"ready-{os.getpid()}").touch()
-            wait_for(work / "go")
-            commit(store, f"p{os.getpid()}")
-        return 0
     if mode == "sleep":
         with store.lock("apply", timeout=0):
             (work / "ready").touch()
@@ -63,8 +51,5 @@ def main(mode: str, target: str, workdir: str, count: str = "1") -> int:
 if __name__ == "__main__":
     try:
         sys.exit(main(*sys.argv[1:]))
-    except StateLockedError as exc:
-        print(exc.render(), file=sys.stderr)
-        sys.exit(3)
     except KeyboardInterrupt:
         sys.exit(130)

@@ -7,8 +7,10 @@ import time
 from pathlib import Path
 
 import pytest
+from support.cli import STACKCTL, call, clean_env, start
 
 WAIT = 60  # generous: a loaded CI machine can be slow to start Python
+PLUGIN = Path(__file__).resolve().parents[2] / "e2e" / "plugin"  # the `slow` flavor
 
 
 def wait_for(path: Path, proc=None) -> None:
@@ -20,29 +22,55 @@ def wait_for(path: Path, proc=None) -> None:
         time.sleep(0.02)
 
 
-def test_two_processes_exactly_one_wins(target, spawn, open_target, tmp_path):
-    procs = [spawn("hold", target, str(tmp_path)) for _ in range(2)]
-    # The loser gives up at once (no --lock-timeout); the winner holds until "go".
-    loser_code = None
-    deadline = time.monotonic() + WAIT
-    while loser_code is None:
-        assert time.monotonic() < deadline, "no process gave up"
-        loser_code = next((p.poll() for p in procs if p.poll() is not None), None)
-        time.sleep(0.02)
-    loser = next(p for p in procs if p.poll() is not None)
-    winner = next(p for p in procs if p is not loser)
-    _, err = loser.communicate()
-    assert loser.returncode == 3, err
-    assert f"(pid {winner.pid}) running 'apply'" in err
-    assert "stackctl force-unlock" in err
-    assert Path(tmp_path / f"ready-{winner.pid}").exists()
-    assert not Path(tmp_path / f"ready-{loser.pid}").exists()
-    (tmp_path / "go").touch()
-    assert winner.wait(WAIT) == 0, winner.communicate()
-    state = open_target().read()
-    assert state.serial == 1
-    assert list(state.resources) == [f"orchestrator.p{winner.pid}"]
+def cli_project(root: Path, target: str) -> dict[str, str]:
+    """A project whose state is ``target`` and whose apply holds the lock inside a
+    provisioner (tests/e2e/plugin's `slow` flavor) until ``root/go`` exists."""
+    state = (
+        f"state: {{backend: postgres, url: '{target}'}}\n"
+        if target.startswith("postgresql://")
+        else f"state: {{backend: sqlite, path: '{target}'}}\n"
+    )
+    (root / "stackctl.yaml").write_text("project: locks\ninclude: [stacks/*.yaml]\n" + state)
+    (root / "stacks").mkdir()
+    (root / "stacks" / "main.yaml").write_text(
+        "components:\n"
+        "  artifact_store:\n"
+        "    slow: {flavor: slow, config: {path: slow-dir}}\n"
+        "stacks:\n"
+        "  dev: {orchestrator: default, artifact_store: slow}\n"
+    )
+    return {
+        **clean_env(),
+        "PYTHONPATH": str(PLUGIN),
+        "STACKCTL_TEST_MARKER": str(root / "inside"),
+        "STACKCTL_TEST_GO": str(root / "go"),
+    }
+
+
+def test_a_second_cli_writer_exits_3_naming_the_holder(target, open_target, tmp_path):
+    root = tmp_path / "project"
+    root.mkdir()
+    env = cli_project(root, target)
+    holder = start([STACKCTL, "apply", "--auto-approve"], cwd=root, env=env)
+    try:
+        wait_for(root / "inside", holder)  # inside the provisioner: the lock is held
+        # every writer (plan only reads: it never locks, docs/state.md)
+        for argv in (["apply", "--auto-approve"], ["destroy", "--auto-approve"]):
+            second = call([STACKCTL, *argv], cwd=root, env=env, code=None)
+            assert second.code == 3, (argv, second.out, second.err)
+            assert "state is locked" in second.err, second.err
+            assert f"(pid {holder.pid}) running 'apply'" in second.err, second.err
+            assert "stackctl force-unlock" in second.err
+        # nothing of the held apply's slow change is committed while it holds the lock
+        assert "artifact_store.slow" not in open_target().read().resources
+    finally:
+        (root / "go").touch()
+    out, err = holder.communicate(timeout=WAIT)
+    assert holder.returncode == 0, err
+    assert "artifact_store.slow" in open_target().read().resources
     assert open_target().lock_info() is None
+    again = call([STACKCTL, "plan", "--detailed-exitcode"], cwd=root, env=env, code=0)
+    assert "No changes." in again.out
 
 
 def test_concurrent_applies_run_one_at_a_time_and_lose_nothing(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support.projects import local_stacks
 
 from stackctl.cli.planning import Planner
 from stackctl.engine.changes import PlanOptions
@@ -14,15 +15,7 @@ from stackctl.project import Project
 from stackctl.spec_cache import CACHE_FILE
 
 PROJECT = "project: cached\ninclude: [stacks/*.yaml]\nvars:\n  where: .stackctl/a\n"
-STACKS = """\
-components:
-  artifact_store:
-    local: {flavor: local, config: {path: "${vars.where}"}}
-  orchestrator:
-    local: {flavor: local}
-stacks:
-  dev: {orchestrator: local, artifact_store: local}
-"""
+STACKS = local_stacks('"${vars.where}"')
 
 
 @pytest.fixture

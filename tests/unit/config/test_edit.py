@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.golden import check_golden
 
 from stackctl.config.edit import StackFile, dump, parse
 from stackctl.config.yaml import to_plain
@@ -43,7 +44,7 @@ OPERATIONS = {
 def test_edit_matches_golden_file(case: str) -> None:
     stack_file = StackFile(SOURCE, "input.yaml")
     OPERATIONS[case](stack_file)
-    assert stack_file.text == (DATA / f"{case}.expected.yaml").read_text()
+    check_golden(DATA / f"{case}.expected.yaml", stack_file.text)
 
 
 @pytest.mark.parametrize("case", sorted(OPERATIONS))

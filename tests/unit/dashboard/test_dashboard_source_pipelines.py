@@ -6,6 +6,8 @@ import sys
 import warnings
 from pathlib import Path
 
+from support.projects import SUMMING_SDK
+
 from stackctl.dashboard.app import create_app
 from stackctl.dashboard.source import Source
 from stackctl.project import Project
@@ -15,24 +17,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
-MODULE = """\
-from stackctl import pipeline, step
-
-
-@step
-def numbers(n: int) -> list[int]:
-    return list(range(n))
-
-
-@step
-def total(xs: list[int]) -> int:
-    return sum(xs)
-
-
-@pipeline
-def summing(n: int = 3) -> None:
-    total(numbers(n=n))
-"""
+MODULE = SUMMING_SDK
 
 
 def test_source_pipeline_in_the_api(tmp_path: Path, monkeypatch) -> None:
