@@ -24,6 +24,15 @@ from dataclasses import dataclass
 from typing import Any
 
 
+def one_line(text: object) -> str:
+    """``text`` with control characters escaped, for text that came from an untrusted file.
+
+    A plan file or state row may hold any string; quoting one inside a message must not
+    break the one-line contract (or forge extra lines on a CI log).
+    """
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
+
+
 @dataclass(frozen=True, order=True)
 class Location:
     """Where something was declared: a file and a 1-based line and column."""

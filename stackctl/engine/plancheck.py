@@ -19,7 +19,7 @@ from typing import Any
 from stackctl.engine.changes import Plan
 from stackctl.engine.moves import refactor
 from stackctl.engine.planjson import resource_json
-from stackctl.errors import StalePlanError
+from stackctl.errors import StalePlanError, one_line
 from stackctl.model import Action, MovedBlock, RemovedBlock, Resource, State
 
 _HINT = "make and review a new plan from this checkout: `stackctl plan --out FILE`"
@@ -70,7 +70,7 @@ def check_consistent(
 
 def _refuse(why: str) -> None:
     raise StalePlanError(
-        f"stale or foreign plan: {why} (a plan applies only in the checkout and state it "
+        f"stale or foreign plan: {one_line(why)} (a plan applies only in the checkout and state it "
         "was made from)",
         hint=_HINT,
     )

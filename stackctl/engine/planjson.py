@@ -14,7 +14,7 @@ from stackctl.engine.changes import (
     Plan,
     PlanOptions,
 )
-from stackctl.errors import PlanError
+from stackctl.errors import PlanError, one_line
 from stackctl.model import Action, Lifecycle, Resource
 
 _BY_ACTIONS = {tuple(a.json_actions): a for a in Action}
@@ -147,6 +147,6 @@ def plan_from_json(data: Mapping[str, Any]) -> Plan:
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise PlanError(
-            f"the plan document is malformed ({type(exc).__name__}: {exc})",
+            f"the plan document is malformed ({type(exc).__name__}: {one_line(exc)})",
             hint="make a new plan: `stackctl plan --out FILE`",
         ) from None
