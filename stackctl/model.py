@@ -170,6 +170,15 @@ class StateConfig:
 
 
 @dataclass(frozen=True)
+class ImportSpec:
+    """An ``import: [{to: ADDR, id: ID}]`` block: adopt ID as ADDR in the next apply."""
+
+    to: str
+    id: str
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
 class ProjectSpec:
     """Everything declared by a project, resolved and validated."""
 
@@ -181,6 +190,7 @@ class ProjectSpec:
     stacks: Mapping[str, StackSpec]  # keyed by stack name
     pipelines: Mapping[str, PipelineSpec]  # keyed by pipeline name
     files: tuple[str, ...] = ()  # every file read, relative to root
+    imports: tuple[ImportSpec, ...] = ()  # `import:` blocks (engine/imports.py)
 
     def component(self, type_: str, name: str) -> ComponentSpec:
         return self.components[address(type_, name)]

@@ -38,6 +38,8 @@ class Change:
     before: Resource | None = None
     after: Resource | None = None
     attributes: tuple[AttributeChange, ...] = ()
+    #: The import id when an ``import:`` block adopts this create (engine/imports.py).
+    importing: str | None = None
 
     @property
     def type(self) -> str:
