@@ -53,8 +53,8 @@ def adopt(resource: Resource, id: str, root: Path, secrets: Secrets) -> Resource
     config = reveal(resource.config, secrets, resource.address)
     try:
         outputs = hook(config, id, root)
-    except StackctlError:
-        raise
+    except StackctlError as exc:  # name the address: the flavor's words do not
+        raise ProvisionError(f"{resource.address}: {exc.message}", hint=exc.hint) from None
     except Exception as exc:
         raise ProvisionError(
             f"importing {resource.address} from {id!r} failed: {type(exc).__name__}: {exc}",
