@@ -20,8 +20,7 @@ def import_(
     id: Annotated[
         str,
         typer.Argument(
-            help="What exists: a folder, s3://bucket/prefix, a tracking URI, a scheduler "
-            "address.",
+            help="What exists: a folder, s3://bucket/prefix, a tracking URI, a scheduler address.",
             metavar="ID",
             show_default=False,
         ),

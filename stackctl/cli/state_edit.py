@@ -44,9 +44,7 @@ def move(store: StateStore, src: str, dst: str, lock_timeout: float, dry_run: bo
         record = find(state, src)
         kind, _, name = dst.partition(".")
         if not name or kind != record.type:
-            why = (
-                f"the types differ ({record.type} -> {kind})" if name else "it is not an address"
-            )
+            why = f"the types differ ({record.type} -> {kind})" if name else "it is not an address"
             raise PlanError(
                 f"cannot move {src} to {dst}: {why}; a record moves only within its type",
                 hint=f"give the destination as {record.type}.NEW_NAME",

@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from stackctl.config.secrets import Secrets, reveal
-from stackctl.engine.changes import Change, Plan
+from stackctl.engine.changes import Plan
 from stackctl.engine.flavors import provisioner
 from stackctl.errors import NotFoundError, PlanError, ProvisionError, StackctlError
 from stackctl.model import Action, ImportSpec, Resource, State
@@ -97,7 +97,9 @@ def import_resource(
     return adopted, state
 
 
-def with_imports(plan: Plan, imports: Sequence[ImportSpec], desired: Mapping[str, Resource]) -> Plan:
+def with_imports(
+    plan: Plan, imports: Sequence[ImportSpec], desired: Mapping[str, Resource]
+) -> Plan:
     """The plan with each create that an ``import:`` block names turned into an import.
 
     A block whose address is already in state is done (Terraform: imports are

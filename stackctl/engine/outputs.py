@@ -59,9 +59,7 @@ def select_outputs(state: State, name: str | None, secret: SecretValue) -> Any:
     """Every resource with outputs (``{address: {key: value}}``), one resource's outputs
     (NAME an address) or one value (NAME ``ADDR.key``)."""
     if name is None:
-        return {
-            a: outputs_of(r, secret) for a, r in sorted(state.resources.items()) if r.outputs
-        }
+        return {a: outputs_of(r, secret) for a, r in sorted(state.resources.items()) if r.outputs}
     if name in state.resources:
         return outputs_of(state.resources[name], secret)
     address, _, key = name.rpartition(".")
@@ -70,9 +68,7 @@ def select_outputs(state: State, name: str | None, secret: SecretValue) -> Any:
         if key in found:
             return found[key]
         keys = ", ".join(found) or "none: its provisioner records nothing"
-        raise NotFoundError(
-            f"{address} has no output {key!r}", hint=f"its outputs: {keys}"
-        )
+        raise NotFoundError(f"{address} has no output {key!r}", hint=f"its outputs: {keys}")
     from stackctl.config.schema import closest
 
     with_outputs = sorted(a for a, r in state.resources.items() if r.outputs)

@@ -84,8 +84,9 @@ class MlflowProvisioner:
     def adopt(self, config: Mapping[str, Any], id: str, root: Path) -> Mapping[str, Any]:
         """``id`` is the tracking URI (or folder) of an existing store."""
         declared = _normalized(tracking_uri(config, root), root)
-        check_same("tracking store", public(declared), public(_normalized(id, root)),
-                   "config.tracking_uri")
+        check_same(
+            "tracking store", public(declared), public(_normalized(id, root)), "config.tracking_uri"
+        )
         problem = _exists(declared)
         if problem:
             raise ProvisionError(
