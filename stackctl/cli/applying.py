@@ -47,7 +47,8 @@ def _show(plan: Plan) -> bool:
 
 def _progress(change: Change, stage: str) -> None:
     if stage == "done":
-        render.out(f"{change.address}: {_DONE[change.action.value]}")
+        done = "imported" if change.importing is not None else _DONE[change.action.value]
+        render.out(f"{change.address}: {done}")
 
 
 def apply_command(
@@ -113,6 +114,8 @@ def run_apply(
         return
     n = result.plan.counts()
     render.out(
-        f"\nApply complete! Resources: {n['add']} added, {n['change']} changed, "
+        "\nApply complete! Resources: "
+        + (f"{n['import']} imported, " if n["import"] else "")
+        + f"{n['add']} added, {n['change']} changed, "
         f"{n['replace']} replaced, {n['destroy']} destroyed."
     )

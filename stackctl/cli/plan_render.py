@@ -37,15 +37,22 @@ def attribute_line(a: AttributeChange) -> str:
 
 def change_lines(c: Change) -> list[str]:
     """``  # x will be created: reason`` / ``  + x`` / ``      + attr = v`` lines."""
-    lines = [f"  # {c.address} {_VERBS[c.action]}: {c.reason}", f"{c.action.value:>3} {c.address}"]
+    if c.importing is not None:  # adopted, not created: `=` (it is taken as it is)
+        lines = [f"  # {c.address} will be imported: {c.reason}", f"  = {c.address}"]
+    else:
+        lines = [
+            f"  # {c.address} {_VERBS[c.action]}: {c.reason}",
+            f"{c.action.value:>3} {c.address}",
+        ]
     lines += ["      " + attribute_line(a) for a in c.attributes]
     return lines
 
 
 def summary(plan: Plan) -> str:
     n = plan.counts()
+    imports = f"{n['import']} to import, " if n["import"] else ""
     return (
-        f"Plan: {n['add']} to add, {n['change']} to change, "
+        f"Plan: {imports}{n['add']} to add, {n['change']} to change, "
         f"{n['replace']} to replace, {n['destroy']} to destroy."
     )
 

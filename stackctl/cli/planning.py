@@ -62,18 +62,21 @@ class Planner:
     @cached_property
     def digest(self) -> str:
         from stackctl.engine.desired import config_digest
+        from stackctl.engine.imports import imports_digest
 
-        return config_digest(self.desired)
+        # `import:` blocks are part of what a saved plan was reviewed against
+        return imports_digest(config_digest(self.desired), self.project.spec.imports)
 
     def plan(self, state: State) -> Plan:
         """Refresh (unless --no-refresh) and diff against ``state``."""
         from stackctl.engine.desired import protected
         from stackctl.engine.flavors import replace_keys
+        from stackctl.engine.imports import with_imports
         from stackctl.engine.plan import make_plan
         from stackctl.engine.refresh import refresh
 
         drift = refresh(state, self.project.root, self.secrets) if self.options.refresh else []
-        return make_plan(
+        plan = make_plan(
             self.desired,
             state,
             options=self.options,
@@ -84,6 +87,7 @@ class Planner:
             replace_keys=replace_keys,
             project=self.project.spec.name,
         )
+        return with_imports(plan, self.project.spec.imports, self.desired)
 
     def plan_now(self) -> Plan:
         _ = self.desired  # an invalid config fails before the state is even opened

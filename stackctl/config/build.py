@@ -72,6 +72,7 @@ class Builder:
         self.components: dict[tuple[str, str], Declared] = {}
         self.stacks: dict[str, Declared] = {}
         self.pipelines: dict[str, Declared] = {}
+        self.imports: list[Any] = []  # (doc, index, ImportSpec) of `import:` blocks
 
     # -- reading -------------------------------------------------------------------------
     def add_file(self, path: Path) -> None:
@@ -106,6 +107,7 @@ class Builder:
         problems = list(validate(doc, data, load_schema(self.schemas_dir / schema)))
         self.out.extend(problems)
         bad = frozenset(p.pointer for p in problems)
+        self.add_imports(doc, data, bad)
         for type_, named in _mapping(data.get("components")).items():
             if type_ not in COMPONENT_TYPES:
                 continue  # reported by the schema as an unknown component type
@@ -125,6 +127,11 @@ class Builder:
             self._declare(
                 self.pipelines, name, f"pipeline {name!r}", doc, ("pipelines", name), body, bad
             )
+
+    def add_imports(self, doc: Document, data: Any, bad: frozenset[str]) -> None:
+        from stackctl.config.imports import collect
+
+        self.imports += collect(doc, data, bad)
 
     def _declare(
         self,
@@ -171,8 +178,19 @@ class Builder:
                 pipeline = build_pipeline(self, name, decl, stack_names)
             if pipeline is not None:
                 pipelines[name] = pipeline
+        from stackctl.config.imports import check
+
+        declared = {*components, *(f"{t}.{n}" for t, n in self.components)}
         return ProjectSpec(
-            project, root, state, dict(self.vars), components, stacks, pipelines, tuple(files)
+            project,
+            root,
+            state,
+            dict(self.vars),
+            components,
+            stacks,
+            pipelines,
+            tuple(files),
+            imports=check(self.imports, declared, self.out),
         )
 
     def _component(self, type_: str, name: str, decl: Declared) -> ComponentSpec | None:

@@ -89,6 +89,7 @@ def load_project(
     builder = Builder(
         root, schemas_dir, flavor_schemas, variables, out, check_pipeline, compile_source
     )
+    builder.add_imports(pdoc, pdata, frozenset(p.pointer for p in problems))
     files: list[str] = [pdoc.display]
     outside = [] if "allow_outside" in bad else pdata.get("allow_outside", [])
     roots = allowed_roots(root, outside)

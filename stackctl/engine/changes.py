@@ -114,9 +114,11 @@ class Plan:
         return not self.changes and not self.interrupted
 
     def counts(self) -> dict[str, int]:
-        """``{"add": n, "change": n, "replace": n, "destroy": n}``."""
+        """``{"add": n, "change": n, "replace": n, "destroy": n, "import": n}`` (a create
+        that an ``import:`` block adopts counts as an import, not an add)."""
         keys = {Action.CREATE: "add", Action.UPDATE: "change", Action.REPLACE: "replace"}
-        counts = {"add": 0, "change": 0, "replace": 0, "destroy": 0}
+        counts = {"add": 0, "change": 0, "replace": 0, "destroy": 0, "import": 0}
         for change in self.changes:
-            counts[keys.get(change.action, "destroy")] += 1
+            key = "import" if change.importing is not None else None
+            counts[key or keys.get(change.action, "destroy")] += 1
         return counts

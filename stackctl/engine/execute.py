@@ -59,6 +59,12 @@ def call(change: Change, root: Path, secrets: Secrets) -> Outcome:
         config = reveal(after.config, secrets, change.address)
         if prov is None:
             return Outcome(change, change)
+        if change.importing is not None:  # an `import:` block: adopt, never create
+            from stackctl.engine.imports import adopt
+
+            return Outcome(
+                change, replace(change, after=adopt(after, change.importing, root, secrets))
+            )
         if change.action is Action.UPDATE and before is not None:
             outputs = prov.update(reveal(before.config, secrets, change.address), config, root)
         else:
@@ -168,7 +174,7 @@ class Runner:
             operation=self.operation,
             who=self.who,
             summary=_summary(batch),
-            changes=[{"address": c.address, "action": c.action.json_actions} for c in batch],
+            changes=[{"address": c.address, "action": _actions(c)} for c in batch],
         )
         for change in finished:
             self.done.append(change)
@@ -190,12 +196,16 @@ class Runner:
         )
 
 
+def _actions(change: Change) -> list[str]:
+    return ["import"] if change.importing is not None else change.action.json_actions
+
+
 def _summary(batch: Sequence[Change]) -> str:
     if len(batch) == 1:
-        return f"{'+'.join(batch[0].action.json_actions)} {batch[0].address}"
+        return f"{'+'.join(_actions(batch[0]))} {batch[0].address}"
     counts: dict[str, int] = {}
     for c in batch:
-        verb = "+".join(c.action.json_actions)
+        verb = "+".join(_actions(c))
         counts[verb] = counts.get(verb, 0) + 1
     return ", ".join(f"{v} {n}" for v, n in sorted(counts.items()))
 

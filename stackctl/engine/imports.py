@@ -97,6 +97,17 @@ def import_resource(
     return adopted, state
 
 
+def imports_digest(digest: str, imports: Sequence[ImportSpec]) -> str:
+    """The config digest with the ``import:`` blocks folded in (unchanged without any,
+    so plans saved before imports existed stay fresh)."""
+    if not imports:
+        return digest
+    import hashlib
+
+    text = "\0".join([digest, *(f"{i.to}\0{i.id}" for i in imports)])
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
 def with_imports(
     plan: Plan, imports: Sequence[ImportSpec], desired: Mapping[str, Resource]
 ) -> Plan:

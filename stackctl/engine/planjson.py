@@ -67,6 +67,7 @@ def change_json(c: Change) -> dict[str, Any]:
             }
             for a in c.attributes
         ],
+        "importing": None if c.importing is None else {"id": c.importing},
     }
 
 
@@ -118,6 +119,7 @@ def plan_from_json(data: Mapping[str, Any]) -> Plan:
                 before=_resource(c["address"], c["before"]),
                 after=_resource(c["address"], c["after"]),
                 attributes=tuple(AttributeChange(**a) for a in c["attributes"]),
+                importing=(c.get("importing") or {}).get("id"),
             )
             for c in data["resource_changes"]
         )
