@@ -87,7 +87,7 @@ class Planner:
             replace_keys=replace_keys,
             project=self.project.spec.name,
         )
-        return with_imports(plan, self.project.spec.imports, self.desired)
+        return with_imports(plan, self.project.spec.imports, self.desired, state)
 
     def plan_now(self) -> Plan:
         _ = self.desired  # an invalid config fails before the state is even opened

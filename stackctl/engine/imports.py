@@ -109,7 +109,7 @@ def imports_digest(digest: str, imports: Sequence[ImportSpec]) -> str:
 
 
 def with_imports(
-    plan: Plan, imports: Sequence[ImportSpec], desired: Mapping[str, Resource]
+    plan: Plan, imports: Sequence[ImportSpec], desired: Mapping[str, Resource], state: State
 ) -> Plan:
     """The plan with each create that an ``import:`` block names turned into an import.
 
@@ -127,7 +127,7 @@ def with_imports(
         ids[spec.to] = spec.id
     changes = tuple(
         replace(c, importing=ids[c.address], reason=f"import block: adopts {ids[c.address]}")
-        if c.address in ids and c.action is Action.CREATE and c.before is None
+        if c.address in ids and c.action is Action.CREATE and c.address not in state.resources
         else c
         for c in plan.changes
     )
