@@ -87,7 +87,13 @@ class Planner:
             replace_keys=replace_keys,
             project=self.project.spec.name,
         )
-        return with_imports(plan, self.project.spec.imports, self.desired, state)
+        plan = with_imports(plan, self.project.spec.imports, self.desired, state)
+        if self.options.refresh:  # like refresh, import checks look at reality
+            from stackctl.engine.imports import verify_imports
+
+            imports = self.project.spec.imports
+            plan = verify_imports(plan, imports, self.project.root, self.secrets)
+        return plan
 
     def plan_now(self) -> Plan:
         _ = self.desired  # an invalid config fails before the state is even opened

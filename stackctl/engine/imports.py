@@ -11,9 +11,10 @@ ID exists and is what the config declares; nothing real is ever changed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from stackctl.config.secrets import Secrets, reveal
 from stackctl.engine.changes import Plan
@@ -38,11 +39,9 @@ def _declared(desired: Mapping[str, Resource], address: str) -> Resource:
     )
 
 
-def adopt(resource: Resource, id: str, root: Path, secrets: Secrets) -> Resource:
-    """``resource`` with the outputs of the real thing ``id`` (ProvisionError when ``id``
-    does not exist or is not what the config declares)."""
-    prov = provisioner(resource.type, resource.flavor)
-    hook = getattr(prov, "adopt", None)
+def adopter(resource: Resource) -> Callable[..., Mapping[str, Any]]:
+    """The flavor's ``adopt`` hook; PlanError when the flavor has nothing to adopt."""
+    hook = getattr(provisioner(resource.type, resource.flavor), "adopt", None)
     if hook is None:
         what = f"flavor {resource.flavor}" if resource.flavor else f"a {resource.type}"
         raise PlanError(
@@ -50,6 +49,13 @@ def adopt(resource: Resource, id: str, root: Path, secrets: Secrets) -> Resource
             hint="`stackctl apply` records it in state; import is for artifact stores, "
             "buckets, tracking stores and schedulers that already exist",
         )
+    return hook  # type: ignore[no-any-return]
+
+
+def adopt(resource: Resource, id: str, root: Path, secrets: Secrets) -> Resource:
+    """``resource`` with the outputs of the real thing ``id`` (ProvisionError when ``id``
+    does not exist or is not what the config declares)."""
+    hook = adopter(resource)
     config = reveal(resource.config, secrets, resource.address)
     try:
         outputs = hook(config, id, root)
@@ -84,6 +90,7 @@ def import_resource(
 ) -> tuple[Resource, State]:
     """Check, adopt and commit one resource under the lock: (the record, the new state)."""
     resource = _declared(desired, address)
+    adopter(resource)  # a stack or pipeline: refused before taking the lock
     with store.lock(OPERATION, lock_timeout) as lock:
         check_not_in_state(store.read(), address)
         adopted = adopt(resource, id, root, secrets)
@@ -132,3 +139,20 @@ def with_imports(
         for c in plan.changes
     )
     return replace(plan, changes=changes)
+
+
+def verify_imports(plan: Plan, imports: Sequence[ImportSpec], root: Path, secrets: Secrets) -> Plan:
+    """Ask each import's provisioner now (read-only), so a wrong or missing ID fails the
+    plan a reviewer reads (at the block's file:line:col) rather than the apply."""
+    where = {i.to: i.location for i in imports}
+    changes = []
+    for c in plan.changes:
+        if c.importing is not None and c.after is not None:
+            try:
+                c = replace(c, after=adopt(c.after, c.importing, root, secrets))
+            except StackctlError as exc:
+                raise ProvisionError(
+                    f"import block: {exc.message}", hint=exc.hint, location=where.get(c.address)
+                ) from None
+        changes.append(c)
+    return replace(plan, changes=tuple(changes))
