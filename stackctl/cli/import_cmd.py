@@ -15,7 +15,10 @@ def register(app: typer.Typer) -> None:
 
 def import_(
     address: Annotated[
-        str, typer.Argument(help="A declared address, e.g. artifact_store.s3.", show_default=False)
+        str,
+        typer.Argument(
+            help="A declared address, e.g. artifact_store.s3.", metavar="ADDR", show_default=False
+        ),
     ],
     id: Annotated[
         str,

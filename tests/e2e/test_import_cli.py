@@ -153,6 +153,7 @@ def test_import_block_errors_have_locations(tmp_path: Path) -> None:
 
 def test_state_mv(tmp_path: Path) -> None:
     project = make_project(tmp_path / "p")
+    golden("output_none.txt", project.run("output").out, project)  # nothing applied yet
     project.run("apply", "--auto-approve")
     dry = project.run("state", "mv", "artifact_store.local", "artifact_store.main", "--dry-run")
     assert (
