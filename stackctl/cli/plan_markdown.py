@@ -7,7 +7,7 @@ changes had to be left out.
 from __future__ import annotations
 
 from stackctl.cli.plan_render import NO_CHANGES, change_lines, preamble, summary
-from stackctl.engine.changes import Plan
+from stackctl.engine.changes import Change, Plan
 from stackctl.model import Action
 
 LIMIT = 65_000
@@ -29,6 +29,8 @@ def render_markdown(plan: Plan) -> str:
                 ("add", "create (`+`)"),
             )
         ]
+        if counts["import"]:  # only when there are imports: older comments stay as they were
+            head.append(f"| import (`=`) | {counts['import']} |")
         head += ["", f"**{summary(plan)}**", ""]
     extra = preamble(plan)
     if extra:
@@ -43,7 +45,7 @@ def render_markdown(plan: Plan) -> str:
             body = body[:_BLOCK_LIMIT] + "\n... (attributes truncated)"
         destroy = change.action in (Action.DELETE, Action.REPLACE)
         block = (
-            f"<details{' open' if destroy else ''}><summary><code>{change.action.value}</code> "
+            f"<details{' open' if destroy else ''}><summary><code>{_symbol(change)}</code> "
             f"<code>{change.address}</code>: {_escape(change.reason)}</summary>\n\n"
             f"```diff\n{body}\n```\n</details>\n"
         )
@@ -62,3 +64,7 @@ def render_markdown(plan: Plan) -> str:
 
 def _escape(text: str) -> str:
     return text.replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _symbol(change: Change) -> str:
+    return "=" if change.importing is not None else change.action.value
