@@ -1,5 +1,6 @@
 """ZenML's stack verbs past register/delete: `stack update`, `stack copy`,
-`stack remove-component` and `component copy` (renames are `catalog`'s moves).
+`stack remove-component` and `component copy` (renames are `stack rename` /
+`component rename`, which also write a `moved:` block).
 
 Each edits the declaring YAML file in place (comments kept, ``config.edit``), and the
 whole project is validated before anything is written (``catalog.files.Edit``); the

@@ -49,6 +49,9 @@ def move(store: StateStore, src: str, dst: str, lock_timeout: float, dry_run: bo
                 f"cannot move {src} to {dst}: {why}; a record moves only within its type",
                 hint=f"give the destination as {record.type}.NEW_NAME",
             )
+        from stackctl.catalog.components import check_name
+
+        check_name(name, record.type)
         if dst in state.resources:
             raise PlanError(
                 f"cannot move {src} to {dst}: {dst} is already in state",
