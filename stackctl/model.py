@@ -189,6 +189,15 @@ class RemovedBlock:
 
 
 @dataclass(frozen=True)
+class ImportSpec:
+    """An ``import: [{to: ADDR, id: ID}]`` block: adopt ID as ADDR in the next apply."""
+
+    to: str
+    id: str
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
 class ProjectSpec:
     """Everything declared by a project, resolved and validated."""
 
@@ -202,6 +211,7 @@ class ProjectSpec:
     files: tuple[str, ...] = ()  # every file read, relative to root
     moved: tuple[MovedBlock, ...] = ()  # `moved:` blocks of every file (engine/moves.py)
     removed: tuple[RemovedBlock, ...] = ()  # `removed:` blocks of every file
+    imports: tuple[ImportSpec, ...] = ()  # `import:` blocks (engine/imports.py)
 
     def component(self, type_: str, name: str) -> ComponentSpec:
         return self.components[address(type_, name)]

@@ -24,7 +24,9 @@ from stackctl.cli import (
     flavors,
     fmt,
     graph,
+    import_cmd,
     init,
+    output,
     pipelines,
     plan,
     run,
@@ -94,6 +96,8 @@ component.register(app)
 run.register(app)
 pipelines.register(app)
 runs.register(app)
+import_cmd.register(app)
+output.register(app)
 
 
 def main() -> None:

@@ -55,7 +55,7 @@ def _show(plan: Plan) -> bool:
 
 def _progress(change: Change, stage: str) -> None:
     if stage == "done":
-        done = _DONE[change.action.value]
+        done = "imported" if change.importing is not None else _DONE[change.action.value]
         if change.previous_address:
             done += (
                 f" from {change.previous_address}"
@@ -144,7 +144,9 @@ def outcome_line(plan: Plan, operation: str) -> str:
         f", {n[k]} {word}" for k, word in (("move", "moved"), ("forget", "forgotten")) if n[k]
     )
     return (
-        f"Apply complete! Resources: {n['add']} added, {n['change']} changed, "
+        "Apply complete! Resources: "
+        + (f"{n['import']} imported, " if n["import"] else "")
+        + f"{n['add']} added, {n['change']} changed, "
         f"{n['replace']} replaced, {n['destroy']} destroyed{extra}."
     )
 

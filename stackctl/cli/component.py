@@ -4,7 +4,7 @@
     stackctl orchestrator register par --flavor local_parallel --max-workers 4
     stackctl component register experiment_tracker mlf --flavor mlflow --config tracking_uri=...
 
-Each type group has register | list | describe | update | delete; the flavor options of
+Each type group has register | list | describe | update | delete | copy; the flavor options of
 register/update (`--path`, `--max-workers` ...) come from the flavors' JSON Schemas.
 """
 
@@ -223,6 +223,22 @@ def _rename_cmd() -> None:
 _rename_cmd()
 
 
+def _copy(type_: str, src: str, dst: str) -> None:
+    from stackctl.catalog.stack_verbs import copy_component
+
+    report(copy_component(_project(), type_, src, dst))
+
+
+@component_app.command("copy")
+def copy_cmd(
+    type_: Annotated[str, typer.Argument(metavar="TYPE")],
+    src: Annotated[str, typer.Argument(help="The component to copy.")],
+    dst: Annotated[str, typer.Argument(help="Name of the new component.")],
+) -> None:
+    """Declare a new component with the flavor and config of another (same file)."""
+    _copy(_type(type_), src, dst)
+
+
 # -- one group per type, built on first use ------------------------------------------------
 def _factory(type_: str) -> Any:
     def build() -> typer.Typer:
@@ -320,4 +336,14 @@ def type_app(type_: str) -> typer.Typer:
     from stackctl.cli.rename import typed
 
     app.command("rename")(typed(type_))
+    app.command("copy")(
+        command(
+            lambda src, dst: _copy(type_, src, dst),
+            [
+                argument("src", f"The {words} to copy."),
+                argument("dst", f"Name of the new {words}."),
+            ],
+            f"Declare a new {words} with the flavor and config of another (same file).",
+        )
+    )
     return app

@@ -33,6 +33,8 @@ def render_markdown(plan: Plan) -> str:
             )
             if key not in ("move", "forget") or counts[key]
         ]
+        if counts["import"]:  # only when there are imports: older comments stay as they were
+            head.append(f"| import (`=`) | {counts['import']} |")
         head += ["", f"**{summary(plan)}**", ""]
     extra = preamble(plan)
     if extra:
@@ -79,9 +81,12 @@ def _groups(plan: Plan) -> list[tuple[str, list[Change]]]:
     """Changes by action, destroys first; plan (apply) order inside each group."""
     groups: list[tuple[str, list[Change]]] = []
     for title, action in _SECTIONS:
-        group = [c for c in plan.changes if c.action is action]
+        group = [c for c in plan.changes if c.action is action and c.importing is None]
         if group:
             groups.append((title, group))
+    imported = [c for c in plan.changes if c.importing is not None]
+    if imported:
+        groups.append(("Import", imported))
     return groups
 
 
@@ -91,10 +96,16 @@ def _block(change: Change) -> str:
         body = body[:_BLOCK_LIMIT] + "\n... (attributes truncated)"
     destroy = change.action in (Action.DELETE, Action.REPLACE)
     return (
-        f"<details{' open' if destroy else ''}><summary><code>{change.action.value.strip() or '>'}"
+        f"<details{' open' if destroy else ''}><summary><code>{_symbol(change)}"
         f"</code> {_escape(headline(change))}</summary>\n\n"
         f"```diff\n{body}\n```\n</details>\n"
     )
+
+
+def _symbol(change: Change) -> str:
+    if change.importing is not None:  # adopted as it is, not created
+        return "="
+    return change.action.value.strip() or ">"
 
 
 def _escape(text: str) -> str:

@@ -47,7 +47,10 @@ def headline(c: Change) -> str:
 
 def change_lines(c: Change) -> list[str]:
     """``  # x will be created: reason`` / ``  + x`` / ``      + attr = v`` lines."""
-    lines = [f"  # {headline(c)}", f"{c.action.value:>3} {c.address}"]
+    if c.importing is not None:  # adopted, not created: `=` (it is taken as it is)
+        lines = [f"  # {c.address} will be imported: {c.reason}", f"  = {c.address}"]
+    else:
+        lines = [f"  # {headline(c)}", f"{c.action.value:>3} {c.address}"]
     lines += ["      " + attribute_line(a) for a in c.attributes]
     return lines
 
@@ -55,8 +58,9 @@ def change_lines(c: Change) -> list[str]:
 def summary(plan: Plan) -> str:
     n = plan.counts()
     extra = "".join(f", {n[k]} to {k}" for k in ("move", "forget") if n[k])
+    imports = f"{n['import']} to import, " if n["import"] else ""
     return (
-        f"Plan: {n['add']} to add, {n['change']} to change, "
+        f"Plan: {imports}{n['add']} to add, {n['change']} to change, "
         f"{n['replace']} to replace, {n['destroy']} to destroy{extra}."
     )
 

@@ -62,18 +62,23 @@ class Planner:
     @cached_property
     def digest(self) -> str:
         from stackctl.engine.desired import config_digest
+        from stackctl.engine.imports import imports_digest
 
-        return config_digest(self.desired, self.project.spec)
+        # `import:` blocks are part of what a saved plan was reviewed against
+        return imports_digest(
+            config_digest(self.desired, self.project.spec), self.project.spec.imports
+        )
 
     def plan(self, state: State) -> Plan:
         """Refresh (unless --no-refresh) and diff against ``state``."""
         from stackctl.engine.desired import protected
         from stackctl.engine.flavors import replace_keys
+        from stackctl.engine.imports import with_imports
         from stackctl.engine.plan import make_plan
         from stackctl.engine.refresh import refresh
 
         drift = refresh(state, self.project.root, self.secrets) if self.options.refresh else []
-        return make_plan(
+        plan = make_plan(
             self.desired,
             state,
             options=self.options,
@@ -86,6 +91,13 @@ class Planner:
             moved=self.project.spec.moved,
             removed=self.project.spec.removed,
         )
+        plan = with_imports(plan, self.project.spec.imports, self.desired, state)
+        if self.options.refresh:  # like refresh, import checks look at reality
+            from stackctl.engine.imports import verify_imports
+
+            imports = self.project.spec.imports
+            plan = verify_imports(plan, imports, self.project.root, self.secrets)
+        return plan
 
     def plan_now(self) -> Plan:
         _ = self.desired  # an invalid config fails before the state is even opened

@@ -13,7 +13,9 @@ from stackctl.cli import options, render
 runs_app = typer.Typer(help="Pipeline runs recorded in state.", no_args_is_help=True)
 artifacts_app = typer.Typer(help="Artifacts written by runs.", no_args_is_help=True)
 
-RunId = Annotated[str, typer.Argument(help="Run id (a unique prefix is enough).")]
+RunId = Annotated[
+    str, typer.Argument(help="Run id: a unique prefix is enough; `latest` is the newest run.")
+]
 RunStatusChoice = enum.Enum(  # type: ignore[misc]
     "RunStatusChoice",
     {s: s for s in ("running", "completed", "failed", "cancelled", "interrupted")},

@@ -1,6 +1,7 @@
-"""`stackctl stack ...`: list, describe, set, get, register, delete, export, import.
+"""`stackctl stack ...`: list, describe, set, get, register, delete, export, import,
+update, copy, remove-component.
 
-register/delete/import edit stacks/*.yaml (comments kept) after validating the result;
+register/delete/import/update/copy/remove-component edit stacks/*.yaml (comments kept) after validating the result;
 the change reaches the state through `stackctl plan` / `stackctl apply`.
 """
 
@@ -208,6 +209,61 @@ def _register_command() -> Any:
     )
 
 
+def _update(**kw: Any) -> None:
+    from stackctl.catalog.stack_verbs import update_stack
+
+    name = kw.pop("name")
+    report(update_stack(_project(), name, {t: v for t, v in kw.items() if v}))
+
+
+def _update_command() -> Any:
+    params = [argument("name", "The stack to change.")]
+    for type_ in COMPONENT_TYPES:
+        decl = typer.Option(
+            "--" + type_.replace("_", "-"),
+            SHORT_FLAGS[type_],
+            help=f"New {type_.replace('_', ' ')}.",
+            show_default=False,
+        )
+        params.append(option(type_, Annotated[str | None, decl]))
+    return command(
+        _update, params, "Replace or add components of a stack (edits its YAML, comments kept)."
+    )
+
+
+def _remove(**kw: Any) -> None:
+    from stackctl.catalog.stack_verbs import remove_components
+
+    name = kw.pop("name")
+    report(remove_components(_project(), name, tuple(t for t, on in kw.items() if on)))
+
+
+def _remove_command() -> Any:
+    from stackctl.model import REQUIRED_COMPONENT_TYPES
+
+    params = [argument("name", "The stack to change.")]
+    for type_ in COMPONENT_TYPES:
+        if type_ in REQUIRED_COMPONENT_TYPES:
+            continue
+        decl = typer.Option(
+            "--" + type_.replace("_", "-"),
+            SHORT_FLAGS[type_],
+            help=f"Remove the stack's {type_.replace('_', ' ')}.",
+        )
+        params.append(option(type_, Annotated[bool, decl], False))
+    return command(_remove, params, "Take optional components out of a stack (they stay declared).")
+
+
+def copy(
+    src: Annotated[str, typer.Argument(help="The stack to copy.", show_default=False)],
+    dst: Annotated[str, typer.Argument(help="Name of the new stack.", show_default=False)],
+) -> None:
+    """Declare a new stack with the components (and lifecycle) of another."""
+    from stackctl.catalog.stack_verbs import copy_stack
+
+    report(copy_stack(_project(), src, dst))
+
+
 def stack_app() -> typer.Typer:
     app = typer.Typer(rich_markup_mode=None)
     app.command("list")(list_stacks)
@@ -221,4 +277,7 @@ def stack_app() -> typer.Typer:
     from stackctl.cli.rename import rename_stack
 
     app.command("rename")(rename_stack)
+    app.command("update")(_update_command())
+    app.command("copy")(copy)
+    app.command("remove-component")(_remove_command())
     return app

@@ -1,4 +1,4 @@
-"""`stackctl state list | show | rm | history | restore`: inspect and edit state."""
+"""`stackctl state list | show | rm | mv | history | restore`: inspect and edit state."""
 
 from __future__ import annotations
 
@@ -49,6 +49,26 @@ def rm(address: Address, lock_timeout: options.LockTimeout = 0.0) -> None:
 
     state = remove(open_project().state(), address, lock_timeout)
     render.out(f"Removed {address} from state (serial {state.serial}); reality is untouched.")
+
+
+@state_app.command("mv")
+def mv(
+    src: Annotated[str, typer.Argument(help="The address in state, e.g. artifact_store.old.")],
+    dst: Annotated[str, typer.Argument(help="Its new address (same type): artifact_store.new.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check and say what would move; change nothing.")
+    ] = False,
+    lock_timeout: options.LockTimeout = 0.0,
+) -> None:
+    """Move a record to another address of the same type (reality is untouched)."""
+    from stackctl.cli.context import open_project
+    from stackctl.cli.state_edit import move
+
+    state = move(open_project().state(), src, dst, lock_timeout, dry_run)
+    if dry_run:
+        render.out(f"Would move {src} to {dst} (dry run: state is unchanged).")
+    else:
+        render.out(f"Moved {src} to {dst} in state (serial {state.serial}); reality is untouched.")
 
 
 @state_app.command("history")

@@ -1,9 +1,9 @@
-"""The work behind `state rm` and `state restore` (each under the write lock)."""
+"""The work behind `state rm`, `state mv` and `state restore` (each under the write lock)."""
 
 from __future__ import annotations
 
 from stackctl.cli import render
-from stackctl.errors import NotFoundError
+from stackctl.errors import NotFoundError, PlanError
 from stackctl.model import Resource, State
 from stackctl.state.base import StateStore
 
@@ -27,6 +27,45 @@ def remove(store: StateStore, address: str, lock_timeout: float) -> State:
             operation="state rm",
             who=lock.who,
             summary=f"removed {address} from state",
+        )
+
+
+def move(store: StateStore, src: str, dst: str, lock_timeout: float, dry_run: bool) -> State:
+    """Re-address the record of ``src`` as ``dst`` (same type; ``dst`` not in state).
+
+    Only state changes, as with Terraform's `state mv`: records that depend on ``src``
+    keep naming it until the next apply of a config that uses ``dst``. A dry run checks
+    everything under the lock and commits nothing.
+    """
+    from dataclasses import replace
+
+    with store.lock("state mv", lock_timeout) as lock:
+        state = store.read()
+        record = find(state, src)
+        kind, _, name = dst.partition(".")
+        if not name or kind != record.type:
+            why = f"the types differ ({record.type} -> {kind})" if name else "it is not an address"
+            raise PlanError(
+                f"cannot move {src} to {dst}: {why}; a record moves only within its type",
+                hint=f"give the destination as {record.type}.NEW_NAME",
+            )
+        from stackctl.catalog.components import check_name
+
+        check_name(name, record.type)
+        if dst in state.resources:
+            raise PlanError(
+                f"cannot move {src} to {dst}: {dst} is already in state",
+                hint=f"forget it first if it is stale: `stackctl state rm {dst}`",
+            )
+        if dry_run:
+            return state
+        return store.commit(
+            upserts=[replace(record, address=dst, name=name)],
+            deletes=[src],
+            operation="state mv",
+            who=lock.who,
+            summary=f"moved {src} to {dst}",
+            changes=[{"address": src, "action": ["move"], "to": dst}],
         )
 
 

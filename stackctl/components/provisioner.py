@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from stackctl.errors import ProvisionError
+
 
 @dataclass(frozen=True)
 class Observation:
@@ -42,3 +44,27 @@ class Provisioner(Protocol):
     def delete(self, config: Mapping[str, Any], root: Path) -> None:
         """Remove what create made, when it is safe to (never user data by default)."""
         ...
+
+
+class Adopter(Protocol):
+    """A provisioner that can adopt what already exists (``stackctl import``, ``import:``).
+
+    Optional, so third-party provisioners written before imports keep working: a
+    provisioner without ``adopt`` makes import refuse that flavor with a hint.
+    """
+
+    def adopt(self, config: Mapping[str, Any], id: str, root: Path) -> Mapping[str, Any]:
+        """Check that ``id`` names a thing that exists and is what ``config`` declares;
+        return its outputs (no secrets). Raise ProvisionError saying what is missing or
+        which value differs otherwise. Never changes reality."""
+        ...
+
+
+def check_same(what: str, declared: str, given: str, key: str) -> None:
+    """ProvisionError unless the import id ``given`` names the ``declared`` thing."""
+    if declared != given:
+        raise ProvisionError(
+            f"import id {given!r} is not the {what} the config declares ({key} = {declared!r})",
+            hint=f"import with the declared id ({declared!r}), or change {key} in the config "
+            "to what you mean to adopt",
+        )

@@ -151,6 +151,7 @@ BUILTIN_FLAVORS: tuple[Flavor, ...] = (
         "mlflow",
         "MLflow tracking (a local folder by default)",
         "mlflow:MlflowTracker",
+        provisioner="stackctl.components.experiment_trackers.mlflow_provision:MlflowProvisioner",
         extra="mlflow",
     ),
 )

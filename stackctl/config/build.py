@@ -72,6 +72,7 @@ class Builder:
         self.stacks: dict[str, Declared] = {}
         self.pipelines: dict[str, Declared] = {}
         self.refactors = Refactors(out)  # `moved:` / `removed:` of every file
+        self.imports: list[Any] = []  # (doc, index, ImportSpec) of `import:` blocks
 
     # -- reading -------------------------------------------------------------------------
     def add_file(self, path: Path) -> None:
@@ -107,6 +108,7 @@ class Builder:
         self.out.extend(problems)
         bad = frozenset(p.pointer for p in problems)
         self.refactors.add(doc, data, bad)
+        self.add_imports(doc, data, bad)
         for type_, named in _mapping(data.get("components")).items():
             if type_ not in COMPONENT_TYPES:
                 continue  # reported by the schema as an unknown component type
@@ -126,6 +128,11 @@ class Builder:
             self._declare(
                 self.pipelines, name, f"pipeline {name!r}", doc, ("pipelines", name), body, bad
             )
+
+    def add_imports(self, doc: Document, data: Any, bad: frozenset[str]) -> None:
+        from stackctl.config.imports import collect
+
+        self.imports += collect(doc, data, bad)
 
     def _declare(
         self,
@@ -177,6 +184,9 @@ class Builder:
             *(f"pipeline.{n}" for n in self.pipelines),
         }
         moved, removed = self.refactors.check(declared)
+        from stackctl.config.imports import check
+
+        components_declared = {*components, *(f"{t}.{n}" for t, n in self.components)}
         return ProjectSpec(
             project,
             root,
@@ -188,6 +198,7 @@ class Builder:
             tuple(files),
             moved,
             removed,
+            imports=check(self.imports, components_declared, self.out),
         )
 
     def _component(self, type_: str, name: str, decl: Declared) -> ComponentSpec | None:

@@ -109,6 +109,18 @@ class StackFile:
                 path = ("components",)
         self._remove(path)
 
+    def update_stack(
+        self, name: str, components: Mapping[str, str], unset: tuple[str, ...] = ()
+    ) -> None:
+        """Point a declared stack at other components (type -> name), drop ``unset`` types."""
+        before = self._dump(self.data)
+        node = self.data["stacks"][name]
+        for type_, comp in components.items():
+            node[type_] = comp
+        for type_ in unset:
+            node.pop(type_, None)
+        self._commit_tree(before)
+
     def remove_stack(self, name: str) -> None:
         self._remove(("stacks", name) if len(self.data["stacks"]) > 1 else ("stacks",))
 

@@ -91,6 +91,7 @@ def load_project(
         root, schemas_dir, flavor_schemas, variables, out, check_pipeline, compile_source
     )
     builder.refactors.add(pdoc, pdata, frozenset(p.pointer for p in problems))
+    builder.add_imports(pdoc, pdata, frozenset(p.pointer for p in problems))
     files: list[str] = [pdoc.display]
     outside = [] if "allow_outside" in bad else pdata.get("allow_outside", [])
     roots = allowed_roots(root, outside)

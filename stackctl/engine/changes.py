@@ -46,6 +46,9 @@ class Change:
     def moved(self) -> bool:
         return self.previous_address is not None
 
+    #: The import id when an ``import:`` block adopts this create (engine/imports.py).
+    importing: str | None = None
+
     @property
     def type(self) -> str:
         return (self.after or self.before).type  # type: ignore[union-attr]
@@ -119,8 +122,9 @@ class Plan:
         return not self.changes and not self.interrupted
 
     def counts(self) -> dict[str, int]:
-        """``{"add": n, "change": n, "replace": n, "destroy": n, "move": n, "forget": n}``;
-        a moved resource that also changes counts in both."""
+        """``{"add": n, "change": n, "replace": n, "destroy": n, "import": n, "move": n,
+        "forget": n}``; a moved resource that also changes counts in both, and a create
+        that an ``import:`` block adopts counts as an import, not an add."""
         keys = {
             Action.CREATE: "add",
             Action.UPDATE: "change",
@@ -128,9 +132,19 @@ class Plan:
             Action.DELETE: "destroy",
             Action.FORGET: "forget",
         }
-        counts = {"add": 0, "change": 0, "replace": 0, "destroy": 0, "move": 0, "forget": 0}
+        counts = {
+            "add": 0,
+            "change": 0,
+            "replace": 0,
+            "destroy": 0,
+            "import": 0,
+            "move": 0,
+            "forget": 0,
+        }
         for change in self.changes:
-            if change.action in keys:
+            if change.importing is not None:
+                counts["import"] += 1
+            elif change.action in keys:
                 counts[keys[change.action]] += 1
             if change.moved:
                 counts["move"] += 1

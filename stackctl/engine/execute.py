@@ -60,6 +60,12 @@ def call(change: Change, root: Path, secrets: Secrets) -> Outcome:
         config = reveal(after.config, secrets, change.address)
         if prov is None:
             return Outcome(change, change)
+        if change.importing is not None:  # an `import:` block: adopt, never create
+            from stackctl.engine.imports import adopt
+
+            return Outcome(
+                change, replace(change, after=adopt(after, change.importing, root, secrets))
+            )
         if change.action is Action.UPDATE and before is not None:
             outputs = prov.update(reveal(before.config, secrets, change.address), config, root)
         else:
@@ -199,14 +205,18 @@ class Runner:
 
 
 def _entry(c: Change) -> dict[str, object]:
-    entry: dict[str, object] = {"address": c.address, "action": c.action.json_actions}
+    entry: dict[str, object] = {"address": c.address, "action": _actions(c)}
     if c.previous_address:
         entry["previous_address"] = c.previous_address
     return entry
 
 
 def _label(c: Change) -> str:
-    return "move" if c.action is Action.NOOP else "+".join(c.action.json_actions)
+    return "move" if c.action is Action.NOOP else "+".join(_actions(c))
+
+
+def _actions(change: Change) -> list[str]:
+    return ["import"] if change.importing is not None else change.action.json_actions
 
 
 def _summary(batch: Sequence[Change]) -> str:

@@ -67,6 +67,7 @@ def change_json(c: Change) -> dict[str, Any]:
             }
             for a in c.attributes
         ],
+        "importing": None if c.importing is None else {"id": c.importing},
     }
     if c.previous_address is not None:  # Terraform's key for a `moved` resource
         doc["previous_address"] = c.previous_address
@@ -122,6 +123,7 @@ def plan_from_json(data: Mapping[str, Any]) -> Plan:
                 after=_resource(c["address"], c["after"]),
                 attributes=tuple(AttributeChange(**a) for a in c["attributes"]),
                 previous_address=c.get("previous_address"),
+                importing=(c.get("importing") or {}).get("id"),
             )
             for c in data["resource_changes"]
         )

@@ -125,7 +125,8 @@ class StateStore(Protocol):
         ...
 
     def run(self, run_id: str) -> Run:
-        """One run by id or unique id prefix (NotFoundError otherwise)."""
+        """One run by id, unique id prefix or ``latest`` (the newest run); NotFoundError
+        otherwise (an ambiguous prefix lists the candidates)."""
         ...
 
     def steps(self, run_id: str) -> list[StepRun]: ...

@@ -21,6 +21,17 @@ def pick_run(prefix: str, matches: Sequence[str]) -> str:
     )
 
 
+#: The run id alias every command taking a run id accepts: the newest run (any status).
+LATEST = "latest"
+
+
+def no_latest() -> NotFoundError:
+    return NotFoundError(
+        "run 'latest' does not exist: no pipeline has run yet",
+        hint="run one first: `stackctl run PIPELINE`",
+    )
+
+
 def no_run(run_id: str) -> NotFoundError:
     return NotFoundError(f"run {run_id!r} does not exist", hint="list runs: `stackctl runs list`")
 

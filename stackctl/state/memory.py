@@ -28,7 +28,7 @@ from stackctl.model import (
 )
 from stackctl.state import codec, locking
 from stackctl.state.base import StateDump, StateStore
-from stackctl.state.lookups import no_lock, no_run, no_serial, pick_run
+from stackctl.state.lookups import LATEST, no_latest, no_lock, no_run, no_serial, pick_run
 
 
 @dataclass
@@ -209,6 +209,11 @@ class MemoryStateStore:
         return [codec.run_from_row(r) for r in rows[offset : offset + limit]]
 
     def run(self, run_id: str) -> Run:
+        if run_id == LATEST:
+            newest = self.runs(limit=1)
+            if not newest:
+                raise no_latest()
+            return newest[0]
         with self._data.mutex:
             if run_id in self._data.runs:
                 return codec.run_from_row(self._data.runs[run_id])

@@ -12,7 +12,7 @@ from typing import Any
 
 from stackctl.model import ArtifactRecord, Run, RunStatus, StepRun
 from stackctl.state import codec
-from stackctl.state.lookups import no_run, pick_run
+from stackctl.state.lookups import LATEST, no_latest, no_run, pick_run
 from stackctl.state.schema import Tx
 
 
@@ -87,6 +87,11 @@ class RunRecords:
         return [codec.run_from_row(r) for r in rows]
 
     def run(self, run_id: str) -> Run:
+        if run_id == LATEST:
+            newest = self.runs(limit=1)
+            if not newest:
+                raise no_latest()
+            return newest[0]
         with self._tx() as tx:
             row = tx.one("SELECT * FROM runs WHERE id = ?", run_id)
             if row is None:

@@ -18,7 +18,7 @@ from stackctl.components.artifact_stores.fsspec_fs import (
     s3_options,
     split_uri,
 )
-from stackctl.components.provisioner import Observation
+from stackctl.components.provisioner import Observation, check_same
 from stackctl.errors import ProvisionError, StackctlError
 
 if TYPE_CHECKING:
@@ -95,6 +95,23 @@ class S3Provisioner:
                 return Observation(True, {"bucket": bucket, "uri": uri})
         return Observation(False, detail=f"bucket {bucket} of {uri} is missing")
 
+    def adopt(self, config: Mapping[str, Any], id: str, root: Path) -> Mapping[str, Any]:
+        """``id`` is the store's URI (``s3://bucket/prefix``; the ``s3://`` may be left out)."""
+        uri = str(config["uri"])
+        given = id if id.startswith("s3://") else f"s3://{id}"
+        check_same("S3 location", uri.rstrip("/"), given.rstrip("/"), "config.uri")
+        bucket = self._bucket(config)
+        with _provisioning("look up the bucket of", uri):
+            exists = self._bucket_exists(self._fs(config), bucket)
+        if not exists:
+            raise ProvisionError(
+                f"cannot import {uri}: bucket {bucket} does not exist at "
+                f"{config.get('endpoint_url') or 'AWS S3'}",
+                hint="import a bucket that exists (check endpoint_url and credentials), or "
+                "let `stackctl apply` create it",
+            )
+        return {"bucket": bucket, "uri": uri}
+
     def delete(self, config: Mapping[str, Any], root: Path) -> None:
         # An empty bucket goes (rmdir refuses a non-empty one); objects always stay.
         with contextlib.suppress(Exception):
@@ -130,6 +147,22 @@ class FsspecProvisioner:
             return Observation(True, {"uri": f"{protocol}://{path}"})
         return Observation(False, detail=f"folder {protocol}://{path} is missing")
 
+    def adopt(self, config: Mapping[str, Any], id: str, root: Path) -> Mapping[str, Any]:
+        """``id`` is the store's URI; a local folder must be a folder, anything else exist."""
+        uri = str(config["uri"])
+        protocol, path = split_uri(uri, root)
+        given = "://".join(split_uri(id, root))
+        check_same("location", f"{protocol}://{path}", given, "config.uri")
+        with _provisioning("look at", uri):
+            fs = filesystem(protocol, config.get("storage_options") or {})
+            found = fs.isdir(path) if protocol in LOCAL_PROTOCOLS else fs.exists(path)
+        if not found:
+            raise ProvisionError(
+                f"cannot import {protocol}://{path}: it does not exist",
+                hint="import a location that exists, or let `stackctl apply` create it",
+            )
+        return {"uri": f"{protocol}://{path}"}
+
     def delete(self, config: Mapping[str, Any], root: Path) -> None:
         with contextlib.suppress(Exception):
             _, path, fs = self._target(config, root)
@@ -139,7 +172,9 @@ class FsspecProvisioner:
 
 
 if TYPE_CHECKING:  # static proof that the classes satisfy the contract
-    from stackctl.components.provisioner import Provisioner
+    from stackctl.components.provisioner import Adopter, Provisioner
 
     _s3: type[Provisioner] = S3Provisioner
     _fsspec: type[Provisioner] = FsspecProvisioner
+    _s3_adopter: type[Adopter] = S3Provisioner
+    _fsspec_adopter: type[Adopter] = FsspecProvisioner

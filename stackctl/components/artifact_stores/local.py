@@ -32,7 +32,8 @@ from stackctl.components.artifact_stores.base import (
     missing,
     object_key,
 )
-from stackctl.components.provisioner import Observation
+from stackctl.components.provisioner import Observation, check_same
+from stackctl.errors import ProvisionError
 
 DEFAULT_PATH = ".stackctl/artifacts"
 SPOOL_BYTES = 1 << 18  # objects up to this size are hashed before touching the disk
@@ -215,6 +216,18 @@ class LocalProvisioner:
         if path.is_dir():
             return Observation(True, {"path": str(path)})
         return Observation(False, detail=f"directory {path} is missing")
+
+    def adopt(self, config: Mapping[str, Any], id: str, root: Path) -> Mapping[str, Any]:
+        """``id`` is the folder (relative to the project root, or absolute)."""
+        path = store_path(config, root)
+        check_same("folder", str(path), str((root / id).resolve()), "config.path")
+        if not path.is_dir():
+            raise ProvisionError(
+                f"cannot import folder {path}: it does not exist"
+                + (" (it is a file)" if path.exists() else ""),
+                hint="import a folder that exists, or let `stackctl apply` create it",
+            )
+        return {"path": str(path)}
 
     def delete(self, config: Mapping[str, Any], root: Path) -> None:
         path = store_path(config, root)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from stackctl.components.orchestrators.base import Finished, Orchestrator, Session
-from stackctl.components.provisioner import Observation
+from stackctl.components.provisioner import Observation, check_same
 from stackctl.errors import ProvisionError, StackctlError
 
 _CLOSE_S = 0.5  # per close on cancel; then what is left is killed
@@ -243,13 +243,27 @@ class DaskProvisioner:
         except ProvisionError as exc:
             return Observation(False, detail=exc.message)
 
+    def adopt(self, config: Mapping[str, Any], id: str, root: Path) -> Mapping[str, Any]:
+        """``id`` is the scheduler address; it must be the declared one and answer."""
+        address = config.get("address")
+        if not address:
+            raise ProvisionError(
+                "cannot import a dask scheduler: this orchestrator declares `address: null` "
+                "(a LocalCluster started per run, nothing to adopt)",
+                hint=f"set `address: {id}` in the orchestrator config, then import again",
+            )
+        check_same("dask scheduler", str(address), id, "config.address")
+        with connect(address, _timeout(config), ProvisionError):
+            return {"address": address}
+
     def delete(self, config: Mapping[str, Any], root: Path) -> None:
         """A scheduler is never ours to stop."""
 
 
 if TYPE_CHECKING:  # static proof that the classes satisfy the contract
-    from stackctl.components.provisioner import Provisioner
+    from stackctl.components.provisioner import Adopter, Provisioner
 
     _session: type[Session] = DaskSession
     _orchestrator: type[Orchestrator] = DaskOrchestrator
     _provisioner: type[Provisioner] = DaskProvisioner
+    _adopter: type[Adopter] = DaskProvisioner

@@ -36,7 +36,15 @@ def test_everything_new_is_created_in_dependency_order():
         (Action.CREATE, "orchestrator.local"),
         (Action.CREATE, "stack.dev"),
     ]
-    assert p.counts() == {"add": 3, "change": 0, "replace": 0, "destroy": 0, "move": 0, "forget": 0}
+    assert p.counts() == {
+        "add": 3,
+        "change": 0,
+        "replace": 0,
+        "destroy": 0,
+        "import": 0,
+        "move": 0,
+        "forget": 0,
+    }
     assert p.edges == (("artifact_store.local", "stack.dev"), ("orchestrator.local", "stack.dev"))
 
 
