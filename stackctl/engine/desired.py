@@ -8,7 +8,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from stackctl.config.secrets import Secrets, digest_config
-from stackctl.model import DEFAULT_STACK, PipelineSpec, ProjectSpec, Resource, StackSpec
+from stackctl.model import (
+    DEFAULT_STACK,
+    PipelineSpec,
+    ProjectSpec,
+    Resource,
+    StackSpec,
+    artifact_fields,
+)
 
 
 def desired_resources(spec: ProjectSpec, secrets: Secrets) -> dict[str, Resource]:
@@ -46,6 +53,7 @@ def _pipeline(pipeline: PipelineSpec) -> Resource:
             "retries": s.retries,
             "cache": s.cache,
             "cache_version": s.cache_version,
+            **artifact_fields(s),
         }
         for s in pipeline.steps
     }
