@@ -15,6 +15,9 @@ import typer
 
 from stackctl.cli import (
     apply,
+    artifacts_lineage,
+    artifacts_show,
+    artifacts_versions,
     completion,
     component,
     dashboard,
@@ -94,6 +97,9 @@ component.register(app)
 run.register(app)
 pipelines.register(app)
 runs.register(app)
+artifacts_versions.register(runs.artifacts_app)
+artifacts_show.register(runs.artifacts_app)
+artifacts_lineage.register(runs.artifacts_app)
 
 
 def main() -> None:
