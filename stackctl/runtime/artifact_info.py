@@ -80,6 +80,6 @@ def tag_version(state: StateStore, ref: str, tag: str) -> ArtifactVersion:
     selector = parse_ref(ref)
     problem = tag_problem(tag)
     if problem:
-        raise StackctlError(problem, hint="e.g. `stackctl artifacts tag iris_model:3 production`")
+        raise StackctlError(problem, hint=f"e.g. `stackctl artifacts tag {ref} production`")
     version = state.artifact_version(selector)
     return state.tag_artifact(version.name, version.version, tag)
