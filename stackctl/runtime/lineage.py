@@ -32,6 +32,10 @@ class Node:
     version: str = ""  # "iris_data:2" when the artifact is a named version
 
     @property
+    def sort_key(self) -> tuple[str, str, str, str]:
+        return (self.step, self.output, self.version, self.run_id)
+
+    @property
     def label(self) -> str:
         if self.kind == "step":
             return f"step {self.step} (run {self.run_id[:8]})"
@@ -56,7 +60,9 @@ class Lineage:
     def children(self, built: Graph, node: str) -> list[str]:
         """What the tree shows under ``node`` (``built``: ``self.graph()``, built once):
         its inputs upstream, its uses downstream."""
-        return graph.neighbours(built, node, self.upstream)
+        found = graph.neighbours(built, node, self.upstream)
+        # by step and output, not by id (ids start with random run ids)
+        return sorted(found, key=lambda n: self.nodes[n].sort_key)
 
 
 def _artifact_id(run_id: str, step: str, output: str) -> str:
