@@ -8,14 +8,28 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from stackctl import graph
-from stackctl.model import ArtifactSelector, ArtifactVersion
-from stackctl.state.base import StateStore
+from stackctl.model import ArtifactRecord, ArtifactSelector, ArtifactVersion, StepInput
 
 if TYPE_CHECKING:
     from stackctl.graph import Graph
+
+
+class LineageStore(Protocol):
+    """The reads a lineage walk makes (a StateStore, or the dashboard's ReadStore)."""
+
+    def artifact_version(self, selector: ArtifactSelector) -> ArtifactVersion: ...
+
+    def artifact_versions_for_run(self, run_id: str) -> list[ArtifactVersion]: ...
+
+    def artifacts(self, run_id: str) -> list[ArtifactRecord]: ...
+
+    def step_inputs(self, run_id: str) -> list[StepInput]: ...
+
+    def consumers(self, run_id: str, step: str, output: str) -> list[StepInput]: ...
+
 
 #: A lineage stops growing here (and says so): a long-lived name can have thousands of
 #: consumers, and a terminal cannot show them anyway.
@@ -74,7 +88,7 @@ def _step_id(run_id: str, step: str) -> str:
 
 
 class _Walker:
-    def __init__(self, state: StateStore, lineage: Lineage) -> None:
+    def __init__(self, state: LineageStore, lineage: Lineage) -> None:
         self.state, self.lineage = state, lineage
         self.named: dict[str, dict[tuple[str, str], str]] = {}
 
@@ -106,13 +120,13 @@ class _Walker:
                 self.lineage.args[(a, b)] = arg
 
 
-def lineage_of(state: StateStore, selector: ArtifactSelector, *, downstream: bool) -> Lineage:
+def lineage_of(state: LineageStore, selector: ArtifactSelector, *, downstream: bool) -> Lineage:
     """The lineage of one version (upstream by default)."""
     version = state.artifact_version(selector)
     return walk(state, version, downstream=downstream)
 
 
-def walk(state: StateStore, version: ArtifactVersion, *, downstream: bool) -> Lineage:
+def walk(state: LineageStore, version: ArtifactVersion, *, downstream: bool) -> Lineage:
     root = Node(
         _artifact_id(version.run_id, version.step, version.output),
         "artifact",
