@@ -14,11 +14,11 @@ pipelines:
   tiny:
     steps:
       make:
-        function: tinysteps:make
+        function: namedsteps:make
         outputs: {output: {name: numbers, tags: [fresh]}}
-      double: {function: tinysteps:double, inputs: {numbers: make.output}}
+      double: {function: namedsteps:double, inputs: {numbers: make.output}}
       report:
-        function: tinysteps:report
+        function: namedsteps:report
         inputs: {numbers: make.output, doubled: double.output}
         outputs: {output: {name: "<b>report</b>"}}
 """
@@ -32,6 +32,8 @@ def named_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text).lstrip())
     (root / "pipelines" / "tiny.yaml").write_text(NAMED.replace('"<b>report</b>"', "summary"))
+    # its own module name: runs are in-process, and the other browser tests' project
+    # imports `tinysteps` too (a cached module of ours would fail their steps)
     steps = (root / "tinysteps.py").read_text()
     steps = steps.replace(
         '    print("sum", sum(numbers) + sum(doubled))',
@@ -40,7 +42,7 @@ def named_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         ' artifact="summary")\n'
         '    print("sum", sum(numbers) + sum(doubled))',
     )
-    (root / "tinysteps.py").write_text(steps)
+    (root / "namedsteps.py").write_text(steps)
     run_pipeline(root, "tiny")
     run_pipeline(root, "tiny")
     with dashboard(root) as base:
