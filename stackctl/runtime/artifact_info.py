@@ -18,6 +18,8 @@ from stackctl.state.base import StateStore
 #: Lines of a preview: enough for a DataFrame head, never a whole data set.
 PREVIEW_LINES = 12
 _PREVIEW_CHARS = 2000
+#: Larger objects are not loaded just to preview them (that could take minutes and GBs).
+PREVIEW_MAX_BYTES = 256 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,8 @@ def version_info(
 
 
 def _preview(store: ArtifactStore, version: ArtifactVersion) -> str:
+    if version.size > PREVIEW_MAX_BYTES:
+        return f"(not loaded: {version.size} bytes; load it with stackctl.client.load_artifact)"
     try:
         value = load_version(store, version)
     except Exception as exc:  # a deleted or tampered object: say so, show the rest

@@ -23,6 +23,9 @@ from stackctl.errors import StackctlError
 from stackctl.model import MetadataEntry, StepSpec
 
 RUN, STEP, ARTIFACT = "run", "step", "artifact"
+#: Metadata is for figures and small facts, kept in state: a value larger than this (as
+#: JSON) belongs in an output of the step instead.
+MAX_VALUE_BYTES = 64 * 1024
 
 
 class _Collected:
@@ -115,13 +118,20 @@ def _checked(metadata: Mapping[str, Any]) -> dict[str, Any]:
                 hint="metadata keys are strings",
             )
         try:
-            out[key] = json.loads(json.dumps(value, allow_nan=False))
+            text = json.dumps(value, allow_nan=False)
+            out[key] = json.loads(text)
         except (TypeError, ValueError) as exc:
             raise StackctlError(
                 f"log_metadata(): the value of {key!r} is not JSON ({type(value).__name__}: {exc})",
                 hint="log str, int, float (finite), bool, None, lists and dicts of those; "
                 "e.g. float(x) or x.tolist() for numpy values",
             ) from None
+        if len(text) > MAX_VALUE_BYTES:
+            raise StackctlError(
+                f"log_metadata(): the value of {key!r} is {len(text)} bytes of JSON "
+                f"(at most {MAX_VALUE_BYTES})",
+                hint="metadata is for small facts; return large values as a step output",
+            )
     return out
 
 

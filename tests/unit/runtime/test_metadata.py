@@ -57,6 +57,8 @@ def test_other_misuses_are_one_line_errors():
         logged((([1],), {}))
     with pytest.raises(StackctlError, match="not a non-empty string"):
         logged((({3: 1},), {}))
+    with pytest.raises(StackctlError, match=r"'big' is \d+ bytes of JSON"):
+        logged((({"big": "x" * 70_000},), {}))
 
 
 def test_a_retried_attempt_forgets_what_the_failed_one_logged():
