@@ -43,7 +43,9 @@ def split(df: pd.DataFrame, test_size: float = 0.2, seed: int = 42) -> Split:
 
 
 @step(retries=2)
-def train(X: pd.DataFrame, y: pd.Series, seed: int = 42) -> Annotated[LogisticRegression, "iris_model"]:
+def train(
+    X: pd.DataFrame, y: pd.Series, seed: int = 42
+) -> Annotated[LogisticRegression, "iris_model"]:
     """A logistic regression on the training split."""
     from sklearn.linear_model import LogisticRegression
 
