@@ -1,10 +1,15 @@
-"""Iris training steps. Plain functions: stackctl persists every output between them."""
+"""Iris training steps. Plain functions: stackctl persists every output between them.
+
+``load`` and ``train`` publish named artifacts (``iris_data``, ``iris_model``): each run
+adds a version (`stackctl artifacts versions iris_model`). In Python the ``Annotated``
+return type names them; training.yaml names the same outputs under ``outputs:``.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Annotated, NamedTuple
 
-from stackctl import get_step_context, step
+from stackctl import get_step_context, log_metadata, step
 
 if TYPE_CHECKING:
     import numpy as np
@@ -20,7 +25,7 @@ class Split(NamedTuple):
 
 
 @step
-def load() -> pd.DataFrame:
+def load() -> Annotated[pd.DataFrame, "iris_data"]:
     """The iris data set as a DataFrame (150 rows, 4 features + target)."""
     from sklearn.datasets import load_iris
 
@@ -38,7 +43,9 @@ def split(df: pd.DataFrame, test_size: float = 0.2, seed: int = 42) -> Split:
 
 
 @step(retries=2)
-def train(X: pd.DataFrame, y: pd.Series, seed: int = 42) -> LogisticRegression:
+def train(
+    X: pd.DataFrame, y: pd.Series, seed: int = 42
+) -> Annotated[LogisticRegression, "iris_model"]:
     """A logistic regression on the training split."""
     from sklearn.linear_model import LogisticRegression
 
@@ -49,6 +56,9 @@ def train(X: pd.DataFrame, y: pd.Series, seed: int = 42) -> LogisticRegression:
 def evaluate(model: LogisticRegression, X: pd.DataFrame, y: pd.Series) -> float:
     """Accuracy on the test split; logged to the stack's experiment tracker if it has one."""
     accuracy = float(model.score(X, y))
+    # on the run (`stackctl runs list --columns accuracy`) and, grouped, on the step
+    log_metadata({"accuracy": accuracy}, run=True)
+    log_metadata({"evaluation": {"accuracy": accuracy, "test_rows": len(X)}})
     context = get_step_context()
     if context.experiment_tracker is not None:
         context.experiment_tracker.log_metrics({"accuracy": accuracy})

@@ -47,7 +47,9 @@ def deref(schema: Any, root: dict[str, Any]) -> Any:
     return schema
 
 
-def type_of(schema: dict[str, Any]) -> str:
+def type_of(schema: dict[str, Any], root: dict[str, Any] | None = None) -> str:
+    if "oneOf" in schema and "type" not in schema:  # e.g. a string or a mapping
+        return " or ".join(type_of(deref(alt, root or {}), root) for alt in schema["oneOf"])
     if "enum" in schema:
         return " \\| ".join(f"`{json.dumps(v)}`" for v in schema["enum"])
     if "const" in schema:
@@ -102,7 +104,9 @@ def rows(schema: Any, root: dict[str, Any], prefix: str, required: bool = False)
             else:
                 notes.append(f"`{need}` is required when `backend` is `postgres`.")
         details = " ".join(filter(None, [description, *notes]))
-        out.append(f"| `{prefix}` | {type_of(schema)} | {details} |")
+        out.append(f"| `{prefix}` | {type_of(schema, root)} | {details} |")
+    for alternative in schema.get("oneOf", []):  # the keys of a mapping alternative
+        out += rows({**deref(alternative, root), "description": ""}, root, prefix)[1:]
     needed = set(schema.get("required", []))
     props = schema.get("properties", {})
     shapes = {json.dumps(v, sort_keys=True) for v in props.values()}

@@ -4,13 +4,21 @@ The public Python API is loaded lazily (PEP 562) so that ``import stackctl`` and
 start fast::
 
     from stackctl import step, pipeline, get_step_context
+    from stackctl import log_metadata, ExternalArtifact, ArtifactConfig
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["get_step_context", "pipeline", "step"]
+__all__ = [
+    "ArtifactConfig",
+    "ExternalArtifact",
+    "get_step_context",
+    "log_metadata",
+    "pipeline",
+    "step",
+]
 
 
 def __getattr__(name: str) -> Any:
@@ -25,6 +33,14 @@ def __getattr__(name: str) -> Any:
         from stackctl.runtime.context import get_step_context
 
         return get_step_context
+    if name == "log_metadata":
+        from stackctl.runtime.metadata import log_metadata
+
+        return log_metadata
+    if name in ("ExternalArtifact", "ArtifactConfig"):
+        from stackctl.runtime import naming
+
+        return getattr(naming, name)
     raise AttributeError(f"module 'stackctl' has no attribute {name!r}")
 
 

@@ -5,6 +5,8 @@
     run = client.runs(pipeline="training")[0]        # newest first
     model = client.load(run.id, "train")             # the step's `output`
     X_test = client.load(run.id[:8], "split", "X_test")
+    df = client.load_artifact("iris_data")            # the latest version of a name
+    model = client.load_artifact("iris_model", version=2)   # or a tag: version="production"
 
 Every function finds the project by walking up from the current folder (like
 ``stackctl``), or from ``project=`` (a folder inside it). Artifacts are loaded from the
@@ -21,12 +23,23 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from stackctl.model import ArtifactRecord, Run, StepRun
+from stackctl.model import ArtifactRecord, ArtifactVersion, Run, StepRun
 
 if TYPE_CHECKING:
     from stackctl.project import Project
 
-__all__ = ["artifacts", "load", "read_bytes", "run", "runs", "status", "steps"]
+__all__ = [
+    "artifact_version",
+    "artifact_versions",
+    "artifacts",
+    "load",
+    "load_artifact",
+    "read_bytes",
+    "run",
+    "runs",
+    "status",
+    "steps",
+]
 
 ProjectPath = str | Path | None
 
@@ -106,3 +119,35 @@ def read_bytes(
         record = state.run(run_id)
         store = artifact_store_of(opened, record)
         return read_artifact(state, store, record.id, step, output)
+
+
+def artifact_versions(name: str, *, project: ProjectPath = None) -> list[ArtifactVersion]:
+    """Every version of a named artifact, oldest first."""
+    with _opened(project) as opened:
+        return opened.state().artifact_versions(name)
+
+
+def artifact_version(
+    name: str, version: int | str | None = None, *, project: ProjectPath = None
+) -> ArtifactVersion:
+    """One version of a named artifact: None for the latest, a number or a tag."""
+    from stackctl.runtime.naming import selector
+
+    with _opened(project) as opened:
+        return opened.state().artifact_version(selector(name, version))
+
+
+def load_artifact(
+    name: str, version: int | str | None = None, *, project: ProjectPath = None
+) -> Any:
+    """The value of a named artifact version (None: the latest; a number or a tag),
+    loaded from the artifact store of the run that published it, digest verified."""
+    from stackctl.launch import artifact_store_of
+    from stackctl.runtime.client import load_version
+    from stackctl.runtime.naming import selector
+
+    with _opened(project) as opened:
+        state = opened.state()
+        found = state.artifact_version(selector(name, version))
+        store = artifact_store_of(opened, state.run(found.run_id))
+        return load_version(store, found)

@@ -186,3 +186,9 @@ def layout(graph: Graph) -> dict[str, tuple[int, int]]:
         for row, node in enumerate(layer):
             positions[node] = (column, row)
     return positions
+
+
+def neighbours(graph: Graph, node: str, upstream: bool) -> list[str]:
+    """The nodes ``node`` comes from (upstream) or feeds (downstream), sorted."""
+    found = graph.predecessors(node) if upstream else graph.successors(node)
+    return sorted(str(n) for n in found)

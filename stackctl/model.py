@@ -125,6 +125,26 @@ class InputRef:
 
 
 @dataclass(frozen=True)
+class ArtifactSelector:
+    """``NAME[:VERSION|TAG]``: one version of a named artifact, chosen by number, by tag
+    or ``latest`` (resolved against state when a step or a command needs it)."""
+
+    name: str
+    version: str = "latest"  # "latest", a version number ("3") or a tag
+
+    def __str__(self) -> str:
+        return f"{self.name}:{self.version}"
+
+
+@dataclass(frozen=True)
+class NamedOutput:
+    """A step output published as a named artifact: each run adds a version."""
+
+    name: str
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class StepSpec:
     name: str
     function: str  # "package.module:function"
@@ -135,10 +155,25 @@ class StepSpec:
     cache: bool = True
     cache_version: str = ""
     location: Location | None = field(default=None, compare=False)
+    #: output name -> the named artifact it publishes (issue 11)
+    named: Mapping[str, NamedOutput] = field(default_factory=dict)
+    #: argument -> a named artifact version from outside the pipeline
+    artifact_inputs: Mapping[str, ArtifactSelector] = field(default_factory=dict)
 
     @property
     def upstream(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(ref.step for ref in self.inputs.values()))
+
+
+def artifact_fields(step: StepSpec) -> dict[str, Any]:
+    """A step's named outputs and artifact inputs as JSON, only when it has some (so the
+    version of a pipeline without them stays what it was before they existed)."""
+    fields: dict[str, Any] = {}
+    if step.named:
+        fields["named"] = {o: {"name": n.name, "tags": list(n.tags)} for o, n in step.named.items()}
+    if step.artifact_inputs:
+        fields["artifact_inputs"] = {a: str(s) for a, s in step.artifact_inputs.items()}
+    return fields
 
 
 @dataclass(frozen=True)
@@ -354,3 +389,55 @@ class Run:
     pipeline_version: str = ""  # digest of the compiled PipelineSpec
     params: Mapping[str, Any] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)  # e.g. mlflow run ids, pid, host
+
+
+@dataclass(frozen=True)
+class ArtifactVersion:
+    """One version of a named artifact: which run and step produced which object."""
+
+    name: str
+    version: int
+    run_id: str  # the run that published this version
+    step: str
+    output: str
+    uri: str
+    digest: str
+    size: int
+    materializer: str
+    type: str
+    producer_run_id: str  # the run whose step wrote the object (differs on a cache hit)
+    created_at: str
+    tags: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}:{self.version}"
+
+
+@dataclass(frozen=True)
+class MetadataEntry:
+    """One logged key: ``scope`` is run, step or artifact; ``step`` is the step that
+    logged it (for run scope too), ``output`` the output it describes (artifact scope)."""
+
+    run_id: str
+    scope: str  # "run" | "step" | "artifact"
+    step: str
+    output: str
+    key: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class StepInput:
+    """What one step of one run consumed: the artifact, and the named version if any."""
+
+    run_id: str
+    step: str
+    arg: str
+    source_run_id: str  # the artifact record it read: (run, step, output)
+    source_step: str
+    source_output: str
+    uri: str
+    digest: str
+    artifact: str = ""  # the named artifact when the input was one (YAML `artifact:`)
+    version: int = 0

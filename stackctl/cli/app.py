@@ -15,6 +15,9 @@ import typer
 
 from stackctl.cli import (
     apply,
+    artifacts_lineage,
+    artifacts_show,
+    artifacts_versions,
     completion,
     component,
     dashboard,
@@ -98,6 +101,9 @@ pipelines.register(app)
 runs.register(app)
 import_cmd.register(app)
 output.register(app)
+artifacts_versions.register(runs.artifacts_app)
+artifacts_show.register(runs.artifacts_app)
+artifacts_lineage.register(runs.artifacts_app)
 
 
 def main() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -43,15 +43,25 @@ def list_runs(
         RunStatusChoice | None,
         typer.Option("--status", help="Only runs with this status (as shown)."),
     ] = None,
+    columns: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--columns",
+            "-c",
+            help="Metadata keys to show per run (comma-separated or repeated; a.b for nested).",
+        ),
+    ] = None,
     json: options.Json = False,
 ) -> None:
     """Runs, newest first."""
+    from stackctl.cli import run_metadata
     from stackctl.cli.context import open_project
     from stackctl.runtime.liveness import matching_runs
 
     state = open_project().read_state()
     found = matching_runs(state, stack, pipeline, status and status.value, limit)
-    rows = [
+    keys = run_metadata.split_columns(columns)
+    rows: list[dict[str, Any]] = [
         {
             "id": r.id,
             "pipeline": r.pipeline,
@@ -59,6 +69,7 @@ def list_runs(
             "status": shown,
             "started": r.started_at,
             "finished": r.finished_at or "",
+            **({"metadata": run_metadata.column_values(state, r, keys)} if keys else {}),
         }
         for r, shown in found
     ]
@@ -67,14 +78,19 @@ def list_runs(
         return
     render.table(
         None,
-        ["run", "pipeline", "stack", "status", "started"],
-        [[r["id"][:8], r["pipeline"], r["stack"], r["status"], r["started"]] for r in rows],
+        ["run", "pipeline", "stack", "status", "started", *keys],
+        [
+            [r["id"][:8], r["pipeline"], r["stack"], r["status"], r["started"]]
+            + [run_metadata.column_text(r["metadata"][k]) for k in keys]
+            for r in rows
+        ],
     )
 
 
 @runs_app.command("show")
 def show_run(run_id: RunId, json: options.Json = False) -> None:
-    """A run's steps (status, duration, cache) and artifacts."""
+    """A run's steps (status, duration, cache), artifacts and metadata."""
+    from stackctl.cli import run_metadata
     from stackctl.cli.context import open_project
     from stackctl.runtime.liveness import effective_status, step_status
 
@@ -108,6 +124,7 @@ def show_run(run_id: RunId, json: options.Json = False) -> None:
                     for s in steps
                 ],
                 "artifacts": [a.__dict__ for a in artifacts],
+                **run_metadata.named_json(state, run),
             }
         )
         return
@@ -145,6 +162,7 @@ def show_run(run_id: RunId, json: options.Json = False) -> None:
             ["artifact", "materializer", "size", "digest"],
             [[f"{a.step}.{a.name}", a.materializer, a.size, a.digest[:12]] for a in artifacts],
         )
+    run_metadata.print_named(state, run)
 
 
 @runs_app.command("logs")

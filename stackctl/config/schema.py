@@ -111,7 +111,10 @@ def _diagnose(doc: Document, error: Any, at: PathKey) -> Iterator[Diagnostic]:
         yield from _unknown_keys(doc, error, path, prefix)
         return
     if kind in ("anyOf", "oneOf") and error.context:
-        best = min(error.context, key=lambda e: len(list(e.absolute_path)))
+        # An alternative of the value's own type (a mapping for a mapping) says what is
+        # wrong inside it; "expected string" from another alternative would mislead.
+        fits = [e for e in error.context if not (e.validator == "type" and not e.relative_path)]
+        best = min(fits or error.context, key=lambda e: len(list(e.absolute_path)))
         yield from _diagnose(doc, best, at)
         return
     if kind == "required" and isinstance(error.instance, dict):
@@ -159,8 +162,8 @@ def _describe(error: Any) -> tuple[str, str]:
         return f"{_short(value)} is not one of [{choices}]", closest(value, expected)
     if kind == "const":
         return f"{_short(value)} must be {expected!r}", ""
-    if kind == "pattern":
-        return f"{_short(value)} does not match {expected}", ""
+    if kind == "pattern":  # a schema may say in words what the pattern wants (x-hint)
+        return f"{_short(value)} does not match {expected}", str(error.schema.get("x-hint", ""))
     if kind == "propertyNames":
         return f"invalid name {_short(value)}", _NAME_HINT
     if kind in ("minimum", "exclusiveMinimum"):

@@ -17,7 +17,7 @@ from stackctl.config.declared import Declared
 from stackctl.config.nosecrets import refuse_secrets
 from stackctl.config.resolve import resolve
 from stackctl.config.schema import closest
-from stackctl.model import InputRef, PipelineSpec, StepSpec
+from stackctl.model import ArtifactSelector, InputRef, NamedOutput, PipelineSpec, StepSpec
 
 #: `package.module:function` (the function may be a dotted attribute path too).
 FUNCTION_REF = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
@@ -74,10 +74,31 @@ def _outputs(decl: Declared) -> tuple[str, ...] | None:
     """A step's declared output names; None when they are invalid (not checkable)."""
     if not isinstance(decl.value, dict) or "outputs" not in decl.value:
         return DEFAULT_OUTPUTS
-    names = decl.field("outputs", list)
+    names = decl.field("outputs", (list, dict))
     if not names or not all(isinstance(n, str) for n in names):
         return None
     return tuple(names)
+
+
+def _named(body: Mapping[str, Any]) -> dict[str, NamedOutput]:
+    """``outputs: {OUTPUT: {name: ARTIFACT, tags: [...]}}``: the outputs published as
+    named artifact versions (the schema checked names and tags already)."""
+    outputs = body.get("outputs")
+    if not isinstance(outputs, Mapping):
+        return {}
+    return {
+        str(output): NamedOutput(str(spec["name"]), tuple(str(t) for t in spec.get("tags") or ()))
+        for output, spec in outputs.items()
+        if isinstance(spec, Mapping) and spec.get("name")
+    }
+
+
+def _artifact_input(ref: Mapping[str, Any]) -> ArtifactSelector:
+    """``{artifact: NAME, version: V}`` (V: latest, a number or a tag; schema-checked)."""
+    version = ref.get("version", "latest")
+    return ArtifactSelector(
+        str(ref["artifact"]), str(int(version) if str(version).isdigit() else version)
+    )
 
 
 def _edges(body: Any, outputs: Mapping[str, Any]) -> dict[str, InputRef]:
@@ -112,8 +133,11 @@ def _step(
         )
         ok = False
     inputs: dict[str, InputRef] = {}
+    external: dict[str, ArtifactSelector] = {}
     raw_inputs = body.get("inputs")
     for arg, ref in raw_inputs.items() if isinstance(raw_inputs, dict) else ():
+        if isinstance(ref, Mapping) and not decl.broken("inputs", arg):
+            external[str(arg)] = _artifact_input(ref)
         if not isinstance(ref, str) or decl.broken("inputs", arg):
             continue
         problem = _check_ref(name, str(arg), ref, outputs)
@@ -149,6 +173,8 @@ def _step(
         cache=body.get("cache", True),
         cache_version=str(body.get("cache_version", "")),
         location=doc.locate(path),
+        named=_named(body),
+        artifact_inputs=external,
     )
 
 

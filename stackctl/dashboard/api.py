@@ -8,7 +8,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import StreamingResponse
 from starlette.routing import Route
 
-from stackctl.dashboard import declared, logs, params, runs
+from stackctl.dashboard import artifacts_api, declared, logs, params, runs
 from stackctl.dashboard.responses import SafeJSONResponse
 from stackctl.dashboard.source import Source
 from stackctl.model import ProjectSpec
@@ -30,6 +30,7 @@ ENDPOINTS = {
     "/api/runs/{id}/steps/{step}/logs": "a step's log (first 200 KB) as JSON",
     "/api/runs/{id}/steps/{step}/logs/raw": "a step's whole log as text/plain",
     "/api/applies": "state history newest first; ?limit= &offset=",
+    **artifacts_api.ENDPOINTS,
 }
 
 
@@ -164,5 +165,6 @@ def routes() -> list[Route]:
         Route(steps + "/logs", step_logs),
         Route(steps + "/logs/raw", step_logs_raw),
         Route("/api/applies", applies),
+        *artifacts_api.routes(),
         Route("/api/{rest:path}", not_found),
     ]

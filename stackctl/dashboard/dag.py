@@ -40,7 +40,7 @@ def drawing(steps: Sequence[Mapping[str, Any]], edges: Iterable[tuple[str, str]]
             "step": s["step"],
             "x": boxes[s["step"]][0],
             "y": boxes[s["step"]][1],
-            "label": _label(s["step"]),
+            "label": _label(s.get("label") or s["step"]),  # lineage nodes have labels
             "caption": s["caption"],
             "status": s["status"],
             "url": s["url"],

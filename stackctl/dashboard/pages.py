@@ -1,5 +1,5 @@
 """HTML pages at stable URLs: /, /stacks/<name>, /runs, /runs/<id>, /runs/<id>/steps/<step>,
-/pipelines, /components, /applies."""
+/pipelines, /components, /applies, /artifacts[/<name>[/<version>]]."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
-from stackctl.dashboard import declared, logs, params, runs
+from stackctl.dashboard import artifacts, declared, logs, params, runs
 from stackctl.dashboard.api import source, spec_or_none
 from stackctl.dashboard.responses import page
 
@@ -54,7 +54,8 @@ def run(request: Request) -> Response:
     data = runs.detail(src.store(), given, spec_or_none(src))
     if data["run"]["id"] != given:  # a unique prefix: send the browser to the stable URL
         return RedirectResponse(data["run"]["url"], status_code=302)
-    return page(request, "run.html", data=data)
+    named = artifacts.named_outputs(src.store(), given)
+    return page(request, "run.html", data=data, named=named)
 
 
 def step(request: Request) -> Response:
@@ -95,6 +96,23 @@ def applies(request: Request) -> Response:
     return page(request, "applies.html", data=data, pager=pager)
 
 
+def artifact_names(request: Request) -> Response:
+    return page(request, "artifacts.html", names=artifacts.names(source(request).store()))
+
+
+def artifact_versions(request: Request) -> Response:
+    name = params.name(request.path_params["name"], "artifact")
+    found = artifacts.versions(source(request).store(), name)
+    return page(request, "artifact_versions.html", name=name, versions=found)
+
+
+def artifact_version(request: Request) -> Response:
+    name, selected = artifacts.selected(request.path_params["name"], request.path_params["version"])
+    downstream = request.query_params.get("direction") == "downstream"
+    data = artifacts.detail(source(request).store(), name, selected, downstream)
+    return page(request, "artifact.html", data=data)
+
+
 def home_redirect(request: Request) -> Response:
     return RedirectResponse("/", status_code=302)
 
@@ -110,4 +128,7 @@ def routes() -> list[Route]:
         Route("/pipelines", pipelines),
         Route("/components", components),
         Route("/applies", applies),
+        Route("/artifacts", artifact_names),
+        Route("/artifacts/{name}", artifact_versions),
+        Route("/artifacts/{name}/{version}", artifact_version),
     ]

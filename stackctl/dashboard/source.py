@@ -13,7 +13,18 @@ import threading
 from pathlib import Path
 from typing import Protocol
 
-from stackctl.model import ArtifactRecord, HistoryEntry, ProjectSpec, Run, State, StepRun
+from stackctl.model import (
+    ArtifactRecord,
+    ArtifactSelector,
+    ArtifactVersion,
+    HistoryEntry,
+    MetadataEntry,
+    ProjectSpec,
+    Run,
+    State,
+    StepInput,
+    StepRun,
+)
 from stackctl.project import PROJECT_FILE, Project
 
 
@@ -38,6 +49,21 @@ class ReadStore(Protocol):
     def steps(self, run_id: str) -> list[StepRun]: ...
 
     def artifacts(self, run_id: str) -> list[ArtifactRecord]: ...
+
+    # named artifacts (issue 11): the read half of state.artifacts.NamedArtifacts
+    def artifact_names(self) -> list[ArtifactVersion]: ...
+
+    def artifact_versions(self, name: str) -> list[ArtifactVersion]: ...
+
+    def artifact_version(self, selector: ArtifactSelector) -> ArtifactVersion: ...
+
+    def artifact_versions_for_run(self, run_id: str) -> list[ArtifactVersion]: ...
+
+    def metadata(self, run_id: str) -> list[MetadataEntry]: ...
+
+    def step_inputs(self, run_id: str) -> list[StepInput]: ...
+
+    def consumers(self, run_id: str, step: str, output: str) -> list[StepInput]: ...
 
 
 class Source:

@@ -20,10 +20,10 @@ def check_arguments(
     signature = signature_of(function)
     arguments = signature.parameters
     open_kwargs = any(p.kind is p.VAR_KEYWORD for p in arguments.values())
-    given = [*step.inputs, *params]
+    given = [*step.inputs, *step.artifact_inputs, *params]
     for name in given:
         if name not in arguments and not open_kwargs:
-            kind = "input" if name in step.inputs else "parameter"
+            kind = "parameter" if name in params else "input"
             raise StepError(
                 f"{kind} {name!r} is not an argument of {step.function} "
                 f"(arguments: {', '.join(arguments) or 'none'})"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from stackctl.components.artifact_stores.base import ArtifactStore, read_verified
+from stackctl.components.artifact_stores.base import ArtifactStore, VerifiedStore, read_verified
 from stackctl.errors import NotFoundError
-from stackctl.model import ArtifactRecord
+from stackctl.model import ArtifactRecord, ArtifactVersion
 from stackctl.runtime import materializers
 from stackctl.state.base import StateStore
 
@@ -41,3 +41,15 @@ def read_artifact(
     """The stored bytes of an output (for ``stackctl artifacts get``)."""
     record = artifact_record(state, run_id, step, output)
     return read_verified(store, record.uri, record.digest, f"{record.step}.{record.name}")
+
+
+def load_version(store: ArtifactStore, version: ArtifactVersion) -> Any:
+    """Load a named artifact version; its bytes are hashed and compared with the
+    recorded digest before the materializer deserialises them (pickle can run code)."""
+    verified = VerifiedStore(store, version.digest)
+    return materializers.by_name(version.materializer).load(verified, version.uri)
+
+
+def read_version(store: ArtifactStore, version: ArtifactVersion) -> bytes:
+    """The stored bytes of a named artifact version, digest verified."""
+    return read_verified(store, version.uri, version.digest, version.label)

@@ -14,11 +14,19 @@ import typing
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from stackctl.errors import Location, StackctlError
-from stackctl.model import InputRef, PipelineSpec, StepSpec
+from stackctl.model import (
+    ArtifactSelector,
+    InputRef,
+    NamedOutput,
+    PipelineSpec,
+    StepSpec,
+    artifact_fields,
+)
+from stackctl.runtime.naming import ArtifactConfig, ExternalArtifact
 
 DEFAULT_OUTPUT = "output"
 
@@ -61,6 +69,7 @@ class StepOptions:
     retries: int = 0
     cache: bool = True
     cache_version: str = ""
+    named: Mapping[str, NamedOutput] = field(default_factory=dict)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -78,12 +87,7 @@ def output_names(function: Callable[..., Any], declared: Sequence[str] | None) -
     ``Annotated[T, "name"]``, or a tuple of those."""
     if declared:
         return tuple(declared)
-    try:
-        annotation = typing.get_type_hints(function, include_extras=True).get("return")
-    except Exception:
-        # Other annotations may name types imported only under TYPE_CHECKING (pandas,
-        # sklearn); the return annotation alone often still evaluates (a NamedTuple).
-        annotation = _return_annotation(function)
+    annotation = return_annotation(function)
     fields = getattr(annotation, "_fields", None)
     if isinstance(annotation, type) and issubclass(annotation, tuple) and fields:
         return tuple(fields)
@@ -92,6 +96,16 @@ def output_names(function: Callable[..., Any], declared: Sequence[str] | None) -
         if names and Ellipsis not in typing.get_args(annotation) and all(names):
             return tuple(str(n) for n in names)
     return (_annotated_name(annotation) or DEFAULT_OUTPUT,)
+
+
+def return_annotation(function: Callable[..., Any]) -> Any:
+    """The evaluated return annotation, extras kept (None when it cannot be evaluated)."""
+    try:
+        return typing.get_type_hints(function, include_extras=True).get("return")
+    except Exception:
+        # Other annotations may name types imported only under TYPE_CHECKING (pandas,
+        # sklearn); the return annotation alone often still evaluates (a NamedTuple).
+        return _return_annotation(function)
 
 
 def _return_annotation(function: Callable[..., Any]) -> Any:
@@ -106,8 +120,12 @@ def _return_annotation(function: Callable[..., Any]) -> Any:
 
 def _annotated_name(annotation: Any) -> str | None:
     if typing.get_origin(annotation) is typing.Annotated:
-        names = [m for m in typing.get_args(annotation)[1:] if isinstance(m, str)]
-        return names[0] if names else None
+        for extra in typing.get_args(annotation)[1:]:
+            if isinstance(extra, str):
+                return extra
+            if isinstance(extra, ArtifactConfig):
+                return extra.name
+    return None
     return None
 
 
@@ -136,7 +154,11 @@ class _Builder:
             ) from None
         inputs: dict[str, InputRef] = {}
         params: dict[str, Any] = {}
+        external: dict[str, ArtifactSelector] = {}
         for name, value in bound.arguments.items():
+            if isinstance(value, ExternalArtifact):
+                external[name] = value.selector
+                continue
             if isinstance(value, Outputs):
                 raise StackctlError(
                     f"pipeline {self.pipeline!r}: argument {name!r} of step "
@@ -158,6 +180,8 @@ class _Builder:
             cache=options.cache,
             cache_version=options.cache_version,
             location=location,
+            named=options.named,
+            artifact_inputs=external,
         )
         self.steps.append(step)
         handles = [OutputHandle(step.name, output) for output in step.outputs]
@@ -229,6 +253,7 @@ def pipeline_version(spec: PipelineSpec) -> str:
             "retries": s.retries,
             "cache": s.cache,
             "cache_version": s.cache_version,
+            **artifact_fields(s),
         }
         for s in spec.steps
     ]

@@ -21,8 +21,8 @@ from typing import Any
 from stackctl import lines
 from stackctl.components.artifact_stores.base import ArtifactStore, VerifiedStore, Writer
 from stackctl.components.experiment_trackers.base import ExperimentTracker
-from stackctl.model import ArtifactRecord, StepSpec
-from stackctl.runtime import materializers
+from stackctl.model import ArtifactRecord, MetadataEntry, StepSpec
+from stackctl.runtime import materializers, metadata
 from stackctl.runtime.binding import check_types
 from stackctl.runtime.capture import captured
 from stackctl.runtime.context import StepContext, step_context
@@ -61,6 +61,7 @@ class StepResult:
     error: str = ""
     warnings: tuple[str, ...] = field(default=())
     tracker_run_id: str = ""  # the experiment tracker's run of this step, if it logged
+    metadata: tuple[MetadataEntry, ...] = ()  # log_metadata calls and output descriptions
 
 
 def now() -> str:
@@ -77,15 +78,19 @@ def execute_step(task: StepTask) -> StepResult:
     artifacts: tuple[ArtifactRecord, ...] = ()
     warnings: list[str] = []
     tracked: Any = None
+    entries: tuple[MetadataEntry, ...] = ()
+    logged = metadata.collecting(task.run_id, task.step)
     try:
         function = import_function(task.step.function, task.root)
         values = {name: _load(task, name, record) for name, record in task.inputs.items()}
         check_types(function, {**task.params, **values})
-        with _tracked(task) as tracked:
-            result, attempts = _call(task, function, {**task.params, **values}, log)
-        artifacts = tuple(
-            _write(task, name, value, warnings) for name, value in _split(task, result)
-        )
+        with logged as collected:
+            with _tracked(task) as tracked:
+                result, attempts = _call(task, function, {**task.params, **values}, log)
+            artifacts = tuple(
+                _write(task, name, value, warnings) for name, value in _split(task, result)
+            )
+            entries = collected.entries()
     except StepError as exc:
         attempts = attempts or exc.attempts
         error = f"step {task.step.name!r} failed: {exc.message}"
@@ -109,6 +114,7 @@ def execute_step(task: StepTask) -> StepResult:
         error=error,
         warnings=tuple(warnings),
         tracker_run_id=getattr(tracked, "id", "") or "",
+        metadata=() if error else entries,
     )
 
 
@@ -155,6 +161,7 @@ def _call(
             task.artifact_store,
             task.experiment_tracker,
         )
+        metadata.restart()  # only the attempt that succeeds has its say
         try:
             with step_context(context), _captured(log, task.step.name):
                 return function(**kwargs), attempt
@@ -220,6 +227,7 @@ def _write(task: StepTask, name: str, value: Any, warnings: list[str]) -> Artifa
         except Exception as exc:
             tried.append(f"{materializer.name}: {type(exc).__name__}: {_first_line(exc)}")
             continue
+        metadata.describe_output(name, value, stored.size)
         if materializer.fallback:
             warnings.append(
                 f"output {name!r} ({materializers.type_name(value)}) was stored with the "

@@ -30,7 +30,9 @@ def check_functions(spec: ProjectSpec) -> list[Diagnostic]:
             where = step.location
             if where is None or not where.file.endswith(_YAML):
                 continue  # compiled from Python: the function is real by construction
-            findings = check_step(step.function, step.inputs, step.params, root)
+            findings = check_step(
+                step.function, [*step.inputs, *step.artifact_inputs], step.params, root
+            )
             base = ("pipelines", pipeline.name, "steps", step.name)
             for finding in findings:
                 key = (*base, *finding.where)

@@ -34,6 +34,7 @@ from stackctl.runtime.execute import StepResult, StepTask, execute_step, now, st
 from stackctl.runtime.heartbeat import Heartbeat, beating
 from stackctl.runtime.imports import StepError, ensure_on_path, import_function
 from stackctl.runtime.params import run_params, step_params
+from stackctl.runtime.publish import Publisher
 from stackctl.runtime.stack import ActiveStack
 from stackctl.state.base import StateStore
 
@@ -140,6 +141,7 @@ class _RunLoop:
         self.unsent: list[StepRun] = []  # on_event calls, made once the records are saved
         self.completed_keys: dict[str, str] = {}  # cache key -> step completed in this run
         self.written: list[str] = []  # URIs this run wrote, made durable by sync()
+        self.publisher = Publisher(store, run.id)  # named versions, metadata, lineage
 
     def execute(self, order: list[str]) -> RunStatus:
         ensure_on_path(str(self.root))
@@ -226,6 +228,9 @@ class _RunLoop:
                     f"{', '.join(produced) or 'none'}"
                 )
             inputs[arg] = produced[ref.output]
+        named = self.publisher.resolve(step)
+        inputs.update({arg: record for arg, (_, record) in named.items()})
+        self.publisher.consumed(step, inputs, named)
         task = StepTask(
             run_id=self.run.id,
             pipeline=self.spec.name,
@@ -258,6 +263,8 @@ class _RunLoop:
         ]
         self.unsaved_artifacts.extend(linked)
         self.outputs[step.name] = {a.name: a for a in linked}
+        self.publisher.cached(step, producer.run_id, producer.step)
+        self.publisher.produced(step, linked)
         self._record(
             replace(
                 running,
@@ -305,6 +312,7 @@ class _RunLoop:
             return
         self.unsaved_artifacts.extend(result.artifacts)
         self.outputs[name] = {a.name: a for a in result.artifacts}
+        self.publisher.produced(self.steps[name], result.artifacts, result.metadata)
         self._record(replace(base, status=RunStatus.COMPLETED))
 
     def _link_tracker_run(self, step: str, tracker_run_id: str) -> None:
@@ -362,6 +370,7 @@ class _RunLoop:
                 self.store.record_artifacts(artifacts)
             for step_run in steps:
                 self.store.record_step(step_run)
+        self.publisher.flush()
         events, self.unsent = self.unsent, []
         if self.on_event is not None:  # after saving: a listener may read state
             for step_run in events:

@@ -34,7 +34,9 @@ from stackctl.runtime.compiler import (
     compile_pipeline,
     function_ref,
     output_names,
+    return_annotation,
 )
+from stackctl.runtime.naming import named_outputs
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -83,13 +85,15 @@ def step(
     """Mark a function as a step: ``@step`` or ``@step(retries=2, outputs=["a", "b"])``."""
 
     def decorate(f: Callable[P, R]) -> Step[P, R]:
+        names = output_names(f, outputs)
         options = StepOptions(
             name=name or f.__name__,
             function=function_ref(f),
-            outputs=output_names(f, outputs),
+            outputs=names,
             retries=retries,
             cache=cache,
             cache_version=cache_version,
+            named=named_outputs(return_annotation(f), names),
         )
         return Step(f, options)
 

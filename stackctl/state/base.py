@@ -22,10 +22,11 @@ from stackctl.model import (
     State,
     StepRun,
 )
+from stackctl.state.artifacts import NamedArtifacts
 
 #: Bumped when the on-disk schema changes; stores migrate older schemas forward and
 #: refuse newer ones with a StateError that says to upgrade stackctl.
-SCHEMA_VERSION = 3  # v2: indexes on run records' order; v3: history as deltas
+SCHEMA_VERSION = 4  # v2: indexes on run records' order; v3: history as deltas; v4: named artifacts
 
 
 @dataclass(frozen=True)
@@ -40,9 +41,11 @@ class StateDump:
     runs: tuple[Run, ...] = ()  # in the order they were recorded
     steps: tuple[StepRun, ...] = ()
     artifacts: tuple[ArtifactRecord, ...] = ()
+    #: rows of the schema-v4 tables (named versions, tags, metadata, step inputs) by table
+    tables: Mapping[str, tuple[Mapping[str, Any], ...]] = field(default_factory=dict)
 
 
-class StateStore(Protocol):
+class StateStore(NamedArtifacts, Protocol):
     """Where plan/apply and runs keep what they know."""
 
     # -- resources ---------------------------------------------------------------------

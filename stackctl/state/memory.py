@@ -27,6 +27,7 @@ from stackctl.model import (
     StepRun,
 )
 from stackctl.state import codec, locking
+from stackctl.state.artifacts_memory import MemoryNamedArtifacts, NamedDatabase
 from stackctl.state.base import StateDump, StateStore
 from stackctl.state.lookups import LATEST, no_latest, no_lock, no_run, no_serial, pick_run
 
@@ -45,13 +46,15 @@ class _Data:
     artifacts: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
     seq: itertools.count[int] = field(default_factory=itertools.count)
     mutex: threading.RLock = field(default_factory=threading.RLock)
+    named: NamedDatabase = field(default_factory=NamedDatabase)
 
 
-class MemoryStateStore:
+class MemoryStateStore(MemoryNamedArtifacts):
     """Thread-safe; the lock excludes other handles and threads of this process."""
 
     def __init__(self, data: _Data | None = None) -> None:
         self._data = data or _Data()
+        self._named = self._data.named
         self._held: set[str] = set()  # lock ids taken through this handle
 
     def connect(self) -> MemoryStateStore:
@@ -262,10 +265,14 @@ class MemoryStateStore:
                 runs=tuple(codec.run_from_row(r) for r in by_seq),
                 steps=tuple(codec.step_from_row(r) for r in d.steps.values()),
                 artifacts=tuple(codec.artifact_from_row(r) for r in d.artifacts.values()),
+                tables=d.named.rows(),
             )
 
     def import_dump(self, dump: StateDump) -> None:
-        fresh = _Data(lineage=dump.lineage, serial=dump.serial, mutex=self._data.mutex)
+        fresh = _Data(
+            lineage=dump.lineage, serial=dump.serial, mutex=self._data.mutex, named=self._named
+        )
+        self._named.replace(dump.tables)
         fresh.resources = {a: codec.resource_to_row(r) for a, r in dump.resources.items()}
         fresh.history = [codec.history_to_row(h) for h in dump.history]
         fresh.snapshots = {s: codec.resources_to_json(r) for s, r in dump.snapshots.items()}

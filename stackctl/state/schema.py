@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from stackctl.errors import StateError
+from stackctl.state.artifacts_schema import V4
 from stackctl.state.base import SCHEMA_VERSION
 
 
@@ -94,8 +95,15 @@ def _to_v3(tx: Tx, lineage: str) -> None:
     )
 
 
+def _to_v4(tx: Tx, lineage: str) -> None:
+    # Named artifact versions, their tags, logged metadata and what each step consumed
+    # (issue 11). Self-contained: new tables only, existing rows untouched.
+    for statement in V4:
+        tx.run(statement)
+
+
 #: version -> step from the version before it; a new version appends one function.
-MIGRATIONS: dict[int, Callable[[Tx, str], None]] = {1: _to_v1, 2: _to_v2, 3: _to_v3}
+MIGRATIONS: dict[int, Callable[[Tx, str], None]] = {1: _to_v1, 2: _to_v2, 3: _to_v3, 4: _to_v4}
 assert sorted(MIGRATIONS) == list(range(1, SCHEMA_VERSION + 1))
 
 

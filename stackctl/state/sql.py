@@ -13,6 +13,8 @@ from typing import Any
 
 from stackctl.model import HistoryEntry, LockInfo, Resource, State
 from stackctl.state import codec, deltas, locking, schema
+from stackctl.state.artifacts_schema import V4_TABLES
+from stackctl.state.artifacts_sql import NamedArtifactRecords
 from stackctl.state.base import StateDump
 from stackctl.state.lookups import no_lock, no_serial
 from stackctl.state.schema import Tx
@@ -29,7 +31,7 @@ _INSERT_LOCK = """
     VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)"""
 
 
-class SqlStateStore(RunRecords):
+class SqlStateStore(RunRecords, NamedArtifactRecords):
     """The StateStore contract over any database with a ``_tx``."""
 
     #: Appended to the SELECT of the serial: PostgreSQL needs a row lock to serialise
@@ -222,6 +224,7 @@ class SqlStateStore(RunRecords):
             runs = tx.all("SELECT * FROM runs ORDER BY seq")
             steps = tx.all("SELECT * FROM step_runs ORDER BY seq")
             artifacts = tx.all("SELECT * FROM artifacts ORDER BY seq")
+            tables = {t: tuple(dict(r) for r in tx.all(f"SELECT * FROM {t}")) for t in V4_TABLES}
         return StateDump(
             lineage=lineage,
             serial=serial,
@@ -231,13 +234,14 @@ class SqlStateStore(RunRecords):
             runs=tuple(codec.run_from_row(r) for r in runs),
             steps=tuple(codec.step_from_row(r) for r in steps),
             artifacts=tuple(codec.artifact_from_row(r) for r in artifacts),
+            tables=tables,
         )
 
     def import_dump(self, dump: StateDump) -> None:
         self._last = None
         with self._tx(write=True) as tx:
             tables = ("resources", "history", "snapshots", "resource_changes")
-            for table in (*tables, "runs", "step_runs", "artifacts"):
+            for table in (*tables, "runs", "step_runs", "artifacts", *V4_TABLES):
                 tx.run(f"DELETE FROM {table}")
             tx.run("UPDATE meta SET value = ? WHERE key = 'lineage'", dump.lineage)
             tx.run("UPDATE meta SET value = ? WHERE key = 'serial'", str(dump.serial))
@@ -259,3 +263,10 @@ class SqlStateStore(RunRecords):
                 insert_row(
                     tx, "artifacts", codec.artifact_to_row(artifact), ["run_id", "step", "name"]
                 )
+            for table in V4_TABLES:
+                for values in dump.tables.get(table, ()):
+                    tx.run(
+                        f"INSERT INTO {table} ({', '.join(values)})"
+                        f" VALUES ({', '.join('?' * len(values))})",
+                        *values.values(),
+                    )

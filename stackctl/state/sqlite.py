@@ -24,6 +24,7 @@ from typing import Any
 from stackctl.errors import StateError
 from stackctl.model import ArtifactRecord, StepRun
 from stackctl.state import codec, schema
+from stackctl.state.artifacts_schema import stand_in
 from stackctl.state.base import SCHEMA_VERSION, StateStore
 from stackctl.state.disk import disk_error, is_full
 from stackctl.state.sql import SqlStateStore
@@ -127,6 +128,8 @@ class SqliteStateStore(SqlStateStore):
             conn.close()
             raise
         self._conn = conn
+        if self.read_only and found is not None and found < 4:  # before named artifacts
+            stand_in(conn.execute)
         if self.read_only and found is None:  # a SQLite file without any table yet
             conn.close()
             return self._empty()

@@ -358,7 +358,7 @@ HAND_WRITTEN = [
     "README.md",
     *(f"docs/{page}" for page in ("tutorial.md", "gitops.md", "environment.md", "exit-codes.md")),
     *(f"docs/{page}" for page in ("concepts.md", "cli.md", "runtime.md", "state.md")),
-    *(f"docs/{page}" for page in ("dashboard.md", "laptop-to-cluster.md")),
+    *(f"docs/{page}" for page in ("dashboard.md", "laptop-to-cluster.md", "artifacts.md")),
 ]
 
 

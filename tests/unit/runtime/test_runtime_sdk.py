@@ -7,7 +7,7 @@ from typing import Annotated, NamedTuple
 import pytest
 
 from stackctl.errors import StackctlError
-from stackctl.model import InputRef, PipelineSpec, Run, RunStatus, StepSpec
+from stackctl.model import InputRef, NamedOutput, PipelineSpec, Run, RunStatus, StepSpec
 from stackctl.runtime import sdk
 from stackctl.runtime.compiler import output_names, pipeline_version
 from stackctl.runtime.sdk import RunOptions, pipeline, step
@@ -66,6 +66,9 @@ def test_sdk_pipeline_compiles_to_the_yaml_spec():
                 outputs=("model",),
                 retries=2,
                 cache_version="v2",
+                # Annotated[T, "name"] names the output and publishes it (issue 11);
+                # the YAML says the same with `outputs: {model: {name: model}}`
+                named={"model": NamedOutput("model")},
             ),
             StepSpec(
                 "evaluate",
@@ -73,6 +76,7 @@ def test_sdk_pipeline_compiles_to_the_yaml_spec():
                 {"model": InputRef("train", "model"), "X": InputRef("split", "X_test")},
                 outputs=("accuracy", "n"),
                 cache=False,
+                named={"accuracy": NamedOutput("accuracy"), "n": NamedOutput("n")},
             ),
         ),
         params={"test_size": 0.2, "seed": 42},

@@ -1,0 +1,156 @@
+"""Named artifact versions, tags, metadata and step inputs: one contract, three stores."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from stackctl.errors import NotFoundError, StateError
+from stackctl.model import (
+    ArtifactRecord,
+    ArtifactSelector,
+    MetadataEntry,
+    NamedOutput,
+    StepInput,
+)
+from stackctl.state.memory import MemoryStateStore
+from stackctl.state.sqlite import SqliteStateStore
+
+
+def record(
+    run: str, step: str = "load", output: str = "output", digest: str = "d1"
+) -> ArtifactRecord:
+    return ArtifactRecord(
+        run, step, output, f"/a/{digest}", digest, 10, "json", "builtins.list", run
+    )
+
+
+def test_each_run_adds_the_next_version_even_for_identical_bytes(store):
+    first, second = store.record_versions(
+        [(NamedOutput("data"), record("r1")), (NamedOutput("data"), record("r2"))]
+    )
+    assert (first.version, second.version) == (1, 2)
+    assert first.digest == second.digest and first.uri == second.uri  # same object
+    assert [v.version for v in store.artifact_versions("data")] == [1, 2]
+    assert store.artifact_version(ArtifactSelector("data")).run_id == "r2"
+    assert store.artifact_version(ArtifactSelector("data", "1")).run_id == "r1"
+
+
+def test_recording_the_same_output_again_keeps_its_version(store):
+    (v1,) = store.record_versions([(NamedOutput("data"), record("r1"))])
+    (again,) = store.record_versions([(NamedOutput("data"), record("r1"))])
+    assert again.version == v1.version == 1
+    assert len(store.artifact_versions("data")) == 1
+
+
+def test_tags_name_one_version_and_move_when_retagged(store):
+    store.record_versions([(NamedOutput("m", ("candidate",)), record("r1"))])
+    store.record_versions([(NamedOutput("m"), record("r2", digest="d2"))])
+    assert store.artifact_version(ArtifactSelector("m", "candidate")).version == 1
+    store.tag_artifact("m", 1, "production")
+    assert store.artifact_version(ArtifactSelector("m", "1")).tags == ("candidate", "production")
+    moved = store.tag_artifact("m", 2, "production")
+    assert moved.version == 2 and moved.tags == ("production",)
+    assert store.artifact_version(ArtifactSelector("m", "production")).version == 2
+    assert store.artifact_version(ArtifactSelector("m", "1")).tags == ("candidate",)
+
+
+def test_unknown_names_versions_and_tags_say_what_exists(store):
+    store.record_versions([(NamedOutput("iris_model"), record("r1"))])
+    with pytest.raises(NotFoundError, match="no artifact is named 'iris_modl'") as caught:
+        store.artifact_version(ArtifactSelector("iris_modl"))
+    assert "iris_model" in caught.value.hint
+    with pytest.raises(NotFoundError, match=r"no version 4 \(versions 1 to 1\)"):
+        store.artifact_version(ArtifactSelector("iris_model", "4"))
+    with pytest.raises(NotFoundError, match="no version tagged 'prod'"):
+        store.artifact_version(ArtifactSelector("iris_model", "prod"))
+    with pytest.raises(NotFoundError):
+        store.tag_artifact("iris_model", 9, "x")
+    with pytest.raises(NotFoundError):
+        store.artifact_versions("nothing")
+
+
+def test_names_list_the_latest_version_of_each(store):
+    store.record_versions(
+        [
+            (NamedOutput("b"), record("r1")),
+            (NamedOutput("a"), record("r1", step="s")),
+            (NamedOutput("b"), record("r2")),
+        ]
+    )
+    assert [(v.name, v.version) for v in store.artifact_names()] == [("a", 1), ("b", 2)]
+
+
+def test_versions_of_a_run_for_model_versions(store):
+    store.record_versions(
+        [(NamedOutput("data"), record("r1")), (NamedOutput("model"), record("r1", "train"))]
+    )
+    store.record_versions([(NamedOutput("data"), record("r2"))])
+    found = store.artifact_versions_for_run("r1")
+    assert {(v.name, v.version, v.step, v.output) for v in found} == {
+        ("data", 1, "load", "output"),
+        ("model", 1, "train", "output"),
+    }
+    assert store.artifact_versions_for_run("nobody") == []
+
+
+def test_metadata_keeps_json_values_and_the_latest_value_of_a_key(store):
+    store.record_metadata(
+        [
+            MetadataEntry("r1", "step", "eval", "", "accuracy", 0.5),
+            MetadataEntry("r1", "run", "eval", "", "card", {"a": [1, 2], "b": None}),
+            MetadataEntry("r1", "artifact", "load", "output", "rows", 150),
+        ]
+    )
+    store.record_metadata([MetadataEntry("r1", "step", "eval", "", "accuracy", 0.9)])
+    found = {(e.scope, e.key): e.value for e in store.metadata("r1")}
+    assert found == {
+        ("step", "accuracy"): 0.9,
+        ("run", "card"): {"a": [1, 2], "b": None},
+        ("artifact", "rows"): 150,
+    }
+    with pytest.raises(StateError, match="metadata 'bad'"):
+        store.record_metadata([MetadataEntry("r1", "step", "s", "", "bad", float("nan"))])
+
+
+def test_step_inputs_answer_both_directions(store):
+    item = StepInput("r2", "split", "df", "r1", "load", "output", "/a/d1", "d1", "data", 1)
+    store.record_inputs([item, StepInput("r2", "train", "X", "r2", "split", "X", "/a/x", "x")])
+    assert store.step_inputs("r2")[0] == item
+    assert store.consumers("r1", "load", "output") == [item]
+    assert store.consumers("r1", "load", "other") == []
+
+
+def test_a_dump_carries_named_versions_to_another_store(store):
+    store.record_versions([(NamedOutput("data", ("gold",)), record("r1"))])
+    store.record_metadata([MetadataEntry("r1", "run", "s", "", "k", 1)])
+    store.record_inputs([StepInput("r1", "s", "a", "r0", "x", "y", "/u", "d")])
+    other = MemoryStateStore()
+    other.import_dump(store.export_dump())
+    assert other.artifact_version(ArtifactSelector("data", "gold")).version == 1
+    assert other.metadata("r1")[0].value == 1
+    assert other.consumers("r0", "x", "y")[0].step == "s"
+    # and the next version continues the numbering
+    (v2,) = other.record_versions([(NamedOutput("data"), record("r2"))])
+    assert v2.version == 2
+
+
+def test_a_read_only_open_of_a_v3_file_sees_no_named_artifacts(tmp_path):
+    path = tmp_path / "state.db"
+    SqliteStateStore(path).close()
+    conn = sqlite3.connect(path)  # make it look like stackctl before schema 4
+    for table in ("artifact_versions", "artifact_tags", "metadata", "step_inputs"):
+        conn.execute(f"DROP TABLE {table}")
+    conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    reader = SqliteStateStore(path, read_only=True)
+    assert reader.artifact_names() == [] and reader.metadata("r") == []
+    reader.close()
+    check = sqlite3.connect(path)
+    assert check.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("3",)
+    check.close()
+    writer = SqliteStateStore(path)  # a writer migrates it
+    assert writer.record_versions([(NamedOutput("d"), record("r"))])[0].version == 1
+    writer.close()
