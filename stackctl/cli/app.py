@@ -25,6 +25,7 @@ from stackctl.cli import (
     fmt,
     graph,
     init,
+    model,
     pipelines,
     plan,
     run,
@@ -94,6 +95,7 @@ component.register(app)
 run.register(app)
 pipelines.register(app)
 runs.register(app)
+model.register(app)
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from stackctl.config.declared import Declared
+from stackctl.config.models import model_decl
 from stackctl.config.nosecrets import refuse_secrets
 from stackctl.config.resolve import resolve
 from stackctl.config.schema import closest
@@ -69,7 +70,7 @@ def build_pipeline(
     )
     if not ok or len(steps) != len(raw_steps):
         return None
-    return PipelineSpec(name, tuple(steps), params, stack, doc.locate(path))
+    return PipelineSpec(name, tuple(steps), params, stack, doc.locate(path), model=model_decl(decl))
 
 
 def _outputs(decl: Declared) -> tuple[str, ...] | None:

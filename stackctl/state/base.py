@@ -22,10 +22,11 @@ from stackctl.model import (
     State,
     StepRun,
 )
+from stackctl.state.models_base import ModelStore
 
 #: Bumped when the on-disk schema changes; stores migrate older schemas forward and
 #: refuse newer ones with a StateError that says to upgrade stackctl.
-SCHEMA_VERSION = 3  # v2: indexes on run records' order; v3: history as deltas
+SCHEMA_VERSION = 5  # v2: indexes on run records' order; v3: history as deltas; v5: models
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,8 @@ class StateDump:
     artifacts: tuple[ArtifactRecord, ...] = ()
 
 
-class StateStore(Protocol):
-    """Where plan/apply and runs keep what they know."""
+class StateStore(ModelStore, Protocol):
+    """Where plan/apply and runs keep what they know (models: see models_base.py)."""
 
     # -- resources ---------------------------------------------------------------------
     def read(self) -> State:

@@ -29,6 +29,7 @@ from stackctl.model import (
 from stackctl.state import codec, locking
 from stackctl.state.base import StateDump, StateStore
 from stackctl.state.lookups import no_lock, no_run, no_serial, pick_run
+from stackctl.state.models_memory import MemoryModelRecords, ModelData
 
 
 @dataclass
@@ -45,13 +46,15 @@ class _Data:
     artifacts: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
     seq: itertools.count[int] = field(default_factory=itertools.count)
     mutex: threading.RLock = field(default_factory=threading.RLock)
+    model_data: ModelData = field(default_factory=ModelData)
 
 
-class MemoryStateStore:
+class MemoryStateStore(MemoryModelRecords):
     """Thread-safe; the lock excludes other handles and threads of this process."""
 
     def __init__(self, data: _Data | None = None) -> None:
         self._data = data or _Data()
+        self._model_data = self._data.model_data
         self._held: set[str] = set()  # lock ids taken through this handle
 
     def connect(self) -> MemoryStateStore:

@@ -94,8 +94,31 @@ def _to_v3(tx: Tx, lineage: str) -> None:
     )
 
 
+def _to_v4(tx: Tx, lineage: str) -> None:
+    # Reserved for named artifact versions (branch named11 brings the real v4); models
+    # came in parallel as v5. At the merge the integrator keeps named11's v4 here.
+    pass
+
+
+def _to_v5(tx: Tx, lineage: str) -> None:
+    # Models: versions, stages, stage history (self-contained: see state/models_sql.py).
+    from stackctl.state.models_sql import create_tables
+
+    create_tables(tx)
+
+
+#: The schema version that added the model tables (read-only opens of older files
+#: have none: they read as "no models").
+MODELS_SINCE = 5
+
 #: version -> step from the version before it; a new version appends one function.
-MIGRATIONS: dict[int, Callable[[Tx, str], None]] = {1: _to_v1, 2: _to_v2, 3: _to_v3}
+MIGRATIONS: dict[int, Callable[[Tx, str], None]] = {
+    1: _to_v1,
+    2: _to_v2,
+    3: _to_v3,
+    4: _to_v4,
+    5: _to_v5,
+}
 assert sorted(MIGRATIONS) == list(range(1, SCHEMA_VERSION + 1))
 
 

@@ -15,6 +15,7 @@ from stackctl.model import HistoryEntry, LockInfo, Resource, State
 from stackctl.state import codec, deltas, locking, schema
 from stackctl.state.base import StateDump
 from stackctl.state.lookups import no_lock, no_serial
+from stackctl.state.models_sql import SqlModelRecords
 from stackctl.state.schema import Tx
 from stackctl.state.sqlruns import RunRecords, insert_row
 
@@ -29,7 +30,7 @@ _INSERT_LOCK = """
     VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)"""
 
 
-class SqlStateStore(RunRecords):
+class SqlStateStore(RunRecords, SqlModelRecords):
     """The StateStore contract over any database with a ``_tx``."""
 
     #: Appended to the SELECT of the serial: PostgreSQL needs a row lock to serialise
