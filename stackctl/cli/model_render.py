@@ -21,10 +21,14 @@ def detail_text(d: dict[str, Any]) -> str:
         "artifacts:",
     ]
     width = max((len(f"{a['step']}.{a['name']}") for a in d["artifacts"]), default=0)
+    types = max((len(a["type"]) for a in d["artifacts"]), default=0)
+    sizes = max((len(f"{a['size']} B") for a in d["artifacts"]), default=0)
     for a in d["artifacts"]:
         label = f"{a['step']}.{a['name']}".ljust(width)
+        size = f"{a['size']} B".rjust(sizes)
         mark = "  <- model" if a["model"] else ""
-        lines.append(f"  {label}  {a['type']}  {a['size']} B  sha256:{a['digest'][:12]}{mark}")
+        digest = f"sha256:{a['digest'][:12]}"
+        lines.append(f"  {label}  {a['type'].ljust(types)}  {size}  {digest}{mark}")
     if not d["artifacts"]:
         lines.append("  (none)")
     lines += ["", "metadata:"]
