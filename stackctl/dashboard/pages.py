@@ -1,5 +1,5 @@
 """HTML pages at stable URLs: /, /stacks/<name>, /runs, /runs/<id>, /runs/<id>/steps/<step>,
-/pipelines, /components, /applies."""
+/pipelines, /components, /applies, /models, /models/<name>/versions/<n>."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
-from stackctl.dashboard import declared, logs, params, runs
+from stackctl.dashboard import declared, logs, models, params, runs
 from stackctl.dashboard.api import source, spec_or_none
 from stackctl.dashboard.responses import page
 
@@ -110,4 +110,6 @@ def routes() -> list[Route]:
         Route("/pipelines", pipelines),
         Route("/components", components),
         Route("/applies", applies),
+        Route("/models", models.models_page),
+        Route("/models/{name}/versions/{version}", models.version_page),
     ]

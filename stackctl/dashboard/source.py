@@ -13,7 +13,17 @@ import threading
 from pathlib import Path
 from typing import Protocol
 
-from stackctl.model import ArtifactRecord, HistoryEntry, ProjectSpec, Run, State, StepRun
+from stackctl.model import (
+    ArtifactRecord,
+    HistoryEntry,
+    ModelSummary,
+    ModelVersion,
+    ProjectSpec,
+    Run,
+    StageChange,
+    State,
+    StepRun,
+)
 from stackctl.project import PROJECT_FILE, Project
 
 
@@ -38,6 +48,14 @@ class ReadStore(Protocol):
     def steps(self, run_id: str) -> list[StepRun]: ...
 
     def artifacts(self, run_id: str) -> list[ArtifactRecord]: ...
+
+    def models(self) -> list[ModelSummary]: ...
+
+    def model_versions(self, name: str) -> list[ModelVersion]: ...
+
+    def model_version(self, name: str, ref: str) -> ModelVersion: ...
+
+    def stage_history(self, name: str, version: int | None = None) -> list[StageChange]: ...
 
 
 class Source:
