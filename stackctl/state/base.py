@@ -41,6 +41,8 @@ class StateDump:
     runs: tuple[Run, ...] = ()  # in the order they were recorded
     steps: tuple[StepRun, ...] = ()
     artifacts: tuple[ArtifactRecord, ...] = ()
+    #: model tables (models, model_versions, model_stage_changes) -> rows, as SQL keeps them
+    models: Mapping[str, tuple[Mapping[str, Any], ...]] = field(default_factory=dict)
 
 
 class StateStore(ModelStore, Protocol):

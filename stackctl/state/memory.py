@@ -26,7 +26,7 @@ from stackctl.model import (
     State,
     StepRun,
 )
-from stackctl.state import codec, locking
+from stackctl.state import codec, locking, models_memory
 from stackctl.state.base import StateDump, StateStore
 from stackctl.state.lookups import no_lock, no_run, no_serial, pick_run
 from stackctl.state.models_memory import MemoryModelRecords, ModelData
@@ -54,8 +54,10 @@ class MemoryStateStore(MemoryModelRecords):
 
     def __init__(self, data: _Data | None = None) -> None:
         self._data = data or _Data()
-        self._model_data = self._data.model_data
         self._held: set[str] = set()  # lock ids taken through this handle
+
+    def _models_data(self) -> ModelData:
+        return self._data.model_data
 
     def connect(self) -> MemoryStateStore:
         """Another handle on the same state (has its own lock ownership)."""
@@ -260,6 +262,7 @@ class MemoryStateStore(MemoryModelRecords):
                 runs=tuple(codec.run_from_row(r) for r in by_seq),
                 steps=tuple(codec.step_from_row(r) for r in d.steps.values()),
                 artifacts=tuple(codec.artifact_from_row(r) for r in d.artifacts.values()),
+                models=models_memory.export_rows(d.model_data),
             )
 
     def import_dump(self, dump: StateDump) -> None:
@@ -267,6 +270,7 @@ class MemoryStateStore(MemoryModelRecords):
         fresh.resources = {a: codec.resource_to_row(r) for a, r in dump.resources.items()}
         fresh.history = [codec.history_to_row(h) for h in dump.history]
         fresh.snapshots = {s: codec.resources_to_json(r) for s, r in dump.snapshots.items()}
+        fresh.model_data = models_memory.import_rows(dump.models)
         with self._data.mutex:
             fresh.lock, fresh.journal = self._data.lock, self._data.journal
             self._data.__dict__.update(fresh.__dict__)

@@ -4,7 +4,7 @@ as ``models_sql``, with the decisions (numbers, promotions, errors) from models_
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -24,16 +24,17 @@ class ModelData:
 
 
 class MemoryModelRecords:
-    """Mixin for MemoryStateStore (``_model_data`` is shared between its handles)."""
+    """Mixin for MemoryStateStore (its ModelData is shared between its handles)."""
 
-    _model_data: ModelData
+    def _models_data(self) -> ModelData:
+        raise NotImplementedError
 
     def create_model_version(
         self, model: ModelDecl, run_id: str, pipeline: str, metadata: Mapping[str, Any], at: str
     ) -> ModelVersion:
         # Through JSON, as the SQL stores keep it: a value they would refuse fails here.
         stored = codec.loads(codec.dumps(dict(metadata), f"metadata of model {model.name!r}"))
-        data = self._model_data
+        data = self._models_data()
         with data.mutex:
             known = data.models.get(model.name)
             data.models[model.name] = ModelSummary(
@@ -48,7 +49,7 @@ class MemoryModelRecords:
             return created
 
     def models(self) -> list[ModelSummary]:
-        data = self._model_data
+        data = self._models_data()
         with data.mutex:
             return [
                 replace(
@@ -60,7 +61,7 @@ class MemoryModelRecords:
             ]
 
     def model_versions(self, name: str) -> list[ModelVersion]:
-        data = self._model_data
+        data = self._models_data()
         with data.mutex:
             if name not in data.models:
                 raise no_model(name, list(data.models))
@@ -72,7 +73,7 @@ class MemoryModelRecords:
     def promote_model(
         self, name: str, version: int, stage: str, who: str, at: str
     ) -> list[StageChange]:
-        data = self._model_data
+        data = self._models_data()
         with data.mutex:
             changes = promotion(self.model_versions(name), version, stage, who, at)
             versions = data.versions[name]
@@ -83,10 +84,78 @@ class MemoryModelRecords:
             return changes
 
     def stage_history(self, name: str, version: int | None = None) -> list[StageChange]:
-        with self._model_data.mutex:
-            changes = list(self._model_data.changes.get(name, []))
+        with self._models_data().mutex:
+            changes = list(self._models_data().changes.get(name, []))
         return [c for c in changes if version is None or c.version == version]
 
 
 def _held(version: ModelVersion) -> bool:
     return version.stage not in ("", "archived")
+
+
+def export_rows(data: ModelData) -> dict[str, tuple[dict[str, Any], ...]]:
+    """The model tables as the SQL stores hold them (``StateDump.models``)."""
+    with data.mutex:
+        models = tuple(
+            {
+                "name": m.name,
+                "description": m.description,
+                "tags": codec.dumps(list(m.tags), "model tags"),
+                "created_at": m.created_at,
+            }
+            for m in data.models.values()
+        )
+        versions = tuple(
+            {
+                "name": v.model,
+                "version": v.version,
+                "run_id": v.run_id,
+                "pipeline": v.pipeline,
+                "created_at": v.created_at,
+                "stage": v.stage,
+                "metadata": codec.dumps(dict(v.metadata), "model metadata"),
+            }
+            for vs in data.versions.values()
+            for v in vs
+        )
+        changes = tuple(
+            {
+                "name": c.model,
+                "seq": seq,
+                "version": c.version,
+                "from_stage": c.from_stage,
+                "to_stage": c.to_stage,
+                "who": c.who,
+                "at": c.at,
+            }
+            for cs in data.changes.values()
+            for seq, c in enumerate(cs, 1)
+        )
+    return {"models": models, "model_versions": versions, "model_stage_changes": changes}
+
+
+def import_rows(rows: Mapping[str, Sequence[Mapping[str, Any]]]) -> ModelData:
+    data = ModelData()
+    for r in rows.get("models", ()):
+        tags = tuple(codec.loads(r["tags"]) or ())
+        data.models[r["name"]] = ModelSummary(r["name"], r["description"], tags, r["created_at"], 0)
+        data.versions[r["name"]] = []
+    for r in sorted(rows.get("model_versions", ()), key=lambda r: (r["name"], int(r["version"]))):
+        data.versions.setdefault(r["name"], []).append(
+            ModelVersion(
+                r["name"],
+                int(r["version"]),
+                r["run_id"],
+                r["pipeline"],
+                r["created_at"],
+                r["stage"],
+                codec.loads(r["metadata"]) or {},
+            )
+        )
+    for r in sorted(rows.get("model_stage_changes", ()), key=lambda r: (r["name"], int(r["seq"]))):
+        data.changes.setdefault(r["name"], []).append(
+            StageChange(
+                r["name"], int(r["version"]), r["from_stage"], r["to_stage"], r["who"], r["at"]
+            )
+        )
+    return data

@@ -206,3 +206,24 @@ class SqlModelRecords:
 
 class _NoTables(Exception):
     """The state predates the model tables (read-only open of an old file)."""
+
+
+TABLES = ("models", "model_versions", "model_stage_changes")
+
+
+def export_rows(tx: Tx) -> dict[str, tuple[Mapping[str, Any], ...]]:
+    """The model tables' rows (``StateDump.models``, for `stackctl state migrate`)."""
+    return {t: tuple(dict(r) for r in tx.all(f"SELECT * FROM {t}")) for t in TABLES}
+
+
+def import_rows(tx: Tx, rows: Mapping[str, Any]) -> None:
+    """Replace the model tables' rows with ``rows`` (inside the caller's transaction)."""
+    for table in TABLES:
+        tx.run(f"DELETE FROM {table}")
+    for table in TABLES:
+        for row in rows.get(table, ()):
+            columns = list(row)
+            tx.run(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                *row.values(),
+            )

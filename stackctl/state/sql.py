@@ -12,7 +12,7 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from stackctl.model import HistoryEntry, LockInfo, Resource, State
-from stackctl.state import codec, deltas, locking, schema
+from stackctl.state import codec, deltas, locking, models_sql, schema
 from stackctl.state.base import StateDump
 from stackctl.state.lookups import no_lock, no_serial
 from stackctl.state.models_sql import SqlModelRecords
@@ -223,6 +223,7 @@ class SqlStateStore(RunRecords, SqlModelRecords):
             runs = tx.all("SELECT * FROM runs ORDER BY seq")
             steps = tx.all("SELECT * FROM step_runs ORDER BY seq")
             artifacts = tx.all("SELECT * FROM artifacts ORDER BY seq")
+            models = models_sql.export_rows(tx)
         return StateDump(
             lineage=lineage,
             serial=serial,
@@ -232,6 +233,7 @@ class SqlStateStore(RunRecords, SqlModelRecords):
             runs=tuple(codec.run_from_row(r) for r in runs),
             steps=tuple(codec.step_from_row(r) for r in steps),
             artifacts=tuple(codec.artifact_from_row(r) for r in artifacts),
+            models=models,
         )
 
     def import_dump(self, dump: StateDump) -> None:
@@ -260,3 +262,4 @@ class SqlStateStore(RunRecords, SqlModelRecords):
                 insert_row(
                     tx, "artifacts", codec.artifact_to_row(artifact), ["run_id", "step", "name"]
                 )
+            models_sql.import_rows(tx, dump.models)

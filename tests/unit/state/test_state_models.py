@@ -130,3 +130,23 @@ def test_concurrent_runs_each_get_their_own_number(backend: Any) -> None:
     versions = handles[0].model_versions("iris")
     assert sorted(v.version for v in versions) == list(range(1, 21))
     assert len({v.run_id for v in versions}) == 20
+
+
+def test_state_migrate_carries_models(store: StateStore, tmp_path: Any) -> None:
+    """export_dump/import_dump (`stackctl state migrate`) keep models, versions, stages and
+    their history, into either kind of store."""
+    from stackctl.state.memory import MemoryStateStore
+    from stackctl.state.sqlite import SqliteStateStore
+
+    _versions(store, 2)
+    store.promote_model("iris", 1, "production", "ana", "t1")
+    store.promote_model("iris", 2, "production", "bo", "t2")
+    dump = store.export_dump()
+    for target in (MemoryStateStore(), SqliteStateStore(tmp_path / "copy.db")):
+        target.import_dump(dump)
+        assert target.models() == store.models()
+        assert target.model_versions("iris") == store.model_versions("iris")
+        assert target.stage_history("iris") == store.stage_history("iris")
+        # numbering goes on from where the source was
+        assert target.create_model_version(IRIS, "run3", "training", {}, "t3").version == 3
+        target.close()
