@@ -150,3 +150,44 @@ def test_state_migrate_carries_models(store: StateStore, tmp_path: Any) -> None:
         # numbering goes on from where the source was
         assert target.create_model_version(IRIS, "run3", "training", {}, "t3").version == 3
         target.close()
+
+
+@pytest.mark.postgres
+def test_a_number_taken_by_a_concurrent_transaction_is_retried(pg_url: str) -> None:
+    """The unique constraint + retry path on PostgreSQL, made deterministic: another
+    session holds an uncommitted version 1; our insert waits on the unique index, fails
+    when that commits, rolls back to its savepoint and takes number 2 in the same
+    transaction."""
+    import time
+
+    import psycopg
+
+    from stackctl.state.postgres import PostgresStateStore
+
+    store = PostgresStateStore(pg_url)
+    try:
+        store.create_model_version(IRIS, "seed", "training", {}, "t0")  # the models row
+        with psycopg.connect(pg_url) as other:
+            other.execute("DELETE FROM model_versions")
+            other.commit()
+            other.execute(
+                "INSERT INTO model_versions VALUES ('iris', 1, 'theirs', 'p', 't', '', '{}')"
+            )  # not committed yet
+            result: list[Any] = []
+            worker = threading.Thread(
+                target=lambda: result.append(
+                    store.create_model_version(IRIS, "ours", "training", {}, "t1")
+                )
+            )
+            worker.start()
+            time.sleep(0.5)  # ours is now waiting on the unique index
+            assert result == []
+            other.commit()
+            worker.join(timeout=30)
+        assert [v.version for v in result] == [2]
+        assert [(v.version, v.run_id) for v in store.model_versions("iris")] == [
+            (2, "ours"),
+            (1, "theirs"),
+        ]
+    finally:
+        store.close()
