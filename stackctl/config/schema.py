@@ -160,6 +160,9 @@ def _describe(error: Any) -> tuple[str, str]:
     if kind == "const":
         return f"{_short(value)} must be {expected!r}", ""
     if kind == "pattern":
+        # A schema may word the error itself, e.g. so that a credential is not echoed.
+        if "x-pattern-message" in error.schema:
+            return error.schema["x-pattern-message"], error.schema.get("x-pattern-hint", "")
         return f"{_short(value)} does not match {expected}", ""
     if kind == "propertyNames":
         return f"invalid name {_short(value)}", _NAME_HINT
