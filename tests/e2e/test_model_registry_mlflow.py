@@ -11,7 +11,7 @@ import pytest
 from support.cli import STACKCTL, call, clean_env
 from support.models_project import write_project
 
-pytestmark = pytest.mark.timeout(600)
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
 
 def test_versions_and_stages_are_mirrored_into_mlflow(tmp_path: Path) -> None:
