@@ -62,3 +62,72 @@ def test_the_model_artifact_is_the_last_object_else_the_last_output() -> None:
     assert model_artifact([data, fit, score]) == fit
     assert model_artifact([data, score]) == score
     assert model_artifact([]) is None
+
+
+class _Registry:
+    """A recording model registry; ``down`` makes every call fail."""
+
+    name = "rec"
+
+    def __init__(self, down: bool = False) -> None:
+        self.down = down
+        self.calls: list[tuple[str, object]] = []
+
+    def register_version(self, model: ModelDecl, version: object, source: str) -> None:
+        if self.down:
+            raise ConnectionError("registry is down")
+        self.calls.append(("version", (model.name, getattr(version, "version", None), source)))
+
+    def set_stages(self, model: str, changes: object) -> None:
+        if self.down:
+            raise ConnectionError("registry is down")
+        self.calls.append(("stages", [(c.version, c.to_stage) for c in changes]))  # type: ignore[attr-defined]
+
+
+def _completed_run(store: object) -> object:
+    from stackctl.model import Run, RunStatus
+
+    run = Run("r1", "training", "dev", RunStatus.COMPLETED, "t0", "t1", params={"n": 1})
+    store.record_run(run)  # type: ignore[attr-defined]
+    from dataclasses import replace
+
+    store.record_artifacts([replace(_record("fit", "joblib"), run_id=run.id)])  # type: ignore[attr-defined]
+    return run
+
+
+def test_versions_and_stage_changes_reach_the_registry() -> None:
+    from stackctl.components.artifact_stores.memory import MemoryArtifactStore
+    from stackctl.model import PipelineSpec
+    from stackctl.runtime.models import promote, record_version
+    from stackctl.state.memory import MemoryStateStore
+
+    store, registry = MemoryStateStore(), _Registry()
+    spec = PipelineSpec("training", (), model=ModelDecl("iris"))
+    run = _completed_run(store)
+    artifacts = MemoryArtifactStore("mem", {}, None)  # type: ignore[arg-type]
+    made = record_version(spec, run, store, registry, artifacts, "t2")  # type: ignore[arg-type]
+    assert made is not None and made.version == 1 and made.metadata == {"params": {"n": 1}}
+    promote(store, "iris", 1, "production", "ana", "t3", registry)
+    assert registry.calls == [("version", ("iris", 1, "fit.x")), ("stages", [(1, "production")])]
+
+
+def test_a_registry_that_is_down_costs_a_warning_not_the_version(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from stackctl.components.artifact_stores.memory import MemoryArtifactStore
+    from stackctl.model import PipelineSpec
+    from stackctl.runtime.models import promote, record_version
+    from stackctl.state.memory import MemoryStateStore
+
+    store, registry = MemoryStateStore(), _Registry(down=True)
+    spec = PipelineSpec("training", (), model=ModelDecl("iris"))
+    artifacts = MemoryArtifactStore("mem", {}, None)  # type: ignore[arg-type]
+    made = record_version(spec, _completed_run(store), store, registry, artifacts, "t2")  # type: ignore[arg-type]
+    assert made is not None
+    assert promote(store, "iris", 1, "production", "ana", "t3", registry)
+    assert store.model_version("iris", "production").version == 1
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warnings == [
+        "model registry 'rec' did not take the version: registry is down",
+        "model registry 'rec' did not take the stage change: registry is down",
+    ]
