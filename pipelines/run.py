@@ -14,7 +14,7 @@ from pipelines.iris import evaluate, load, split, train
 from stackctl import pipeline
 
 
-@pipeline(name="training")
+@pipeline(name="training", model="iris_classifier")
 def training(test_size: float = 0.2, seed: int = 42) -> None:
     df = load()
     parts = split(df, test_size=test_size, seed=seed)

@@ -5,6 +5,7 @@ always starts from empty state and leaves something to explore afterwards:
 
     validate -> plan -> apply -> run training (default stack)
     -> stack set parallel -> run training again (process pool) -> runs list
+    -> model versions -> promote version 1 to production -> model show
 """
 
 from __future__ import annotations
@@ -63,6 +64,10 @@ def main() -> None:
     second = run_id(sh("run", "training", "--no-cache", capture=True))
     sh("runs", "list")
     sh("artifacts", "get", first[:8], "evaluate.output")
+    # each completed run of `training` (model: iris_classifier) made a model version
+    sh("model", "versions", "iris_classifier")
+    sh("model", "promote", "iris_classifier", "1", "--stage", "production")
+    sh("model", "show", "iris_classifier:production")
     print(
         "\nDone."
         f"\n  run on stack default:  {first}"

@@ -27,11 +27,13 @@ from stackctl.model import ArtifactRecord, ArtifactVersion, Run, StepRun
 
 if TYPE_CHECKING:
     from stackctl.project import Project
+    from stackctl.runtime.models import LoadedModel
 
 __all__ = [
     "artifact_version",
     "artifact_versions",
     "artifacts",
+    "get_model",
     "load",
     "load_artifact",
     "read_bytes",
@@ -151,3 +153,35 @@ def load_artifact(
         found = state.artifact_version(selector(name, version))
         store = artifact_store_of(opened, state.run(found.run_id))
         return load_version(store, found)
+
+
+def get_model(
+    name: str,
+    *,
+    stage: str | None = None,
+    version: int | None = None,
+    project: ProjectPath = None,
+) -> LoadedModel:
+    """A model version (by ``stage=``, ``version=``, else the latest) with its artifacts
+    loaded, each verified against its recorded digest first::
+
+        model = client.get_model("iris_classifier", stage="production")
+        model.model                  # the model object (the run's joblib/pickle output)
+        model["evaluate.output"]     # any artifact of the version's run, by step.output
+        model.version.version, model.version.run_id
+    """
+    from stackctl.errors import StackctlError
+    from stackctl.launch import artifact_store_of
+    from stackctl.runtime.models import load_version
+
+    if stage is not None and version is not None:
+        raise StackctlError(
+            "get_model takes stage= or version=, not both",
+            hint=f'e.g. get_model("{name}", stage="production")',
+        )
+    ref = stage if stage is not None else str(version) if version is not None else "latest"
+    with _opened(project) as opened:
+        state = opened.read_state()
+        found = state.model_version(name, ref)
+        store = artifact_store_of(opened, state.run(found.run_id))
+        return load_version(state, store, found)

@@ -185,6 +185,8 @@ class PipelineSpec:
     location: Location | None = field(default=None, compare=False)
     #: MODULE:FUNCTION of the @pipeline function it was compiled from (YAML `source:`)
     source: str | None = None
+    #: `model:` — each completed run makes a version of this model (docs/models.md)
+    model: ModelDecl | None = None
 
     @property
     def address(self) -> str:
@@ -441,3 +443,57 @@ class StepInput:
     digest: str
     artifact: str = ""  # the named artifact when the input was one (YAML `artifact:`)
     version: int = 0
+
+
+# -- models (docs/models.md) ---------------------------------------------------------------
+
+#: The stages a model version can be promoted to; staging and production hold one
+#: version at a time, archived any number.
+MODEL_STAGES: tuple[str, ...] = ("staging", "production", "archived")
+EXCLUSIVE_STAGES: tuple[str, ...] = ("staging", "production")
+
+
+@dataclass(frozen=True)
+class ModelDecl:
+    """A pipeline's `model:` declaration (YAML, or ``@pipeline(model=...)``)."""
+
+    name: str
+    description: str = ""
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ModelVersion:
+    """Version N of a model: made by one completed run of a pipeline declaring it."""
+
+    model: str
+    version: int
+    run_id: str
+    pipeline: str
+    created_at: str
+    stage: str = ""  # "" (none), or one of MODEL_STAGES
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ModelSummary:
+    """One registered model with its latest version and who holds each stage."""
+
+    name: str
+    description: str
+    tags: tuple[str, ...]
+    created_at: str
+    latest: int
+    stages: Mapping[str, int] = field(default_factory=dict)  # stage -> version
+
+
+@dataclass(frozen=True)
+class StageChange:
+    """One version moving between stages (``from_stage`` "" = it had none)."""
+
+    model: str
+    version: int
+    from_stage: str
+    to_stage: str
+    who: str
+    at: str

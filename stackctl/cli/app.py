@@ -29,6 +29,7 @@ from stackctl.cli import (
     graph,
     import_cmd,
     init,
+    model,
     output,
     pipelines,
     plan,
@@ -104,6 +105,7 @@ output.register(app)
 artifacts_versions.register(runs.artifacts_app)
 artifacts_show.register(runs.artifacts_app)
 artifacts_lineage.register(runs.artifacts_app)
+model.register(app)
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from stackctl.project import Project
 
 #: Top-level commands that work outside a project (zero configuration).
-IMPLICIT_COMMANDS = frozenset({"run", "runs", "artifacts", "dashboard", "pipelines"})
+IMPLICIT_COMMANDS = frozenset({"run", "runs", "artifacts", "dashboard", "pipelines", "model"})
 _command: list[str] = []  # the invoked top-level command, set by the app callback
 
 

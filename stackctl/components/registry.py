@@ -154,6 +154,15 @@ BUILTIN_FLAVORS: tuple[Flavor, ...] = (
         provisioner="stackctl.components.experiment_trackers.mlflow_provision:MlflowProvisioner",
         extra="mlflow",
     ),
+    Flavor(  # not _builtin: the package is model_registries, not model_registrys
+        type="model_registry",
+        name="mlflow",
+        description="MLflow's model registry (a local SQLite store by default)",
+        implementation="stackctl.components.model_registries.mlflow:MlflowModelRegistry",
+        provisioner="stackctl.components.model_registries.mlflow:MlflowRegistryProvisioner",
+        schema_file="model_registry.mlflow.schema.json",
+        extra="mlflow",
+    ),
 )
 
 

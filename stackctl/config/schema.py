@@ -162,7 +162,10 @@ def _describe(error: Any) -> tuple[str, str]:
         return f"{_short(value)} is not one of [{choices}]", closest(value, expected)
     if kind == "const":
         return f"{_short(value)} must be {expected!r}", ""
-    if kind == "pattern":  # a schema may say in words what the pattern wants (x-hint)
+    if kind == "pattern":
+        # A schema may word the error itself, e.g. so that a credential is not echoed.
+        if "x-pattern-message" in error.schema:
+            return error.schema["x-pattern-message"], error.schema.get("x-pattern-hint", "")
         return f"{_short(value)} does not match {expected}", str(error.schema.get("x-hint", ""))
     if kind == "propertyNames":
         return f"invalid name {_short(value)}", _NAME_HINT

@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from stackctl.config.declared import Declared
+from stackctl.config.models import model_decl
 from stackctl.config.resolve import resolve
 from stackctl.config.schema import closest
 from stackctl.errors import Location, StackctlError
@@ -90,4 +91,5 @@ def build_source_pipeline(
         stack=stack or compiled.stack,
         location=doc.locate(path),
         source=ref,
+        model=model_decl(decl) or compiled.model,
     )

@@ -14,6 +14,7 @@ from typing import Any
 
 from stackctl.config.context import BuildContext
 from stackctl.config.declared import Declared
+from stackctl.config.models import model_decl
 from stackctl.config.nosecrets import refuse_secrets
 from stackctl.config.resolve import resolve
 from stackctl.config.schema import closest
@@ -67,7 +68,7 @@ def build_pipeline(
     )
     if not ok or len(steps) != len(raw_steps):
         return None
-    return PipelineSpec(name, tuple(steps), params, stack, doc.locate(path))
+    return PipelineSpec(name, tuple(steps), params, stack, doc.locate(path), model=model_decl(decl))
 
 
 def _outputs(decl: Declared) -> tuple[str, ...] | None:

@@ -8,7 +8,7 @@ from starlette.routing import Route
 
 from stackctl.dashboard import artifacts, params
 from stackctl.dashboard.responses import SafeJSONResponse
-from stackctl.dashboard.source import ReadStore
+from stackctl.dashboard.source import ReadStore, Source
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -23,9 +23,8 @@ ENDPOINTS = {
 
 
 def _store(request: Request) -> ReadStore:
-    from stackctl.dashboard.api import source
-
-    return source(request).store()
+    src: Source = request.app.state.source  # as api.source(): the app's one Source
+    return src.store()
 
 
 def names(request: Request) -> Response:

@@ -19,8 +19,11 @@ from stackctl.model import (
     ArtifactVersion,
     HistoryEntry,
     MetadataEntry,
+    ModelSummary,
+    ModelVersion,
     ProjectSpec,
     Run,
+    StageChange,
     State,
     StepInput,
     StepRun,
@@ -64,6 +67,13 @@ class ReadStore(Protocol):
     def step_inputs(self, run_id: str) -> list[StepInput]: ...
 
     def consumers(self, run_id: str, step: str, output: str) -> list[StepInput]: ...
+    def models(self) -> list[ModelSummary]: ...
+
+    def model_versions(self, name: str) -> list[ModelVersion]: ...
+
+    def model_version(self, name: str, ref: str) -> ModelVersion: ...
+
+    def stage_history(self, name: str, version: int | None = None) -> list[StageChange]: ...
 
 
 class Source:

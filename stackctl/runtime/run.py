@@ -92,6 +92,12 @@ def run_pipeline(
     store.finish_run(run.id, status, finished.finished_at or "")
     if loop.failures:
         raise loop.error()
+    if spec.model is not None:  # a completed run of a pipeline with `model:`
+        from stackctl.runtime.models import record_version
+        from stackctl.state.locking import now as state_now
+
+        registry = stack.components.get("model_registry")
+        record_version(spec, finished, store, registry, stack.artifact_store, state_now())
     return finished
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Generic, ParamSpec, TypeVar, overload
 
 from stackctl.errors import StackctlError
-from stackctl.model import PipelineSpec, Run
+from stackctl.model import ModelDecl, PipelineSpec, Run
 from stackctl.runtime.compiler import (
     StepOptions,
     active_builder,
@@ -130,18 +130,25 @@ class Pipeline:
         name: str | None = None,
         stack: str | None = None,
         options: RunOptions | None = None,
+        model: str | Mapping[str, Any] | ModelDecl | None = None,
     ) -> None:
         functools.update_wrapper(self, func)
         self.func = func
         self.name = name or func.__name__
         self.stack = stack
+        self.model = model
         self.options = options or RunOptions()
         self._spec: PipelineSpec | None = None
 
     @property
     def spec(self) -> PipelineSpec:
         if self._spec is None:
-            self._spec = compile_pipeline(self.name, self.func, self.stack)
+            spec = compile_pipeline(self.name, self.func, self.stack)
+            if self.model is not None:
+                from stackctl.runtime.models import model_decl
+
+                spec = replace(spec, model=model_decl(self.model))
+            self._spec = spec
         return self._spec
 
     def with_options(
@@ -158,7 +165,9 @@ class Pipeline:
             params={**self.options.params, **(params or {})},
             cache=cache if cache is not None else self.options.cache,
         )
-        copy = Pipeline(self.func, name=self.name, stack=self.stack, options=options)
+        copy = Pipeline(
+            self.func, name=self.name, stack=self.stack, options=options, model=self.model
+        )
         copy._spec = self._spec
         return copy
 
@@ -178,7 +187,10 @@ class Pipeline:
 def pipeline(func: Callable[..., Any], /) -> Pipeline: ...
 @overload
 def pipeline(
-    *, name: str | None = None, stack: str | None = None
+    *,
+    name: str | None = None,
+    stack: str | None = None,
+    model: str | Mapping[str, Any] | None = None,
 ) -> Callable[[Callable[..., Any]], Pipeline]: ...
 def pipeline(
     func: Callable[..., Any] | None = None,
@@ -186,10 +198,17 @@ def pipeline(
     *,
     name: str | None = None,
     stack: str | None = None,
+    model: str | Mapping[str, Any] | None = None,
 ) -> Pipeline | Callable[[Callable[..., Any]], Pipeline]:
-    """Mark a function as a pipeline: ``@pipeline`` or ``@pipeline(stack="dev")``."""
+    """Mark a function as a pipeline: ``@pipeline`` or ``@pipeline(stack="dev")``;
+    ``model="NAME"`` (or {"name", "description", "tags"}) makes each completed run a new
+    version of that model (docs/models.md)."""
+    if model is not None:  # a bad declaration fails at the decorator, not at the run
+        from stackctl.runtime.models import model_decl
+
+        model_decl(model)
 
     def decorate(f: Callable[..., Any]) -> Pipeline:
-        return Pipeline(f, name=name, stack=stack)
+        return Pipeline(f, name=name, stack=stack, model=model)
 
     return decorate(func) if func is not None else decorate

@@ -23,10 +23,12 @@ from stackctl.model import (
     StepRun,
 )
 from stackctl.state.artifacts import NamedArtifacts
+from stackctl.state.models_base import ModelStore
 
 #: Bumped when the on-disk schema changes; stores migrate older schemas forward and
 #: refuse newer ones with a StateError that says to upgrade stackctl.
-SCHEMA_VERSION = 4  # v2: indexes on run records' order; v3: history as deltas; v4: named artifacts
+# v2: indexes on run records' order; v3: history as deltas; v4: named artifacts; v5: models
+SCHEMA_VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -43,10 +45,12 @@ class StateDump:
     artifacts: tuple[ArtifactRecord, ...] = ()
     #: rows of the schema-v4 tables (named versions, tags, metadata, step inputs) by table
     tables: Mapping[str, tuple[Mapping[str, Any], ...]] = field(default_factory=dict)
+    #: model tables (models, model_versions, model_stage_changes) -> rows, as SQL keeps them
+    models: Mapping[str, tuple[Mapping[str, Any], ...]] = field(default_factory=dict)
 
 
-class StateStore(NamedArtifacts, Protocol):
-    """Where plan/apply and runs keep what they know."""
+class StateStore(NamedArtifacts, ModelStore, Protocol):
+    """Where plan/apply and runs keep what they know (models: see models_base.py)."""
 
     # -- resources ---------------------------------------------------------------------
     def read(self) -> State:

@@ -26,10 +26,11 @@ from stackctl.model import (
     State,
     StepRun,
 )
-from stackctl.state import codec, locking
+from stackctl.state import codec, locking, models_memory
 from stackctl.state.artifacts_memory import MemoryNamedArtifacts, NamedDatabase
 from stackctl.state.base import StateDump, StateStore
 from stackctl.state.lookups import LATEST, no_latest, no_lock, no_run, no_serial, pick_run
+from stackctl.state.models_memory import MemoryModelRecords, ModelData
 
 
 @dataclass
@@ -47,15 +48,19 @@ class _Data:
     seq: itertools.count[int] = field(default_factory=itertools.count)
     mutex: threading.RLock = field(default_factory=threading.RLock)
     named: NamedDatabase = field(default_factory=NamedDatabase)
+    model_data: ModelData = field(default_factory=ModelData)
 
 
-class MemoryStateStore(MemoryNamedArtifacts):
+class MemoryStateStore(MemoryNamedArtifacts, MemoryModelRecords):
     """Thread-safe; the lock excludes other handles and threads of this process."""
 
     def __init__(self, data: _Data | None = None) -> None:
         self._data = data or _Data()
         self._named = self._data.named
         self._held: set[str] = set()  # lock ids taken through this handle
+
+    def _models_data(self) -> ModelData:
+        return self._data.model_data
 
     def connect(self) -> MemoryStateStore:
         """Another handle on the same state (has its own lock ownership)."""
@@ -266,6 +271,7 @@ class MemoryStateStore(MemoryNamedArtifacts):
                 steps=tuple(codec.step_from_row(r) for r in d.steps.values()),
                 artifacts=tuple(codec.artifact_from_row(r) for r in d.artifacts.values()),
                 tables=d.named.rows(),
+                models=models_memory.export_rows(d.model_data),
             )
 
     def import_dump(self, dump: StateDump) -> None:
@@ -276,6 +282,7 @@ class MemoryStateStore(MemoryNamedArtifacts):
         fresh.resources = {a: codec.resource_to_row(r) for a, r in dump.resources.items()}
         fresh.history = [codec.history_to_row(h) for h in dump.history]
         fresh.snapshots = {s: codec.resources_to_json(r) for s, r in dump.snapshots.items()}
+        fresh.model_data = models_memory.import_rows(dump.models)
         with self._data.mutex:
             fresh.lock, fresh.journal = self._data.lock, self._data.journal
             self._data.__dict__.update(fresh.__dict__)

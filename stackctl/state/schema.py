@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from stackctl.errors import StateError
 from stackctl.state.artifacts_schema import V4
 from stackctl.state.base import SCHEMA_VERSION
+from stackctl.state.models_schema import DDL as MODELS_DDL
 
 
 class Tx(Protocol):
@@ -102,8 +103,20 @@ def _to_v4(tx: Tx, lineage: str) -> None:
         tx.run(statement)
 
 
+def _to_v5(tx: Tx, lineage: str) -> None:
+    # Models: versions, stages, stage history (self-contained: see state/models_sql.py).
+    for statement in MODELS_DDL:
+        tx.run(statement)
+
+
 #: version -> step from the version before it; a new version appends one function.
-MIGRATIONS: dict[int, Callable[[Tx, str], None]] = {1: _to_v1, 2: _to_v2, 3: _to_v3, 4: _to_v4}
+MIGRATIONS: dict[int, Callable[[Tx, str], None]] = {
+    1: _to_v1,
+    2: _to_v2,
+    3: _to_v3,
+    4: _to_v4,
+    5: _to_v5,
+}
 assert sorted(MIGRATIONS) == list(range(1, SCHEMA_VERSION + 1))
 
 

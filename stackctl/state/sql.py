@@ -12,11 +12,12 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from stackctl.model import HistoryEntry, LockInfo, Resource, State
-from stackctl.state import codec, deltas, locking, schema
+from stackctl.state import codec, deltas, locking, models_sql, schema
 from stackctl.state.artifacts_schema import V4_TABLES
 from stackctl.state.artifacts_sql import NamedArtifactRecords
 from stackctl.state.base import StateDump
 from stackctl.state.lookups import no_lock, no_serial
+from stackctl.state.models_sql import SqlModelRecords
 from stackctl.state.schema import Tx
 from stackctl.state.sqlruns import RunRecords, insert_row
 
@@ -31,7 +32,7 @@ _INSERT_LOCK = """
     VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)"""
 
 
-class SqlStateStore(RunRecords, NamedArtifactRecords):
+class SqlStateStore(RunRecords, NamedArtifactRecords, SqlModelRecords):
     """The StateStore contract over any database with a ``_tx``."""
 
     #: Appended to the SELECT of the serial: PostgreSQL needs a row lock to serialise
@@ -225,6 +226,7 @@ class SqlStateStore(RunRecords, NamedArtifactRecords):
             steps = tx.all("SELECT * FROM step_runs ORDER BY seq")
             artifacts = tx.all("SELECT * FROM artifacts ORDER BY seq")
             tables = {t: tuple(dict(r) for r in tx.all(f"SELECT * FROM {t}")) for t in V4_TABLES}
+            models = models_sql.export_rows(tx)
         return StateDump(
             lineage=lineage,
             serial=serial,
@@ -235,6 +237,7 @@ class SqlStateStore(RunRecords, NamedArtifactRecords):
             steps=tuple(codec.step_from_row(r) for r in steps),
             artifacts=tuple(codec.artifact_from_row(r) for r in artifacts),
             tables=tables,
+            models=models,
         )
 
     def import_dump(self, dump: StateDump) -> None:
@@ -270,3 +273,4 @@ class SqlStateStore(RunRecords, NamedArtifactRecords):
                         f" VALUES ({', '.join('?' * len(values))})",
                         *values.values(),
                     )
+            models_sql.import_rows(tx, dump.models)

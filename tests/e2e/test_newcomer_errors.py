@@ -33,7 +33,7 @@ def stackctl(
 NO_PROJECT_NEEDED = {("init",), ("completion",), ("flavor", "list"), ("doctor",)}
 #: Commands that work outside a project, on the default stack (zero configuration);
 #: tests/e2e/test_sdk_pipelines.py covers them.
-IMPLICIT = {"run", "runs", "artifacts", "dashboard", "pipelines"}
+IMPLICIT = {"run", "runs", "artifacts", "dashboard", "pipelines", "model"}
 # per-type component groups share one implementation: one of them stands for all
 SAMPLE_TYPES = {"artifact-store"}
 ARG_VALUES = {"serial": "1", "type_": "orchestrator", "flavor": "local", "ref": "a.b"}

@@ -140,7 +140,9 @@ def test_a_read_only_open_of_a_v3_file_sees_no_named_artifacts(tmp_path):
     path = tmp_path / "state.db"
     SqliteStateStore(path).close()
     conn = sqlite3.connect(path)  # make it look like stackctl before schema 4
-    for table in ("artifact_versions", "artifact_tags", "metadata", "step_inputs"):
+    v4 = ("artifact_versions", "artifact_tags", "metadata", "step_inputs")
+    v5 = ("model_stage_changes", "model_versions", "models")  # the models came after
+    for table in (*v4, *v5):
         conn.execute(f"DROP TABLE {table}")
     conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     conn.commit()

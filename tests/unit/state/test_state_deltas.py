@@ -127,9 +127,8 @@ def test_a_v2_state_migrates_to_v3_keeping_every_serial(tmp_path: Path) -> None:
     assert store.state_at(3).resources == {"orchestrator.a": res("orchestrator.a", v=3)}
     assert store.state_at(2).resources == states[2]
     check = sqlite3.connect(path)
-    assert check.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
-        str(SCHEMA_VERSION),
-    )
+    version = check.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    assert version == (str(SCHEMA_VERSION),)
     assert check.execute("SELECT COUNT(*) FROM resource_changes").fetchone() == (2,)
     check.close()
 

@@ -1,0 +1,1 @@
+"""Model registries: where model versions and their stages are mirrored (flavor mlflow)."""
