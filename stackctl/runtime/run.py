@@ -27,6 +27,7 @@ from stackctl.components.orchestrators.base import Finished, Session
 from stackctl.errors import StepFailedError
 from stackctl.graph import topological_steps
 from stackctl.model import ArtifactRecord, PipelineSpec, Run, RunStatus, StepRun, StepSpec
+from stackctl.runtime import steplog
 from stackctl.runtime.binding import check_arguments
 from stackctl.runtime.cache import CodeDigests, cache_key, cache_parts
 from stackctl.runtime.compiler import pipeline_version
@@ -196,7 +197,14 @@ class _RunLoop:
             return
         key = cache_key(parts)
         running = StepRun(
-            self.run.id, step.name, RunStatus.RUNNING, started, cache_key=key, cache_parts=parts
+            self.run.id,
+            step.name,
+            RunStatus.RUNNING,
+            started,
+            cache_key=key,
+            cache_parts=parts,
+            # known before it runs: `runs logs --follow` reads it while the step prints
+            log_uri=steplog.log_uri(self.stack.artifact_store, self.run.id, step.name),
         )
         if self.cache and step.cache and self._link_cached(running, step, clock):
             return
@@ -296,7 +304,9 @@ class _RunLoop:
             attempts=result.attempts,
             log_uri=result.log_uri,
         )
-        self._wrote(result.log_uri, *(a.uri for a in result.artifacts))
+        # a step log is appended in place (runtime.steplog), not an object to sync
+        log = "" if steplog.is_step_log(result.log_uri) else result.log_uri
+        self._wrote(log, *(a.uri for a in result.artifacts))
         if result.tracker_run_id:
             self._link_tracker_run(name, result.tracker_run_id)
         if not result.ok:
@@ -330,7 +340,7 @@ class _RunLoop:
             started_at=started,
             finished_at=now(),
             error=message,
-            log_uri=log_uri,
+            log_uri=log_uri or self.records[name].log_uri,  # what a lost step printed
         )
         self._record(failed)
 

@@ -25,7 +25,8 @@ from stackctl.model import (
 
 #: Bumped when the on-disk schema changes; stores migrate older schemas forward and
 #: refuse newer ones with a StateError that says to upgrade stackctl.
-SCHEMA_VERSION = 3  # v2: indexes on run records' order; v3: history as deltas
+SCHEMA_VERSION = 6  # v2: indexes on run records' order; v3: history as deltas
+# v4, v5: reserved (artifact versions, models); v6: artifacts.preview
 
 
 @dataclass(frozen=True)

@@ -94,8 +94,20 @@ def _to_v3(tx: Tx, lineage: str) -> None:
     )
 
 
+def _reserved(tx: Tx, lineage: str) -> None:
+    """Versions 4 and 5 are taken by parallel branches (artifact versions, models); the
+    merge puts their migrations here. Until then they change nothing."""
+
+
+def _to_v6(tx: Tx, lineage: str) -> None:
+    # The worker records a short preview with each output (runtime.previews), so the
+    # run summary and `runs show` never load an artifact in the CLI. Older rows: ''.
+    tx.run("ALTER TABLE artifacts ADD COLUMN preview TEXT NOT NULL DEFAULT ''")
+
+
 #: version -> step from the version before it; a new version appends one function.
 MIGRATIONS: dict[int, Callable[[Tx, str], None]] = {1: _to_v1, 2: _to_v2, 3: _to_v3}
+MIGRATIONS.update({4: _reserved, 5: _reserved, 6: _to_v6})
 assert sorted(MIGRATIONS) == list(range(1, SCHEMA_VERSION + 1))
 
 

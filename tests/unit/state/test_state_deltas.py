@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from stackctl.model import Resource, State
 from stackctl.state import codec, schema
-from stackctl.state.base import StateStore
+from stackctl.state.base import SCHEMA_VERSION, StateStore
 from stackctl.state.memory import MemoryStateStore
 from stackctl.state.sqlite import SqliteStateStore
 
@@ -127,7 +127,9 @@ def test_a_v2_state_migrates_to_v3_keeping_every_serial(tmp_path: Path) -> None:
     assert store.state_at(3).resources == {"orchestrator.a": res("orchestrator.a", v=3)}
     assert store.state_at(2).resources == states[2]
     check = sqlite3.connect(path)
-    assert check.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("3",)
+    assert check.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
+        str(SCHEMA_VERSION),
+    )
     assert check.execute("SELECT COUNT(*) FROM resource_changes").fetchone() == (2,)
     check.close()
 
