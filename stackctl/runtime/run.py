@@ -24,7 +24,7 @@ from typing import Any
 
 from stackctl.components.artifact_stores.base import ArtifactStore, is_verified
 from stackctl.components.orchestrators.base import Finished, Session
-from stackctl.errors import StepFailedError
+from stackctl.errors import RunCancelled, StepFailedError
 from stackctl.graph import topological_steps
 from stackctl.model import ArtifactRecord, PipelineSpec, Run, RunStatus, StepRun, StepSpec
 from stackctl.runtime import steplog
@@ -75,12 +75,12 @@ def run_pipeline(
     try:
         with Heartbeat(store, lambda: loop.run, loop.beat, loop.run_lock):
             status = loop.execute(order)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         loop.cancel()
         loop.sync()
         loop.flush()
         store.finish_run(run.id, RunStatus.CANCELLED, now())
-        raise
+        raise RunCancelled(run.id, stack.name) from stop
     except BaseException:
         loop.sync()
         loop.flush()
