@@ -75,10 +75,11 @@ def show_run(run_id: RunId, json: options.Json = False) -> None:
     """A run's steps (status, duration, cache) and artifacts."""
     from stackctl.cli.context import open_project
     from stackctl.runtime.liveness import effective_status, step_status
+    from stackctl.state.clock import database_now
 
     state = open_project().read_state()
     run = state.run(run_id)
-    shown = effective_status(run)
+    shown = effective_status(run, database_now(state))
     steps, artifacts = state.steps(run.id), state.artifacts(run.id)
     if json:
         render.emit_json(
@@ -190,8 +191,9 @@ def logs(
         follow_logs(state, launch.artifact_store_of(project, run), run.id, step)
         return
     from stackctl.runtime.liveness import effective_status, step_status
+    from stackctl.state.clock import database_now
 
-    store, shown = None, effective_status(run)
+    store, shown = None, effective_status(run, database_now(state))
     for s in steps:
         render.out(
             f"==> run {run.id[:8]} | stack {run.stack} | step {s.step} "

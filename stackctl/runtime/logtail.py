@@ -19,6 +19,7 @@ from stackctl.model import RunStatus
 from stackctl.runtime.liveness import effective_status
 from stackctl.runtime.steplog import LogReader
 from stackctl.state.base import StateStore
+from stackctl.state.clock import database_now
 
 POLL_S = 0.25
 _UNDERWAY = (RunStatus.PENDING, RunStatus.RUNNING)
@@ -39,7 +40,7 @@ def follow(
     while True:
         run = state.run(run_id)
         steps = [s for s in state.steps(run.id) if step is None or s.step == step]
-        over = effective_status(run) != RunStatus.RUNNING.value
+        over = effective_status(run, database_now(state)) != RunStatus.RUNNING.value
         if step is not None and steps and steps[0].status not in _UNDERWAY:
             over = True
         for record in steps:

@@ -37,6 +37,7 @@ from stackctl.runtime.imports import StepError, ensure_on_path, import_function
 from stackctl.runtime.params import run_params, step_params
 from stackctl.runtime.stack import ActiveStack
 from stackctl.state.base import StateStore
+from stackctl.state.clock import database_now
 
 #: Delay before the first retry of a failed step; doubles with each attempt.
 RETRY_BACKOFF_S = 0.5
@@ -69,7 +70,7 @@ def run_pipeline(
         params=resolved,
         extra={"pid": os.getpid(), "host": socket.gethostname()},
     )
-    run = beating(run, run.started_at)
+    run = beating(run, database_now(store).isoformat())  # the lease is on the DB's clock
     store.record_run(run)
     loop = _RunLoop(spec, stack, store, run, root.resolve(), cache, on_event)
     try:
