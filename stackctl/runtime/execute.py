@@ -21,7 +21,7 @@ from stackctl import lines
 from stackctl.components.artifact_stores.base import ArtifactStore, VerifiedStore, Writer
 from stackctl.components.experiment_trackers.base import ExperimentTracker
 from stackctl.model import ArtifactRecord, StepSpec
-from stackctl.runtime import materializers
+from stackctl.runtime import materializers, tracebacks
 from stackctl.runtime.binding import check_types
 from stackctl.runtime.capture import captured
 from stackctl.runtime.context import StepContext, step_context
@@ -168,7 +168,7 @@ def _call(
             log.write(trace)
             if attempt == tries:
                 # the user sees where it broke without `runs logs`: the last lines
-                _emit_tail(task.step.name, trace)
+                _emit_tail(task.step.name, exc)
                 tried = f" (after {tries} attempts)" if tries > 1 else ""
                 message = f"{type(exc).__name__}: {_first_line(exc)}{tried}"
                 raise StepError(message, attempts=attempt) from None
@@ -184,11 +184,8 @@ def _captured(log: StepLog, step: str) -> contextlib.AbstractContextManager[None
     return captured(log, step)
 
 
-_TAIL = 6  # traceback lines shown live: the raising frame and the exception
-
-
-def _emit_tail(step: str, trace: str) -> None:
-    for line in trace.rstrip("\n").splitlines()[-_TAIL:]:
+def _emit_tail(step: str, exc: BaseException) -> None:
+    for line in tracebacks.tail(exc):
         lines.emit(step, line)
 
 
