@@ -11,9 +11,8 @@ from __future__ import annotations
 import traceback
 from pathlib import Path
 
-import stackctl
-
-_PACKAGE = str(Path(stackctl.__file__).resolve().parent)
+# this file is stackctl/runtime/tracebacks.py: two folders up is the package
+_PACKAGE = str(Path(__file__).resolve().parents[1])
 TAIL = 6  # lines: the raising frame or two, and the exception
 
 
