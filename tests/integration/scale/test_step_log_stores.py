@@ -109,3 +109,34 @@ def test_a_store_of_another_flavor_gets_the_log_whole_at_the_end(tmp_path: Path)
     uri = log.close()
     assert not steplog.is_step_log(uri)
     assert read_log(store, uri) == (HEADER + "hi\n").encode()
+
+
+def test_the_dashboard_reads_a_chunked_log_as_one(
+    s3_config: dict[str, Any], tmp_path: Path
+) -> None:
+    from stackctl.dashboard import logs
+
+    S3Provisioner().create(s3_config, tmp_path)
+    store = S3ArtifactStore("s3", s3_config, tmp_path)
+    log = StepLog(store, "r3", "train", HEADER)
+    for i in range(3):
+        log.write(f"epoch {i}\n")
+        log._send()
+    log.write("Traceback (most recent call last):\nValueError: boom\n")
+    uri = log.close()
+    whole = log.getvalue()
+    # the dashboard opens the URI with fsspec (no store object): it needs the endpoint
+    import fsspec.config
+
+    fsspec.config.conf["s3"] = {
+        "endpoint_url": s3_config["endpoint_url"],
+        "key": "testing",
+        "secret": "testing",
+    }
+    try:
+        shown = logs.read(uri)
+        assert (shown.text, shown.size, shown.error) == (whole, len(whole), "")
+        assert logs.tail(uri, lines=2) == "Traceback (most recent call last):\nValueError: boom"
+        assert b"".join(logs.stream(uri)).decode() == whole
+    finally:
+        fsspec.config.conf.pop("s3", None)
