@@ -107,16 +107,14 @@ class StepLog:
         self.uri = log_uri(store, run_id, step)
         self.key = log_key(run_id, step)
         self._parts: list[str] = [header]
-        self._header = header
         self._pending: list[str] = [header]  # not yet in the store
         self._lock = threading.Lock()  # steps of a dask worker write from threads
         self._fd = -1
         self._chunk = 0
-        self._writer = uuid.uuid4().hex[:8]
+        self._writer = ""  # chunk names' writer id, made on the first chunk
         self._timer: threading.Timer | None = None
         self._last_put = 0.0
         self._broken = False  # the store refused a write: keep the text in memory only
-        self._sent_any = False
 
     # -- the stream ---------------------------------------------------------------
     def write(self, text: str) -> int:
@@ -171,7 +169,6 @@ class StepLog:
                 objects[self.key] = objects.get(self.key, b"") + data
             else:
                 self._put_chunk(data)
-            self._sent_any = True
         except Exception:  # a full or read-only store must not fail the step
             self._broken = True
 
@@ -186,6 +183,7 @@ class StepLog:
 
     def _put_chunk(self, data: bytes) -> None:
         self._chunk += 1
+        self._writer = self._writer or uuid.uuid4().hex[:8]
         name = f"{_path(self.store, self.key)}/{self._chunk:06d}-{self._writer}"
         getattr(self.store, "fs").pipe_file(name, data)  # noqa: B009  # one PUT: visible whole or not at all
         self._last_put = time.monotonic()

@@ -26,6 +26,9 @@ def tail(exc: BaseException, lines: int = TAIL) -> list[str]:
     kept = [
         line
         for line in text.rstrip("\n").splitlines()
-        if line.strip() and set(line.strip()) - set("^~")
+        if line.strip()
+        and set(line.strip()) - set("^~")
+        # the header would read as a traceback dump; the frames say where it broke
+        and not line.startswith("Traceback (most recent call last)")
     ]
     return kept[-lines:]
