@@ -172,6 +172,12 @@ def _close_fast(client: Any, cluster: Any) -> None:
 
     from stackctl.components.orchestrators import workers
 
+    # A nanny restarts a worker that dies, and a worker spawned while this process
+    # exits dies reading its start-up data (an EOFError traceback on the terminal):
+    # tell each nanny first that its worker's exit is the end (it only sets a status).
+    for nanny in list(getattr(cluster, "workers", {}).values()):
+        with contextlib.suppress(Exception):
+            nanny.close_gracefully(reason="stackctl-run-cancelled")
     workers.end(multiprocessing.active_children(), grace_s=_CLOSE_S)
     with contextlib.suppress(Exception):
         client.close(timeout=_CLOSE_S)
