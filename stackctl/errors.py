@@ -179,3 +179,13 @@ class StepFailedError(StackctlError):
         self.step = step
         self.run_id = run_id
         super().__init__(message, hint=hint)
+
+
+class RunCancelled(KeyboardInterrupt):  # a stop, not an error: exit 130 / 143
+    """Ctrl-C or SIGTERM stopped run ``run_id``; it is recorded `cancelled`. Still a
+    KeyboardInterrupt, so whatever stops on Ctrl-C stops on it; it carries the run so
+    the CLI's closing line can name it."""
+
+    def __init__(self, run_id: str, stack: str) -> None:
+        super().__init__(f"run {run_id} on stack {stack}: cancelled")
+        self.run_id, self.stack = run_id, stack

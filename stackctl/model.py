@@ -361,6 +361,7 @@ class ArtifactRecord:
     materializer: str
     type: str  # qualified Python type name
     producer_run_id: str = ""  # the run whose step wrote it (differs from run_id on a cache hit)
+    preview: str = ""  # short description computed by the worker (runtime.previews)
 
 
 @dataclass(frozen=True)

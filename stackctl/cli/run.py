@@ -39,29 +39,35 @@ def run(
 ) -> None:
     """Run PIPELINE; every step output is persisted in the stack's artifact store."""
     from stackctl import launch
+    from stackctl.cli import signals
     from stackctl.cli.context import open_project
     from stackctl.cli.progress import StepProgress
     from stackctl.config.load import parse_var
+    from stackctl.errors import RunCancelled
     from stackctl.lines import streaming
 
     project = open_project(var, var_file)
     params = dict(parse_var(p, flag="--param") for p in param or [])
     spec = launch.pipeline_for(project, pipeline)
     stack_name = launch.stack_for(project, spec, stack)
-    with (
-        StepProgress(spec.name, stack_name or "", quiet=json) as progress,
-        # step lines are the program's output but not its result: stderr, like the
-        # progress lines, so `--json` stdout stays pure JSON and `| jq` works
-        streaming(None if quiet or json else progress.line),
-    ):
-        result = launch.run(
-            project,
-            spec,
-            stack=stack,
-            params=params,
-            cache=not no_cache,
-            on_event=progress.update,
-        )
+    try:
+        with (
+            StepProgress(spec.name, stack_name or "", quiet=json) as progress,
+            # step lines are the program's output but not its result: stderr, like the
+            # progress lines, so `--json` stdout stays pure JSON and `| jq` works
+            streaming(None if quiet or json else progress.line),
+        ):
+            result = launch.run(
+                project,
+                spec,
+                stack=stack,
+                params=params,
+                cache=not no_cache,
+                on_event=progress.update,
+            )
+    except RunCancelled as stop:  # Ctrl-C / SIGTERM: recorded cancelled; no traceback
+        signals.close_run(stop.run_id, stop.stack)
+        raise typer.Exit(130) from None
     from stackctl.cli import summary
 
     steps = summary.rows(project, result)

@@ -93,10 +93,11 @@ def show_run(run_id: RunId, json: options.Json = False) -> None:
     from stackctl.cli import run_metadata
     from stackctl.cli.context import open_project
     from stackctl.runtime.liveness import effective_status, step_status
+    from stackctl.state.clock import database_now
 
     state = open_project().read_state()
     run = state.run(run_id)
-    shown = effective_status(run)
+    shown = effective_status(run, database_now(state))
     steps, artifacts = state.steps(run.id), state.artifacts(run.id)
     if json:
         render.emit_json(
@@ -157,22 +158,44 @@ def show_run(run_id: RunId, json: options.Json = False) -> None:
     )
     if artifacts:
         render.out("")
+        from stackctl.runtime.previews import shown_preview
+
         render.table(
             None,
-            ["artifact", "materializer", "size", "digest"],
-            [[f"{a.step}.{a.name}", a.materializer, a.size, a.digest[:12]] for a in artifacts],
+            ["artifact", "materializer", "size", "digest", "preview"],
+            [
+                [
+                    f"{a.step}.{a.name}",
+                    a.materializer,
+                    a.size,
+                    a.digest[:12],
+                    shown_preview(a.preview, a.type),
+                ]
+                for a in artifacts
+            ],
         )
     run_metadata.print_named(state, run)
 
 
 @runs_app.command("logs")
 def logs(
-    run_id: RunId, step: Annotated[str | None, typer.Argument(help="Only this step.")] = None
+    run_id: RunId,
+    step: Annotated[str | None, typer.Argument(help="Only this step.")] = None,
+    follow: Annotated[
+        bool,
+        typer.Option(
+            "--follow",
+            "-f",
+            help="Keep printing new lines while the step (or, without STEP, the run) "
+            "goes on; ends when it finishes, is cancelled or interrupted.",
+        ),
+    ] = False,
 ) -> None:
-    """Each step's captured stdout/stderr."""
+    """Each step's captured stdout/stderr and log records."""
     from stackctl import launch
     from stackctl.cli.context import open_project
     from stackctl.errors import NotFoundError
+    from stackctl.runtime.steplog import read_log
 
     project = open_project()
     state = project.read_state()
@@ -182,17 +205,26 @@ def logs(
         raise NotFoundError(
             f"run {run.id[:8]} has no step {step!r}", hint=f"see `stackctl runs show {run.id[:8]}`"
         )
-    store = None
+    if follow:
+        from stackctl.cli.logs_follow import follow_logs
+
+        follow_logs(state, launch.artifact_store_of(project, run), run.id, step)
+        return
+    from stackctl.runtime.liveness import effective_status, step_status
+    from stackctl.state.clock import database_now
+
+    store, shown = None, effective_status(run, database_now(state))
     for s in steps:
         render.out(
-            f"==> run {run.id[:8]} | stack {run.stack} | step {s.step} ({s.status.value}) <=="
+            f"==> run {run.id[:8]} | stack {run.stack} | step {s.step} "
+            f"({step_status(s, shown)}) <=="
         )
         if not s.log_uri:
             render.out("(no output)")
             continue
         store = store or launch.artifact_store_of(project, run)
-        with store.open(s.log_uri) as fp:
-            render.out(fp.read().decode("utf-8", "replace"))
+        text = read_log(store, s.log_uri).decode("utf-8", "replace")
+        render.out(text if text else "(no output yet)")
 
 
 @runs_app.command("explain-cache")
@@ -304,15 +336,11 @@ def get_artifact(
         _save(data, output)
         render.out(f"wrote {len(data)} bytes to {output}")
     elif sys.stdout.isatty() and b"\0" in data[:1024]:
-        from stackctl.runtime.client import load_artifact
-        from stackctl.runtime.previews import preview
-
-        try:  # a DataFrame or array: its shape beats an error
-            shown = preview(
-                load_artifact(state, launch.artifact_store_of(project, run), run.id, step, name)
-            )
-        except Exception:
-            shown = ""
+        # a DataFrame or array: its recorded shape beats an error (never unpickled here)
+        shown = next(
+            (a.preview for a in state.artifacts(run.id) if a.step == step and a.name == name),
+            "",
+        )
         if shown:
             render.out(f"{ref}: {shown} (save the bytes with -o FILE)")
             return

@@ -21,15 +21,27 @@ class Terminated(KeyboardInterrupt):
 
 _interrupted = False
 _terminated = False
+_closed = False  # the closing line is written
 
 
 def exit_code(code: int) -> int:
     """The process's exit code: typer turns any KeyboardInterrupt into 130; a SIGTERM
-    one is 143 and gets its closing line."""
+    one is 143 and gets its closing line (unless a run's closing line was written)."""
     if _terminated and code == 130:
-        sys.stderr.write("terminated (SIGTERM)\n")
+        if not _closed:
+            sys.stderr.write("terminated (SIGTERM)\n")
         return 143
     return code
+
+
+def close_run(run_id: str, stack: str) -> None:
+    """The closing line of a stopped run, like the normal end line
+    (`run ID on stack S: cancelled`), on stderr: `--json` stdout stays JSON."""
+    global _closed
+    suffix = " (SIGTERM)" if _terminated else ""
+    sys.stderr.write(f"run {run_id} on stack {stack}: cancelled{suffix}\n")
+    sys.stderr.flush()
+    _closed = True
 
 
 def install() -> None:

@@ -1,9 +1,9 @@
 """The end-of-run summary of `stackctl run`: each step, its status and its outputs.
 
-Previews load an output only when it is small (``_MAX_BYTES``): the summary must stay
-instant after a run that wrote gigabytes. Bigger outputs show their type and size.
-(Computing the preview in the worker, where the value is in memory, needs a column in
-the run record's state schema: a follow-up.)
+Previews come from state: the worker computed each one when it wrote the output (where
+the value was in memory). The CLI never loads an artifact to describe it: loading a
+pickle here would be slow for big outputs and would run the artifact's code. Runs from
+before previews were recorded show the output's type.
 """
 
 from __future__ import annotations
@@ -13,30 +13,15 @@ from typing import Any
 from stackctl.cli import render
 from stackctl.model import ArtifactRecord, Run
 
-_MAX_BYTES = 1 << 20
-
 
 def rows(project: Any, run: Run) -> list[dict[str, Any]]:
     """Steps with status, duration, cached, and outputs (name, uri, type, preview)."""
-    from stackctl import launch
-    from stackctl.runtime import materializers
-    from stackctl.runtime.previews import preview
+    from stackctl.runtime.previews import shown_preview
 
     state = project.read_state()
     by_step: dict[str, list[ArtifactRecord]] = {}
     for record in state.artifacts(run.id):
         by_step.setdefault(record.step, []).append(record)
-    store = launch.artifact_store_of(project, run)
-
-    def shown(record: ArtifactRecord) -> str:
-        if record.size > _MAX_BYTES:
-            return f"{record.type.rsplit('.', 1)[-1]} ({record.size} bytes)"
-        try:
-            value = materializers.by_name(record.materializer).load(store, record.uri)
-        except Exception:  # a summary never fails the command that ran the pipeline
-            return record.type.rsplit(".", 1)[-1]
-        return preview(value)
-
     return [
         {
             "step": step.step,
@@ -44,7 +29,12 @@ def rows(project: Any, run: Run) -> list[dict[str, Any]]:
             "duration_s": step.duration_s,
             "cached": bool(step.cached_from),
             "outputs": [
-                {"name": r.name, "uri": r.uri, "type": r.type, "preview": shown(r)}
+                {
+                    "name": r.name,
+                    "uri": r.uri,
+                    "type": r.type,
+                    "preview": shown_preview(r.preview, r.type),
+                }
                 for r in by_step.get(step.step, [])
             ],
         }

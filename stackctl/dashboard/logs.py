@@ -1,4 +1,5 @@
-"""Reading step logs: the runtime stores each step's stdout/stderr as an artifact.
+"""Reading step logs: the runtime writes each step's stdout/stderr into the artifact
+store as the step runs (one file, or numbered chunks on an object store).
 
 Logs are read with fsspec straight from the URI the step record links (a local path or
 ``file://`` for the local artifact store; any fsspec URL otherwise), so the dashboard
@@ -33,15 +34,62 @@ def _locate(uri: str) -> tuple[Any, str]:
     return url_to_fs(uri)  # type: ignore[no-any-return]
 
 
+class _Chunks:
+    """A step log on an object store: numbered chunk objects under the log's URI
+    (runtime/steplog.py), read as one file, in name order."""
+
+    def __init__(self, fs: Any, names: list[str]) -> None:
+        self.fs, self.names = fs, names
+
+    def size(self) -> int:
+        return sum(int(self.fs.size(n)) for n in self.names)
+
+    def blocks(self) -> Iterator[bytes]:
+        for name in self.names:
+            yield bytes(self.fs.cat_file(name))
+
+
+def _chunks(fs: Any, path: str) -> _Chunks | None:
+    """The chunks when ``path`` is a chunked log (a prefix, not a file), else None."""
+    if fs.isfile(path):
+        return None
+    names = sorted(str(n) for n in fs.find(path))
+    if not names:
+        raise FileNotFoundError(path)
+    return _Chunks(fs, names)
+
+
+def _head(fs: Any, path: str, limit: int) -> tuple[bytes, int]:
+    chunked = _chunks(fs, path)
+    if chunked is None:
+        with fs.open(path, "rb") as fh:
+            return fh.read(limit), int(fs.size(path))
+    data = b""
+    for block in chunked.blocks():
+        data += block
+        if len(data) >= limit:
+            break
+    return data[:limit], chunked.size()
+
+
+def _end(fs: Any, path: str, limit: int) -> tuple[bytes, int]:
+    chunked = _chunks(fs, path)
+    if chunked is None:
+        size = int(fs.size(path))
+        with fs.open(path, "rb") as fh:
+            fh.seek(max(0, size - limit))
+            return fh.read(limit), size
+    whole = b"".join(chunked.blocks())  # chunks are small and few: one step's output
+    return whole[-limit:], len(whole)
+
+
 def read(uri: str, limit: int = LIMIT) -> LogText:
     """Up to ``limit`` bytes of the log at ``uri``, decoded as UTF-8 (bad bytes replaced)."""
     if not uri:
         return LogText("", None, False, "no log recorded: the step printed nothing, or did not run")
     try:
         fs, path = _locate(uri)
-        size = int(fs.size(path))
-        with fs.open(path, "rb") as fh:
-            head = fh.read(limit)
+        head, size = _head(fs, path, limit)
     except Exception as exc:  # any backend failure becomes a message, never a traceback
         return LogText("", None, False, f"the log at {uri} cannot be read: {exc}")
     return LogText(head.decode("utf-8", "replace"), size, size > len(head))
@@ -54,10 +102,7 @@ def tail(uri: str, lines: int = 8, limit: int = 16 * 1024) -> str:
         return ""
     try:
         fs, path = _locate(uri)
-        size = int(fs.size(path))
-        with fs.open(path, "rb") as fh:
-            fh.seek(max(0, size - limit))
-            end = fh.read(limit)
+        end, size = _end(fs, path, limit)
     except Exception:  # the page still shows the one-line error and links the log
         return ""
     kept = end.decode("utf-8", "replace").splitlines()
@@ -69,6 +114,9 @@ def tail(uri: str, lines: int = 8, limit: int = 16 * 1024) -> str:
 def stream(uri: str) -> Iterator[bytes]:
     """The whole log in chunks; opening it raises (before the first chunk) when it fails."""
     fs, path = _locate(uri)
+    chunked = _chunks(fs, path)
+    if chunked is not None:
+        return chunked.blocks()
     handle = fs.open(path, "rb")
 
     def chunks() -> Iterator[bytes]:

@@ -6,6 +6,7 @@ The same dicts feed the JSON API and the HTML templates, so both always agree.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -14,6 +15,7 @@ from stackctl.dashboard.source import ReadStore
 from stackctl.errors import NotFoundError
 from stackctl.model import ArtifactRecord, ProjectSpec, Run, RunStatus, StepRun, redact
 from stackctl.runtime.liveness import effective_status, step_status
+from stackctl.state.clock import database_now
 
 PAGE = 500  # records per store query when a whole history is scanned
 
@@ -39,13 +41,13 @@ def iter_runs(
         offset += PAGE
 
 
-def summary(run: Run) -> dict[str, Any]:
-    """A run as one row of a table."""
+def summary(run: Run, at: datetime | None = None) -> dict[str, Any]:
+    """A run as one row of a table (``at``: now on the state's clock, state.clock)."""
     return {
         "id": run.id,
         "pipeline": run.pipeline,
         "stack": run.stack,
-        "status": effective_status(run),
+        "status": effective_status(run, at),
         "started_at": run.started_at,
         "finished_at": run.finished_at,
         "duration_s": timefmt.between(run.started_at, run.finished_at),
@@ -63,6 +65,7 @@ def page(
     offset: int = 0,
 ) -> dict[str, Any]:
     """One page of runs, newest first, with ``next_offset`` when there are more."""
+    at = database_now(store)
     if status is None:
         rows = store.runs(stack=stack, pipeline=pipeline, limit=limit + 1, offset=offset)
     else:  # the store cannot filter by status: scan and skip
@@ -70,7 +73,7 @@ def page(
         rows = []
         seen = 0
         for run in matching:
-            if effective_status(run) != status:
+            if effective_status(run, at) != status:
                 continue
             if seen >= offset:
                 rows.append(run)
@@ -79,7 +82,7 @@ def page(
             seen += 1
     more = len(rows) > limit
     return {
-        "runs": [summary(r) for r in rows[:limit]],
+        "runs": [summary(r, at) for r in rows[:limit]],
         "limit": limit,
         "offset": offset,
         "next_offset": offset + limit if more else None,
@@ -144,17 +147,17 @@ def find_step(store: ReadStore, run: Run, name: str) -> StepRun:
     raise NotFoundError(f"run {run.id} has no step {name!r}")
 
 
-def run_fields(run: Run) -> dict[str, Any]:
+def run_fields(run: Run, at: datetime | None = None) -> dict[str, Any]:
     """Everything about a run except its steps; the snapshot is redacted once more
     (defence in depth: a secret must never reach a page even if a writer slipped)."""
     return {
-        **summary(run),
+        **summary(run, at),
         "params": redact(dict(run.params)),
         "pipeline_version": run.pipeline_version,
         "stack_snapshot": redact(dict(run.stack_snapshot)),
         "extra": redact(dict(run.extra)),
         # an interrupted run will not change: its page stops polling
-        "live": effective_status(run) == RunStatus.RUNNING.value,
+        "live": effective_status(run, at) == RunStatus.RUNNING.value,
     }
 
 
@@ -210,7 +213,8 @@ def detail(store: ReadStore, run_id: str, spec: ProjectSpec | None) -> dict[str,
     records = store.steps(run.id)
     artifacts = store.artifacts(run.id)
     edges, declared = _edges(run, spec, records, artifacts)
-    shown = effective_status(run)
+    at = database_now(store)
+    shown = effective_status(run, at)
     steps = [step(run.id, r, artifacts) for r in records]
     for drawn, record in zip(steps, records, strict=True):
         if (marked := step_status(record, shown)) != drawn["status"]:
@@ -222,7 +226,7 @@ def detail(store: ReadStore, run_id: str, spec: ProjectSpec | None) -> dict[str,
     rank = {n: i for i, n in enumerate(declared)}
     steps.sort(key=lambda s: rank.get(s["step"], len(rank)))
     return {
-        "run": run_fields(run),
+        "run": run_fields(run, at),
         "steps": steps,
         "artifacts": [artifact(a) for a in artifacts],
         "dag": dag.drawing(steps, edges),

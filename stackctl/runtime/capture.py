@@ -9,14 +9,13 @@ original stream everywhere else.
 
 from __future__ import annotations
 
-import io
 import logging
 import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
 
 from stackctl import lines
 
@@ -27,6 +26,12 @@ _saved: tuple[TextIO, TextIO] | None = None
 _saved_level = logging.WARNING
 
 
+class TextLog(Protocol):
+    """Where a step's text goes (``io.StringIO``, ``runtime.steplog.StepLog``)."""
+
+    def write(self, text: str, /) -> int: ...
+
+
 class _Tee:
     """The step's log plus, line by line, the live sink (``lines.emit``).
 
@@ -35,7 +40,7 @@ class _Tee:
     ``print(end="")`` never produce half lines on the terminal.
     """
 
-    def __init__(self, log: io.StringIO, step: str) -> None:
+    def __init__(self, log: TextLog, step: str) -> None:
         self.log, self.step, self._partial = log, step, ""
 
     def write(self, text: str) -> int:
@@ -119,7 +124,7 @@ def _uninstall() -> None:
 
 
 @contextmanager
-def captured(log: io.StringIO, step: str = "") -> Iterator[None]:
+def captured(log: TextLog, step: str = "") -> Iterator[None]:
     """Send this thread's stdout, stderr and log records to ``log`` (and, line by
     line, to the live sink as lines of ``step``)."""
     global _active

@@ -10,7 +10,6 @@ main process records everything.
 from __future__ import annotations
 
 import contextlib
-import io
 import time
 import traceback
 from collections.abc import Callable, Mapping
@@ -22,11 +21,13 @@ from stackctl import lines
 from stackctl.components.artifact_stores.base import ArtifactStore, VerifiedStore, Writer
 from stackctl.components.experiment_trackers.base import ExperimentTracker
 from stackctl.model import ArtifactRecord, MetadataEntry, StepSpec
-from stackctl.runtime import materializers, metadata
+from stackctl.runtime import materializers, metadata, tracebacks
 from stackctl.runtime.binding import check_types
 from stackctl.runtime.capture import captured
 from stackctl.runtime.context import StepContext, step_context
 from stackctl.runtime.imports import StepError, import_function
+from stackctl.runtime.previews import recorded_preview
+from stackctl.runtime.steplog import StepLog
 
 
 @dataclass(frozen=True)
@@ -72,8 +73,8 @@ def execute_step(task: StepTask) -> StepResult:
     """Run one step to completion (or failure) and persist its outputs and log."""
     started, clock = now(), time.perf_counter()
     header = f"run {task.run_id} stack {task.stack} step {task.step.name}\n"
-    log = io.StringIO(header)
-    log.seek(len(header))
+    # written to the store as it comes: a killed step keeps what it printed
+    log = StepLog(task.artifact_store, task.run_id, task.step.name, header)
     attempts, error = 0, ""
     artifacts: tuple[ArtifactRecord, ...] = ()
     warnings: list[str] = []
@@ -98,9 +99,11 @@ def execute_step(task: StepTask) -> StepResult:
     except Exception as exc:  # the tracker or a plugin broke: still a one-line failure
         error = f"step {task.step.name!r} failed: {type(exc).__name__}: {_first_line(exc)}"
         log.write(f"{traceback.format_exc()}\nerror: {error}\n")
+    except BaseException:  # Ctrl-C cancels the run: what the step printed stays stored
+        log.close()
+        raise
     for warning in warnings:
         log.write(f"warning: {warning}\n")
-    text = log.getvalue()
     return StepResult(
         step=task.step.name,
         ok=not error,
@@ -110,7 +113,7 @@ def execute_step(task: StepTask) -> StepResult:
         duration_s=time.perf_counter() - clock,
         artifacts=artifacts,
         # a silent, successful step has no log to keep (half the writes of a small step)
-        log_uri=store_log(task.artifact_store, task.step.name, text) if text != header else "",
+        log_uri=log.close(),
         error=error,
         warnings=tuple(warnings),
         tracker_run_id=getattr(tracked, "id", "") or "",
@@ -147,7 +150,7 @@ def _tracked(task: StepTask) -> contextlib.AbstractContextManager[object]:
 
 
 def _call(
-    task: StepTask, function: Callable[..., Any], kwargs: Mapping[str, Any], log: io.StringIO
+    task: StepTask, function: Callable[..., Any], kwargs: Mapping[str, Any], log: StepLog
 ) -> tuple[Any, int]:
     tries = task.step.retries + 1
     for attempt in range(1, tries + 1):
@@ -172,7 +175,7 @@ def _call(
             log.write(trace)
             if attempt == tries:
                 # the user sees where it broke without `runs logs`: the last lines
-                _emit_tail(task.step.name, trace)
+                _emit_tail(task.step.name, exc)
                 tried = f" (after {tries} attempts)" if tries > 1 else ""
                 message = f"{type(exc).__name__}: {_first_line(exc)}{tried}"
                 raise StepError(message, attempts=attempt) from None
@@ -182,17 +185,14 @@ def _call(
     raise AssertionError("unreachable")
 
 
-def _captured(log: io.StringIO, step: str) -> contextlib.AbstractContextManager[None]:
+def _captured(log: StepLog, step: str) -> contextlib.AbstractContextManager[None]:
     """stdout, stderr and log records of the step go to its log (per thread: steps
     may run concurrently in threads of one dask worker)."""
     return captured(log, step)
 
 
-_TAIL = 6  # traceback lines shown live: the raising frame and the exception
-
-
-def _emit_tail(step: str, trace: str) -> None:
-    for line in trace.rstrip("\n").splitlines()[-_TAIL:]:
+def _emit_tail(step: str, exc: BaseException) -> None:
+    for line in tracebacks.tail(exc):
         lines.emit(step, line)
 
 
@@ -243,6 +243,7 @@ def _write(task: StepTask, name: str, value: Any, warnings: list[str]) -> Artifa
             materializer=materializer.name,
             type=materializers.type_name(value),
             producer_run_id=task.run_id,
+            preview=recorded_preview(value),  # here, where the value is in memory
         )
     raise StepError(
         f"no materializer can write output {name!r} of type "

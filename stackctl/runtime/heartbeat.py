@@ -6,10 +6,10 @@ check only works on the host that started it. So the owner writes ``extra.beat``
 (``runs list``, the dashboard) derive `interrupted` once the beat is older than the
 lease (``runtime.liveness``); they never write.
 
-Clocks: the beat is the owner's UTC wall clock and the reader compares it with its own.
-The lease (30 s, six beats) is loose enough for a loaded machine and for hosts whose
-clocks differ by up to ~20 s (NTP keeps real hosts far closer); using the database's
-clock would need a dedicated column on PostgreSQL, which the run record does not have.
+Clocks: the beat is stamped with the state database's clock and readers judge it
+with the same clock (``state.clock``: PostgreSQL's ``now()``; for SQLite, the one host
+that has the file), so hosts whose clocks differ never disagree about a live run. The
+lease (30 s, six beats) leaves room for a loaded machine.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import Any
 
 from stackctl.model import Run
 from stackctl.state.base import StateStore
+from stackctl.state.clock import database_now
 
 BEAT_S = 5.0
 LEASE_S = 30.0
@@ -67,7 +68,7 @@ class Heartbeat:
             with self.lock:
                 if self._stop.is_set():
                     return
-                run = beating(self._current())
+                run = beating(self._current(), database_now(self._store).isoformat())
                 try:
                     self._store.record_run(run)
                 except Exception:  # a busy or unreachable store: the next beat retries

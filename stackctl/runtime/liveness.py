@@ -3,8 +3,9 @@
 A run killed with SIGKILL, or on a host that died, cannot record its own end. Readers
 (``runs list``, ``runs show``, the dashboard) must not write state, so they derive the
 status instead: a `running` run is `interrupted` when its heartbeat lease expired
-(``runtime.heartbeat``: works from any host sharing the state), or, as a fast shortcut
-on the host that started it, when its process is gone.
+(``runtime.heartbeat``: works from any host sharing the state; judged on the state
+database's clock, ``state.clock``), or, as a fast shortcut on the host that started
+it, when its process is gone. Readers that hold the store pass ``at=database_now(store)``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import UTC, datetime
 
 from stackctl.model import Run, RunStatus, StepRun
 from stackctl.state.base import StateStore
+from stackctl.state.clock import database_now
 from stackctl.state.locking import died_here
 
 INTERRUPTED = "interrupted"
@@ -61,7 +63,7 @@ def matching_runs(
 ) -> list[tuple[Run, str]]:
     """Newest first, each with its status as shown; ``status`` filters on that (the
     store cannot: `interrupted` is derived), scanning pages until ``limit`` match."""
-    at, offset, page = datetime.now(UTC), 0, max(limit, 200)
+    at, offset, page = database_now(state), 0, max(limit, 200)
     found: list[tuple[Run, str]] = []
     while len(found) < limit:
         runs = state.runs(stack=stack, pipeline=pipeline, limit=page, offset=offset)

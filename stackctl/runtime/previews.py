@@ -39,5 +39,21 @@ def preview(value: Any) -> str:
     return kind.__name__
 
 
+def recorded_preview(value: Any) -> str:
+    """The preview the worker records with an output ("" if computing it failed: a
+    broken ``shape`` property must not fail the step)."""
+    try:
+        return preview(value)
+    except Exception:
+        return ""
+
+
+def shown_preview(preview_text: str, type_name: str) -> str:
+    """What a reader shows for an output: its recorded preview, or (runs from before
+    previews were recorded) its type. Readers never load an artifact to preview it:
+    slow for big ones, and unpickling in the CLI would run the artifact's code."""
+    return preview_text or type_name.rsplit(".", 1)[-1]
+
+
 def _short(text: str) -> str:
     return text if len(text) <= _WIDTH else text[: _WIDTH - 3] + "..."

@@ -24,9 +24,10 @@ from typing import Any
 
 from stackctl.components.artifact_stores.base import ArtifactStore, is_verified
 from stackctl.components.orchestrators.base import Finished, Session
-from stackctl.errors import StepFailedError
+from stackctl.errors import RunCancelled, StepFailedError
 from stackctl.graph import topological_steps
 from stackctl.model import ArtifactRecord, PipelineSpec, Run, RunStatus, StepRun, StepSpec
+from stackctl.runtime import steplog
 from stackctl.runtime.binding import check_arguments
 from stackctl.runtime.cache import CodeDigests, cache_key, cache_parts
 from stackctl.runtime.compiler import pipeline_version
@@ -37,6 +38,7 @@ from stackctl.runtime.params import run_params, step_params
 from stackctl.runtime.publish import Publisher
 from stackctl.runtime.stack import ActiveStack
 from stackctl.state.base import StateStore
+from stackctl.state.clock import database_now
 
 #: Delay before the first retry of a failed step; doubles with each attempt.
 RETRY_BACKOFF_S = 0.5
@@ -69,18 +71,18 @@ def run_pipeline(
         params=resolved,
         extra={"pid": os.getpid(), "host": socket.gethostname()},
     )
-    run = beating(run, run.started_at)
+    run = beating(run, database_now(store).isoformat())  # the lease is on the DB's clock
     store.record_run(run)
     loop = _RunLoop(spec, stack, store, run, root.resolve(), cache, on_event)
     try:
         with Heartbeat(store, lambda: loop.run, loop.beat, loop.run_lock):
             status = loop.execute(order)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         loop.cancel()
         loop.sync()
         loop.flush()
         store.finish_run(run.id, RunStatus.CANCELLED, now())
-        raise
+        raise RunCancelled(run.id, stack.name) from stop
     except BaseException:
         loop.sync()
         loop.flush()
@@ -204,7 +206,14 @@ class _RunLoop:
             return
         key = cache_key(parts)
         running = StepRun(
-            self.run.id, step.name, RunStatus.RUNNING, started, cache_key=key, cache_parts=parts
+            self.run.id,
+            step.name,
+            RunStatus.RUNNING,
+            started,
+            cache_key=key,
+            cache_parts=parts,
+            # known before it runs: `runs logs --follow` reads it while the step prints
+            log_uri=steplog.log_uri(self.stack.artifact_store, self.run.id, step.name),
         )
         if self.cache and step.cache and self._link_cached(running, step, clock):
             return
@@ -309,7 +318,9 @@ class _RunLoop:
             attempts=result.attempts,
             log_uri=result.log_uri,
         )
-        self._wrote(result.log_uri, *(a.uri for a in result.artifacts))
+        # a step log is appended in place (runtime.steplog), not an object to sync
+        log = "" if steplog.is_step_log(result.log_uri) else result.log_uri
+        self._wrote(log, *(a.uri for a in result.artifacts))
         if result.tracker_run_id:
             self._link_tracker_run(name, result.tracker_run_id)
         if not result.ok:
@@ -344,7 +355,7 @@ class _RunLoop:
             started_at=started,
             finished_at=now(),
             error=message,
-            log_uri=log_uri,
+            log_uri=log_uri or self.records[name].log_uri,  # what a lost step printed
         )
         self._record(failed)
 

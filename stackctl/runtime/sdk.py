@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, ParamSpec, TypeVar, overload
 
-from stackctl.errors import StackctlError
+from stackctl.errors import RunCancelled, StackctlError
 from stackctl.model import ModelDecl, PipelineSpec, Run
 from stackctl.runtime.compiler import (
     StepOptions,
@@ -180,7 +180,12 @@ class Pipeline:
                 "stackctl.runtime.run.run_pipeline(pipeline.spec, ...) yourself",
             )
         options = replace(self.options, params={**self.options.params, **params})
-        return _launcher(self.spec, options)
+        try:
+            return _launcher(self.spec, options)
+        except RunCancelled as stop:
+            # a plain KeyboardInterrupt: only that exact type makes the interpreter exit
+            # as killed by SIGINT, as a script stopped by Ctrl-C should
+            raise KeyboardInterrupt(str(stop)) from None
 
 
 @overload

@@ -27,8 +27,8 @@ from stackctl.state.models_base import ModelStore
 
 #: Bumped when the on-disk schema changes; stores migrate older schemas forward and
 #: refuse newer ones with a StateError that says to upgrade stackctl.
-# v2: indexes on run records' order; v3: history as deltas; v4: named artifacts; v5: models
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6  # v2: indexes on run records' order; v3: history as deltas
+# v4: named artifacts; v5: models; v6: artifacts.preview
 
 
 @dataclass(frozen=True)

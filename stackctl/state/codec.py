@@ -173,6 +173,7 @@ def artifact_to_row(artifact: ArtifactRecord) -> dict[str, Any]:
         "materializer": artifact.materializer,
         "type": artifact.type,
         "producer_run_id": artifact.producer_run_id,
+        "preview": artifact.preview,
     }
 
 
@@ -187,4 +188,5 @@ def artifact_from_row(row: Mapping[str, Any]) -> ArtifactRecord:
         materializer=row["materializer"],
         type=row["type"],
         producer_run_id=row["producer_run_id"],
+        preview=row.get("preview") or "",
     )

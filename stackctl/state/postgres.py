@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from stackctl.errors import StateError
@@ -116,6 +117,15 @@ class PostgresStateStore(SqlStateStore):
                     yield _Tx(self._conn)
             except psycopg.Error as exc:
                 raise StateError(f"state database {self._where}: {exc}") from exc
+
+    def database_now(self) -> datetime:
+        """The server's clock (``state.clock``: run leases are judged with it, so
+        hosts whose clocks differ agree on whether a run is alive)."""
+        with self._tx() as tx:
+            row = tx.one("SELECT now() AS now")
+        assert row is not None
+        found: datetime = row["now"]
+        return found
 
     # -- locking: advisory lock + lock row ---------------------------------------------
     def _mark_stale(self, tx: schema.Tx, info: LockInfo, row: Mapping[str, Any]) -> LockInfo:

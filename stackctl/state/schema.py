@@ -109,6 +109,12 @@ def _to_v5(tx: Tx, lineage: str) -> None:
         tx.run(statement)
 
 
+def _to_v6(tx: Tx, lineage: str) -> None:
+    # The worker records a short preview with each output (runtime.previews), so the
+    # run summary and `runs show` never load an artifact in the CLI. Older rows: ''.
+    tx.run("ALTER TABLE artifacts ADD COLUMN preview TEXT NOT NULL DEFAULT ''")
+
+
 #: version -> step from the version before it; a new version appends one function.
 MIGRATIONS: dict[int, Callable[[Tx, str], None]] = {
     1: _to_v1,
@@ -116,6 +122,7 @@ MIGRATIONS: dict[int, Callable[[Tx, str], None]] = {
     3: _to_v3,
     4: _to_v4,
     5: _to_v5,
+    6: _to_v6,
 }
 assert sorted(MIGRATIONS) == list(range(1, SCHEMA_VERSION + 1))
 

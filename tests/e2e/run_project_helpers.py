@@ -138,8 +138,15 @@ class RunProject:
         return self.root / ".stackctl" / "artifacts"  # the default stack's store
 
     def published(self) -> list[Path]:
-        """Every object visible in the artifact store (staged temp files excluded)."""
-        return [p for p in self.store.rglob("*") if p.is_file() and ".tmp" not in p.parts]
+        """Every object visible in the artifact store (staged temp files excluded, and
+        step logs: written in place under logs/, not content addressed)."""
+        return [
+            p
+            for p in self.store.rglob("*")
+            if p.is_file()
+            and ".tmp" not in p.parts
+            and p.relative_to(self.store).parts[0] != "logs"
+        ]
 
 
 def content_matches_address(path: Path) -> bool:

@@ -41,7 +41,7 @@ def nap(tag: str) -> str:
 def done(x: str) -> str:
     return x
 """
-BOUND_S = 10  # the contract is 2 s; measured ~0.3-0.6 s; margin for a loaded machine
+BOUND_S = 2.0  # the contract (issue 10); measured 0.2-0.9 s (dask 3.2 s before its atexit close was skipped)
 
 
 @pytest.fixture
@@ -92,6 +92,11 @@ def _start(project: Path, stack: str) -> subprocess.Popen[str]:
     return proc
 
 
+def _last_run_id(project: Path) -> str:
+    runs = call([STACKCTL, "runs", "list", "--json"], cwd=project, env=clean_env()).json()
+    return str(runs[0]["id"])
+
+
 def _last_run(project: Path) -> tuple[str, dict[str, str]]:
     runs = call([STACKCTL, "runs", "list", "--json"], cwd=project, env=clean_env()).json()
     run = runs[0]
@@ -121,8 +126,9 @@ def test_stop_is_fast_cancelled_and_leaves_no_process(
     assert proc.returncode == code, err
     assert elapsed < BOUND_S, elapsed
     assert "Traceback" not in err, err
-    if code == 143:
-        assert err.rstrip().endswith("terminated (SIGTERM)"), err
+    run_id = _last_run_id(project)
+    closing = f"run {run_id} on stack {stack}: cancelled"  # like the normal end line
+    assert err.splitlines()[-1] == closing + (" (SIGTERM)" if code == 143 else ""), err
     time.sleep(0.5)
     assert _group(proc.pid) == []
     status, steps = _last_run(project)

@@ -8,6 +8,7 @@ from stackctl.components.artifact_stores.fsspec_store import S3Provisioner
 from stackctl.errors import StepFailedError
 from stackctl.model import InputRef, PipelineSpec, RunStatus, StepSpec
 from stackctl.runtime.run import run_pipeline
+from stackctl.runtime.steplog import read_log
 from stackctl.state.memory import MemoryStateStore
 
 THREADS = {"n_workers": 2, "processes": False}
@@ -49,8 +50,7 @@ def test_dask_threads_give_the_same_digests_as_local(steps):
     # the step's print went to its own log, not to the terminal
     describe = next(s for s in state.steps(result.id) if s.step == "describe")
     store = steps.stack("local", {}, "local", {"path": "a-dask"}).artifact_store
-    with store.open(describe.log_uri) as fp:
-        assert "describing" in fp.read().decode()
+    assert "describing" in read_log(store, describe.log_uri).decode()
     assert result.stack_snapshot["components"]["orchestrator"]["flavor"] == "dask"
 
 

@@ -12,6 +12,7 @@ from stackctl.components.experiment_trackers.base import TrackedRun
 from stackctl.model import StepSpec
 from stackctl.runtime.context import get_step_context
 from stackctl.runtime.execute import StepTask, execute_step
+from stackctl.runtime.steplog import read_log
 
 attempts: list[int] = []
 
@@ -56,8 +57,7 @@ def task(function: str, **step) -> StepTask:
 
 
 def log_of(t: StepTask, uri: str) -> str:
-    with t.artifact_store.open(uri) as fp:
-        return fp.read().decode()
+    return read_log(t.artifact_store, uri).decode()
 
 
 def test_retries_until_success():

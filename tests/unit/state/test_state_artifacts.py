@@ -144,6 +144,7 @@ def test_a_read_only_open_of_a_v3_file_sees_no_named_artifacts(tmp_path):
     v5 = ("model_stage_changes", "model_versions", "models")  # the models came after
     for table in (*v4, *v5):
         conn.execute(f"DROP TABLE {table}")
+    conn.execute("ALTER TABLE artifacts DROP COLUMN preview")  # v6
     conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     conn.commit()
     conn.close()

@@ -142,3 +142,33 @@ def test_migrate_between_stores_keeps_every_serial(tmp_path: Path) -> None:
     migrate_state(src, dst)
     for serial, state in seen.items():
         assert dst.state_at(serial) == state
+
+
+def test_a_v3_state_gets_output_previews_and_old_rows_show_their_type(tmp_path):
+    from stackctl.model import ArtifactRecord
+    from stackctl.runtime.previews import shown_preview
+
+    path = tmp_path / "v3.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+
+    class Tx:  # what a v3 stackctl wrote: artifacts without a preview column
+        def run(self, sql: str, *params: object) -> int:
+            return conn.execute(sql, params).rowcount
+
+    for version in (1, 2, 3):
+        schema.MIGRATIONS[version](Tx(), "lineage-v3")
+    conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    conn.execute(
+        "INSERT INTO artifacts VALUES ('r1', 'train', 'output', 1, '/a/b/c', 'd', 3,"
+        " 'pickle', 'sklearn.linear_model.LogisticRegression', 'r1')"
+    )
+    conn.close()
+    store = SqliteStateStore(path)
+    [old] = store.artifacts("r1")
+    assert old.preview == ""
+    assert shown_preview(old.preview, old.type) == "LogisticRegression"
+    store.record_artifacts(
+        [ArtifactRecord("r2", "evaluate", "output", "/x", "e", 4, "json", "float", "r2", "0.9667")]
+    )
+    assert store.artifacts("r2")[0].preview == "0.9667"
+    store.close()
