@@ -31,6 +31,7 @@ from stackctl.runtime.binding import check_arguments
 from stackctl.runtime.cache import CodeDigests, cache_key, cache_parts
 from stackctl.runtime.compiler import pipeline_version
 from stackctl.runtime.execute import StepResult, StepTask, execute_step, now, store_log
+from stackctl.runtime.flusher import FLUSH_EVERY_S, Flusher
 from stackctl.runtime.heartbeat import Heartbeat, beating
 from stackctl.runtime.imports import StepError, ensure_on_path, import_function
 from stackctl.runtime.params import run_params, step_params
@@ -72,7 +73,8 @@ def run_pipeline(
     store.record_run(run)
     loop = _RunLoop(spec, stack, store, run, root.resolve(), cache, on_event)
     try:
-        with Heartbeat(store, lambda: loop.run, loop.beat, loop.run_lock):
+        # the flusher stops (and finishes any write) before the handlers below flush
+        with Heartbeat(store, lambda: loop.run, loop.beat, loop.run_lock), loop.flusher:
             status = loop.execute(order)
     except KeyboardInterrupt:
         loop.cancel()
@@ -137,7 +139,9 @@ class _RunLoop:
         # then go to the state store in one transaction (see flush)
         self.unsaved_steps: dict[str, StepRun] = {}
         self.unsaved_artifacts: list[ArtifactRecord] = []
-        self.unsent: list[StepRun] = []  # on_event calls, made once the records are saved
+        self.unsent: list[StepRun] = []  # on_event calls, made before the loop blocks
+        self.flusher = Flusher(self.flush)
+        self.flushed_at = time.monotonic()
         self.completed_keys: dict[str, str] = {}  # cache key -> step completed in this run
         self.written: list[str] = []  # URIs this run wrote, made durable by sync()
 
@@ -164,8 +168,10 @@ class _RunLoop:
                     self._start(session, self.steps[heapq.heappop(self.ready)[1]])
                 if not self.in_flight:
                     break
-                self.flush()  # everything so far is in state while steps execute
-                for finished in session.wait():
+                self._before_wait()
+                done = session.wait()
+                self.flusher.disarm()  # the loop owns its buffer again
+                for finished in done:
                     self.in_flight.discard(finished.key)
                     self._finish(finished)
         return RunStatus.FAILED if self.failures else RunStatus.COMPLETED
@@ -344,28 +350,48 @@ class _RunLoop:
         if step_run.status in _SETTLED:
             self._settle(step_run)
 
+    def _before_wait(self) -> None:
+        """The loop is about to block on the orchestrator: tell listeners what changed,
+        and write the buffered records now or, if the last write is recent, have the
+        flusher write them should the wait last (runtime/flusher.py says why)."""
+        self._send()
+        if time.monotonic() - self.flushed_at >= FLUSH_EVERY_S:
+            self.flush()
+        else:
+            self.flusher.arm()
+
+    def _send(self) -> None:
+        events, self.unsent = self.unsent, []
+        if self.on_event is not None:  # listeners print; none of them reads state
+            for step_run in events:
+                self.on_event(step_run)
+
     def flush(self) -> None:
         """Write the buffered records: one transaction where the store can batch.
 
-        Between two flushes the loop never blocks (it only starts steps, links cache
-        hits and handles finished steps), so state lags the run by microseconds; a step
-        is recorded `running` before the loop waits for it. Artifact records go first,
-        so a `completed` record never names an artifact that is not recorded.
+        Called by the loop (never while the flusher may write: see _before_wait) and by
+        the flusher while the loop is blocked. Artifact records go first, so a
+        `completed` record never names an artifact that is not recorded. If the write
+        fails, the records go back to the buffer (a newer record of a step still wins)
+        and the error propagates.
         """
-        steps, artifacts = list(self.unsaved_steps.values()), self.unsaved_artifacts
+        steps, artifacts = self.unsaved_steps, self.unsaved_artifacts
         self.unsaved_steps, self.unsaved_artifacts = {}, []
-        batch = getattr(self.store, "record_batch", None)
-        if callable(batch):
-            batch(steps, artifacts)
-        else:
-            if artifacts:
-                self.store.record_artifacts(artifacts)
-            for step_run in steps:
-                self.store.record_step(step_run)
-        events, self.unsent = self.unsent, []
-        if self.on_event is not None:  # after saving: a listener may read state
-            for step_run in events:
-                self.on_event(step_run)
+        self.flushed_at = time.monotonic()
+        try:
+            batch = getattr(self.store, "record_batch", None)
+            if callable(batch):
+                batch(list(steps.values()), artifacts)
+            else:
+                if artifacts:
+                    self.store.record_artifacts(artifacts)
+                for step_run in steps.values():
+                    self.store.record_step(step_run)
+        except BaseException:
+            self.unsaved_steps = {**steps, **self.unsaved_steps}
+            self.unsaved_artifacts = artifacts + self.unsaved_artifacts
+            raise
+        self._send()
 
     def _wrote(self, *uris: str) -> None:
         self.written.extend(uri for uri in uris if uri)
