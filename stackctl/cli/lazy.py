@@ -30,8 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "init": (
         "init",
-        "Create stackctl.yaml, stacks/, pipelines/ (YAML + Python steps), schemas/ and "
-        ".gitignore.",
+        "Create stackctl.yaml, stacks/, pipelines/ (YAML + Python steps), schemas/ and .gitignore.",
     ),
     "fmt": (
         "fmt",

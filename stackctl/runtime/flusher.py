@@ -84,5 +84,5 @@ class Flusher:
                 self._armed_at = None
                 try:
                     self._flush()
-                except Exception:  # noqa: S112  # the records went back to the buffer
+                except Exception:  # the records went back to the buffer
                     continue
