@@ -114,18 +114,14 @@ class LocalArtifactStore:
             write(hashing)  # type: ignore[arg-type]
             digest = hashing.hexdigest()
             final = self.path / object_key(digest, filename)
-            if final.exists():  # same bytes already published: nothing to do
-                spool.discard()
-            else:
+            if _new_folder(final.parent) or not final.exists():
                 if spool.memory is not None:  # small: stage it now, in one write
                     spool.stage()
                 spool.close()
                 assert spool.tmp is not None
-                try:
-                    spool.tmp.replace(final)
-                except FileNotFoundError:  # a new object folder
-                    final.parent.mkdir(parents=True, exist_ok=True)
-                    spool.tmp.replace(final)
+                spool.tmp.replace(final)
+            else:  # same bytes already published: nothing to do
+                spool.discard()
         except BaseException:
             spool.discard()
             raise
@@ -163,6 +159,22 @@ class LocalArtifactStore:
 
     def local_path(self, uri: str) -> str | None:
         return str(self._file(uri))
+
+
+def _new_folder(folder: Path) -> bool:
+    """Create an object's folder; False when it exists (the object may be published).
+
+    mkdir first: a new object (the usual case) then costs mkdir + create + rename, not
+    also a stat and a rename that fails for want of the folder; an object written
+    again costs one failed mkdir more than a stat. A folder left empty by a crash is
+    harmless: an object exists only as its file."""
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        return False
+    except FileNotFoundError:  # the first object under this prefix (or a new store)
+        folder.mkdir(parents=True, exist_ok=True)
+    return True
 
 
 def _syncfs(folder: Path) -> bool:
