@@ -169,7 +169,7 @@ def _new_folder(folder: Path) -> bool:
     again costs one failed mkdir more than a stat. A folder left empty by a crash is
     harmless: an object exists only as its file."""
     try:
-        os.mkdir(folder)
+        folder.mkdir()
     except FileExistsError:
         return False
     except FileNotFoundError:  # the first object under this prefix (or a new store)
