@@ -34,7 +34,6 @@ import os
 import pickle
 import re
 import sys
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -110,6 +109,8 @@ def _key(*, create: bool) -> bytes | None:
     if not create:
         return None
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    import tempfile  # only on a write: its import (shutil, random) is ~4 ms
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")  # created 0600
     with os.fdopen(fd, "wb") as fp:
         fp.write(os.urandom(32))
@@ -145,6 +146,8 @@ def _write(path: Path, entry: dict[str, Any], secret: bytes, env: dict[str, str]
     payload = buffer.getvalue()
     mac = hmac.new(secret, payload, hashlib.sha256).digest()
     path.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile  # only on a write: its import (shutil, random) is ~4 ms
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")
     try:
         with os.fdopen(fd, "wb") as fp:
