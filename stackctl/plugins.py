@@ -18,7 +18,6 @@ import importlib
 import json
 import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -60,6 +59,8 @@ def _all() -> tuple[Plugin, ...]:
     found = _scan()
     with contextlib.suppress(OSError):  # a cache must never break a run
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        import tempfile  # only on a write: its import (shutil, random) is ~4 ms
+
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")
         with os.fdopen(fd, "w", encoding="utf-8") as fp:
             json.dump([[p.name, p.value, p.group, p.dist] for p in found], fp)

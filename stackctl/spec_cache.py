@@ -34,8 +34,8 @@ import os
 import pickle
 import re
 import sys
-import tempfile
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +43,7 @@ from stackctl.model import ProjectSpec
 
 CACHE_FILE = Path(".stackctl") / "cache" / "project.pickle"
 PROJECT_FILE = "stackctl.yaml"
-FORMAT = 2  # bump when the entry layout changes
+FORMAT = 3  # bump when the entry layout changes (3: root-relative key, "movable")
 MAGIC = b"stackctl-spec-cache\n"
 _MAC_SIZE = hashlib.sha256().digest_size
 _PACKAGE = Path(__file__).resolve().parent
@@ -59,8 +59,8 @@ def load_cached(root: Path, load: Callable[[], ProjectSpec]) -> ProjectSpec:
     if entry is not None and secret is not None:
         include = entry.get("include", ())
         if hmac.compare_digest(str(entry.get("key")), _fingerprint(root, include, secret)):
-            spec = entry.get("spec")
-            if isinstance(spec, ProjectSpec):
+            spec = _moved(entry, root)
+            if spec is not None:
                 return spec
     spec = load()
     with contextlib.suppress(Exception):  # a cache must never break a run
@@ -68,9 +68,28 @@ def load_cached(root: Path, load: Callable[[], ProjectSpec]) -> ProjectSpec:
         assert secret is not None
         include = _include_patterns(root)
         key = _fingerprint(root, include, secret)
-        entry = {"key": key, "include": include, "spec": spec}
+        entry = {"key": key, "include": include, "spec": spec, "movable": _movable(spec)}
         _write(path, entry, secret, _env_values(root, include))
     return spec
+
+
+def _movable(spec: ProjectSpec) -> bool:
+    """Whether the spec names its root only in ``spec.root``: then it holds in a copy of
+    the checkout elsewhere (a moved folder, a CI workspace restored from a cache) with
+    ``root`` replaced. A value built from the root path (an interpolation of it, say)
+    makes the entry valid in its own folder only."""
+    blob = pickle.dumps(replace(spec, root=""), protocol=pickle.HIGHEST_PROTOCOL)
+    return spec.root.encode() not in blob
+
+
+def _moved(entry: dict[str, Any], root: Path) -> ProjectSpec | None:
+    """The cached spec for a checkout at ``root`` (None: a miss)."""
+    spec = entry.get("spec")
+    if not isinstance(spec, ProjectSpec):
+        return None
+    if spec.root == str(root):
+        return spec
+    return replace(spec, root=str(root)) if entry.get("movable") is True else None
 
 
 def key_file() -> Path:
@@ -90,6 +109,8 @@ def _key(*, create: bool) -> bytes | None:
     if not create:
         return None
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    import tempfile  # only on a write: its import (shutil, random) is ~4 ms
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")  # created 0600
     with os.fdopen(fd, "wb") as fp:
         fp.write(os.urandom(32))
@@ -125,6 +146,8 @@ def _write(path: Path, entry: dict[str, Any], secret: bytes, env: dict[str, str]
     payload = buffer.getvalue()
     mac = hmac.new(secret, payload, hashlib.sha256).digest()
     path.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile  # only on a write: its import (shutil, random) is ~4 ms
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")
     try:
         with os.fdopen(fd, "wb") as fp:
@@ -212,13 +235,22 @@ def _fingerprint(root: Path, include: Iterable[str], secret: bytes) -> str:
         except OSError:
             data = b"\0missing"
         texts.append(data)
-        digest.update(f"{file}\0{len(data)}\0".encode())
+        # relative to the root, so a copy of the checkout elsewhere is the same key (its
+        # spec is only reused when it does not depend on where it lives: _movable)
+        digest.update(f"{_relative(file, root)}\0{len(data)}\0".encode())
         digest.update(data)
     for name in _env_names(texts):
         digest.update(f"env\0{name}\0{os.environ.get(name)}\0".encode())
     for line in _code_stamps():
         digest.update(line.encode())
     return digest.hexdigest()
+
+
+def _relative(file: Path, root: Path) -> str:
+    try:
+        return file.relative_to(root).as_posix()
+    except ValueError:  # an include pattern reaching outside the checkout
+        return str(file)
 
 
 def _code_stamps() -> Iterable[str]:

@@ -13,35 +13,10 @@ from typing import Annotated
 
 import typer
 
-from stackctl.cli import (
-    apply,
-    artifacts_lineage,
-    artifacts_show,
-    artifacts_versions,
-    completion,
-    component,
-    dashboard,
-    destroy,
-    doctor,
-    drift,
-    flavors,
-    fmt,
-    graph,
-    import_cmd,
-    init,
-    model,
-    output,
-    pipelines,
-    plan,
-    run,
-    runs,
-    show,
-    stack,
-    state_cmd,
-    state_migrate,
-    unlock,
-    validate,
-)
+from stackctl.cli.lazy import LazyGroup
+
+# Sub-apps built for lazily loaded commands get the root's settings (cli/lazy.py).
+LazyGroup.typer_settings = {"pretty_exceptions_enable": False, "rich_markup_mode": None}
 
 app = typer.Typer(
     name="stackctl",
@@ -51,6 +26,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
+    cls=LazyGroup,  # every command of cli/lazy.py's COMMANDS is imported on first use
 )
 
 
@@ -79,33 +55,24 @@ def _root(
     invoked(ctx.invoked_subcommand)
 
 
-validate.register(app)
-init.register(app)
-fmt.register(app)
-graph.register(app)
-flavors.register(app)
-plan.register(app)
-apply.register(app)
-destroy.register(app)
-doctor.register(app)
-drift.register(app)
-show.register(app)
-state_cmd.register(app)
-state_migrate.register(state_cmd.state_app)
-unlock.register(app)
-completion.register(app)
-dashboard.register(app)
-stack.register(app)
-component.register(app)
-run.register(app)
-pipelines.register(app)
-runs.register(app)
-import_cmd.register(app)
-output.register(app)
-artifacts_versions.register(runs.artifacts_app)
-artifacts_show.register(runs.artifacts_app)
-artifacts_lineage.register(runs.artifacts_app)
-model.register(app)
+# Commands are registered in stackctl/cli/lazy.py (COMMANDS), imported on first use.
+
+
+def register_state(app: typer.Typer) -> None:
+    """`state` and its `migrate` command (two modules, one group)."""
+    from stackctl.cli import state_cmd, state_migrate
+
+    state_migrate.register(state_cmd.state_app)
+    state_cmd.register(app)
+
+
+def register_runs(app: typer.Typer) -> None:
+    """`runs` and `artifacts`, with the named-artifact commands (four modules, two groups)."""
+    from stackctl.cli import artifacts_lineage, artifacts_show, artifacts_versions, runs
+
+    for module in (artifacts_versions, artifacts_show, artifacts_lineage):
+        module.register(runs.artifacts_app)
+    runs.register(app)
 
 
 def main() -> None:

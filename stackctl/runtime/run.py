@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import heapq
 import os
-import socket
 import threading
 import time
-import uuid
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -32,6 +30,7 @@ from stackctl.runtime.binding import check_arguments
 from stackctl.runtime.cache import CodeDigests, cache_key, cache_parts
 from stackctl.runtime.compiler import pipeline_version
 from stackctl.runtime.execute import StepResult, StepTask, execute_step, now, store_log
+from stackctl.runtime.flusher import FLUSH_EVERY_S, Flusher
 from stackctl.runtime.heartbeat import Heartbeat, beating
 from stackctl.runtime.imports import StepError, ensure_on_path, import_function
 from stackctl.runtime.params import run_params, step_params
@@ -39,6 +38,7 @@ from stackctl.runtime.publish import Publisher
 from stackctl.runtime.stack import ActiveStack
 from stackctl.state.base import StateStore
 from stackctl.state.clock import database_now
+from stackctl.state.locking import host
 
 #: Delay before the first retry of a failed step; doubles with each attempt.
 RETRY_BACKOFF_S = 0.5
@@ -61,7 +61,7 @@ def run_pipeline(
     order = topological_steps(spec)  # GraphError naming the cycle, before any record
     resolved = run_params(spec, params)  # a bad `-p` is refused before any record too
     run = Run(
-        id=uuid.uuid4().hex,
+        id=_run_id(),
         pipeline=spec.name,
         stack=stack.name,
         status=RunStatus.RUNNING,
@@ -69,13 +69,14 @@ def run_pipeline(
         stack_snapshot=stack.snapshot,
         pipeline_version=pipeline_version(spec),
         params=resolved,
-        extra={"pid": os.getpid(), "host": socket.gethostname()},
+        extra={"pid": os.getpid(), "host": host()},
     )
     run = beating(run, database_now(store).isoformat())  # the lease is on the DB's clock
     store.record_run(run)
     loop = _RunLoop(spec, stack, store, run, root.resolve(), cache, on_event)
     try:
-        with Heartbeat(store, lambda: loop.run, loop.beat, loop.run_lock):
+        # the flusher stops (and finishes any write) before the handlers below flush
+        with Heartbeat(store, lambda: loop.run, loop.beat, loop.run_lock), loop.flusher:
             status = loop.execute(order)
     except KeyboardInterrupt as stop:
         loop.cancel()
@@ -101,6 +102,15 @@ def run_pipeline(
         registry = stack.components.get("model_registry")
         record_version(spec, finished, store, registry, stack.artifact_store, state_now())
     return finished
+
+
+def _run_id() -> str:
+    """A random UUID (version 4) as 32 hex digits, like ``uuid.uuid4().hex``: built here
+    because importing uuid (and platform with it) cost ~3 ms of every run's start."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = (raw[6] & 0x0F) | 0x40  # version 4
+    raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
+    return raw.hex()
 
 
 def _intact(store: ArtifactStore, record: ArtifactRecord) -> bool:
@@ -146,7 +156,9 @@ class _RunLoop:
         # then go to the state store in one transaction (see flush)
         self.unsaved_steps: dict[str, StepRun] = {}
         self.unsaved_artifacts: list[ArtifactRecord] = []
-        self.unsent: list[StepRun] = []  # on_event calls, made once the records are saved
+        self.unsent: list[StepRun] = []  # on_event calls, made before the loop blocks
+        self.flusher = Flusher(self.flush)
+        self.flushed_at = time.monotonic()
         self.completed_keys: dict[str, str] = {}  # cache key -> step completed in this run
         self.written: list[str] = []  # URIs this run wrote, made durable by sync()
         self.publisher = Publisher(store, run.id)  # named versions, metadata, lineage
@@ -174,8 +186,10 @@ class _RunLoop:
                     self._start(session, self.steps[heapq.heappop(self.ready)[1]])
                 if not self.in_flight:
                     break
-                self.flush()  # everything so far is in state while steps execute
-                for finished in session.wait():
+                self._before_wait()
+                done = session.wait()
+                self.flusher.disarm()  # the loop owns its buffer again
+                for finished in done:
                     self.in_flight.discard(finished.key)
                     self._finish(finished)
         return RunStatus.FAILED if self.failures else RunStatus.COMPLETED
@@ -369,29 +383,51 @@ class _RunLoop:
         if step_run.status in _SETTLED:
             self._settle(step_run)
 
+    def _before_wait(self) -> None:
+        """The loop is about to block on the orchestrator: tell listeners what changed,
+        and write the buffered records now or, if the last write is recent, have the
+        flusher write them should the wait last (runtime/flusher.py says why)."""
+        self._send()
+        if time.monotonic() - self.flushed_at >= FLUSH_EVERY_S:
+            self.flush()
+        else:
+            self.flusher.arm()
+
+    def _send(self) -> None:
+        events, self.unsent = self.unsent, []
+        if self.on_event is not None:  # listeners print; none of them reads state
+            for step_run in events:
+                self.on_event(step_run)
+
     def flush(self) -> None:
         """Write the buffered records: one transaction where the store can batch.
 
-        Between two flushes the loop never blocks (it only starts steps, links cache
-        hits and handles finished steps), so state lags the run by microseconds; a step
-        is recorded `running` before the loop waits for it. Artifact records go first,
-        so a `completed` record never names an artifact that is not recorded.
+        Called by the loop (never while the flusher may write: see _before_wait) and by
+        the flusher while the loop is blocked. Artifact records go first, so a
+        `completed` record never names an artifact that is not recorded. If the write
+        fails, the records go back to the buffer (a newer record of a step still wins)
+        and the error propagates.
         """
-        steps, artifacts = list(self.unsaved_steps.values()), self.unsaved_artifacts
+        steps, artifacts = self.unsaved_steps, self.unsaved_artifacts
         self.unsaved_steps, self.unsaved_artifacts = {}, []
-        batch = getattr(self.store, "record_batch", None)
-        if callable(batch):
-            batch(steps, artifacts)
-        else:
-            if artifacts:
-                self.store.record_artifacts(artifacts)
-            for step_run in steps:
-                self.store.record_step(step_run)
+        self.flushed_at = time.monotonic()
+        try:
+            batch = getattr(self.store, "record_batch", None)
+            if callable(batch):
+                batch(list(steps.values()), artifacts)
+            else:
+                if artifacts:
+                    self.store.record_artifacts(artifacts)
+                for step_run in steps.values():
+                    self.store.record_step(step_run)
+        except BaseException:
+            self.unsaved_steps = {**steps, **self.unsaved_steps}
+            self.unsaved_artifacts = artifacts + self.unsaved_artifacts
+            raise
+        # named versions, metadata and consumed inputs, after the artifact records they
+        # point at (their own transactions, each skipped when it has nothing to write)
         self.publisher.flush()
-        events, self.unsent = self.unsent, []
-        if self.on_event is not None:  # after saving: a listener may read state
-            for step_run in events:
-                self.on_event(step_run)
+        self._send()
 
     def _wrote(self, *uris: str) -> None:
         self.written.extend(uri for uri in uris if uri)

@@ -7,13 +7,10 @@ this module turns that into the ``lock()`` context manager of the StateStore con
 from __future__ import annotations
 
 import contextlib
-import getpass
 import os
 import signal
-import socket
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -32,12 +29,23 @@ def now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+# socket, uuid and getpass are imported where used: a pipeline run opens the state
+# (which imports this module) but takes no lock, and the three cost ~7 ms of start-up
+
+
 def host() -> str:
+    uname = getattr(os, "uname", None)
+    if uname is not None:  # what gethostname(2) returns on POSIX, without importing socket
+        return str(uname().nodename)
+    import socket
+
     return socket.gethostname()
 
 
 def user() -> str:
     # getpass fails in containers whose uid has no passwd entry; the uid still identifies.
+    import getpass
+
     try:
         return getpass.getuser()
     except (KeyError, OSError):
@@ -57,6 +65,8 @@ def ci_context() -> str:
 
 def new_lock(operation: str) -> LockInfo:
     """A lock record for this process."""
+    import uuid
+
     return LockInfo(
         id=str(uuid.uuid4()),
         who=f"{user()}@{host()}",

@@ -6,7 +6,6 @@ lock hooks; every query here is portable SQL written with ``?`` placeholders.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
@@ -60,6 +59,8 @@ class SqlStateStore(RunRecords, NamedArtifactRecords, SqlModelRecords):
         elif tables:
             raise schema.foreign_tables(tables, self._where)
         schema.check_version(found, self._where)
+        import uuid  # a new state only: not on every open
+
         schema.migrate(tx, found, str(uuid.uuid4()))
 
     # -- resources ---------------------------------------------------------------------

@@ -135,3 +135,38 @@ def test_a_cache_keyed_by_another_user_is_a_miss(root, monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))
     spec_cache.load_cached(root, load)
     assert load.calls == 2
+
+
+def _copy_checkout(root, to):
+    import shutil
+
+    to.mkdir()
+    for name in ("stackctl.yaml", "stacks", ".stackctl"):
+        source = root / name
+        if source.is_dir():
+            shutil.copytree(source, to / name)
+        else:
+            shutil.copy(source, to / name)
+    return to
+
+
+def test_a_copy_of_the_checkout_elsewhere_is_a_hit_with_its_own_root(root):
+    spec_cache.load_cached(root, Loader(root))
+    moved = _copy_checkout(root, root / "elsewhere")
+    load = Loader(moved)
+    spec = spec_cache.load_cached(moved, load)
+    assert load.calls == 0
+    assert spec == load_project(moved, schemas_dir=schemas_dir(), flavor_schemas=flavor_schemas())
+    assert spec.root == str(moved)
+
+
+def test_a_spec_holding_its_root_elsewhere_is_not_reused_after_a_move(root):
+    # a value that is the root path itself: valid only where it was built
+    (root / "stackctl.yaml").write_text(PROJECT.replace(".stackctl/a}", f"{root}/store}}"))
+    spec_cache.load_cached(root, Loader(root))
+    moved = _copy_checkout(root, root / "elsewhere")
+    load = Loader(moved)
+    spec = spec_cache.load_cached(moved, load)
+    assert load.calls == 1
+    assert spec.root == str(moved)
+    assert _store_path(spec) == f"{root}/store"  # what the file says, loaded afresh

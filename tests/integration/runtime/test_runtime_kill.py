@@ -45,6 +45,9 @@ class SlowMaterializer:
 
     def write(self, value, fp):
         fp.write(b"x" * 1_000_000)
+        # records trail the run by up to flusher.DELAY_S (write-behind: the loop's
+        # thread writes `running` once the step has run that long); then we get killed
+        time.sleep(0.5)
         (root / "writing").touch()  # the test kills us now
         time.sleep(60)
         fp.write(b"end")
