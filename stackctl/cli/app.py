@@ -21,6 +21,7 @@ from stackctl.cli import (
     destroy,
     doctor,
     drift,
+    env,
     flavors,
     fmt,
     graph,
@@ -33,6 +34,7 @@ from stackctl.cli import (
     stack,
     state_cmd,
     state_migrate,
+    test_cmd,
     unlock,
     validate,
 )
@@ -65,12 +67,20 @@ def _root(
     _version_flag: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
     ] = False,
+    env: Annotated[
+        str | None,
+        typer.Option(
+            "--env",
+            help="Environment: envs/NAME.yaml's vars and its own state.",
+            envvar="STACKCTL_ENV",
+        ),
+    ] = None,
 ) -> None:
     if verbose:
         os.environ["STACKCTL_DEBUG"] = "1"
     from stackctl.cli.context import invoked
 
-    invoked(ctx.invoked_subcommand)
+    invoked(ctx.invoked_subcommand, env)
 
 
 validate.register(app)
@@ -94,6 +104,8 @@ component.register(app)
 run.register(app)
 pipelines.register(app)
 runs.register(app)
+test_cmd.register(app)
+env.register(app)
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stackctl.config.build import Builder, FlavorSchemas, PipelineCheck
 from stackctl.config.declared import Collector
@@ -22,6 +22,9 @@ from stackctl.config.variables import parse_var
 from stackctl.config.yaml import Document, read_document, to_plain
 from stackctl.errors import ConfigError, Diagnostic, Location
 from stackctl.model import ProjectSpec, StateConfig
+
+if TYPE_CHECKING:
+    from stackctl.config.envs import EnvSpec
 
 __all__ = ["PROJECT_FILE", "load_document", "load_project", "parse_var"]
 
@@ -60,6 +63,7 @@ def load_project(
     var_files: tuple[Path, ...] = (),
     check_pipeline: PipelineCheck = lambda _spec: [],
     compile_source: PipelineSource | None = None,
+    env: EnvSpec | None = None,
 ) -> ProjectSpec:
     """Load and validate everything under ``root``; raise ConfigError with all problems."""
     out = Collector()
@@ -72,6 +76,11 @@ def load_project(
     if not isinstance(pdata, dict):
         raise ConfigError(out.problems)
     variables = _variables(pdoc, pdata, "vars" in bad, out)
+    if env is not None:  # an environment's vars: below --var-file and --var
+        from stackctl.config.envs import unknown_vars
+
+        out.extend(unknown_vars(env, variables))
+        variables.update({k: v for k, v in env.vars.items() if k in variables})
     for var_file in var_files:
         loaded_vars = out.guard(_load_var_file, var_file, root)
         if loaded_vars:
@@ -85,6 +94,10 @@ def load_project(
             continue  # already an error: it must not show up as a known name in others
         variables[name] = value
     state = StateConfig() if "state" in bad else _state_config(pdoc, pdata, variables, out)
+    if env is not None:
+        from stackctl.config.envs import env_state
+
+        state = out.guard(env_state, env, state, variables) or state
     include = DEFAULT_INCLUDE if "include" in bad else pdata.get("include", DEFAULT_INCLUDE)
     builder = Builder(
         root, schemas_dir, flavor_schemas, variables, out, check_pipeline, compile_source
