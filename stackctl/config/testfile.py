@@ -56,6 +56,7 @@ class PlanTest:
     location: Location
     folder: Path  # the test file's folder: fixture and golden paths are relative to it
     vars: Mapping[str, Any] = field(default_factory=dict)
+    var_locations: Mapping[str, Location] = field(default_factory=dict)
     state: str = "empty"
     state_location: Location | None = None
     destroy: bool = False
@@ -105,6 +106,7 @@ def _case(doc: Document, name: str, raw: Mapping[str, Any]) -> PlanTest:
         location=doc.locate(at),
         folder=doc.path.parent,
         vars=dict(raw.get("vars") or {}),
+        var_locations={k: doc.locate((*at, "vars", k)) for k in raw.get("vars") or {}},
         state=raw.get("state", "empty"),
         state_location=doc.locate_value((*at, "state")) if "state" in raw else None,
         destroy=bool(raw.get("destroy", False)),

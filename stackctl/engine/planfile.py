@@ -147,14 +147,14 @@ def check_environment(plan: Plan, environment: str) -> None:
     made = str(plan.meta.get("environment", ""))
     if made == environment:
         return
-
-    def shown(name: str) -> str:
-        return f"environment {name!r}" if name else "no environment"
-
     flag = f"--env {made} " if made else ""
     here = f"--env {environment} " if environment else ""
     raise StalePlanError(
-        f"this plan was made in {shown(made)}, and this is {shown(environment)}",
+        f"this plan was made {_in(made)}, and this command runs {_in(environment)}",
         hint=f"apply it where it was made (`stackctl {flag}apply FILE`), or plan here: "
         f"`stackctl {here}plan --out FILE`",
     )
+
+
+def _in(environment: str) -> str:
+    return f"in environment {environment!r}" if environment else "without an environment"

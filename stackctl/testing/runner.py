@@ -71,6 +71,7 @@ def run_case(project: Project, case: PlanTest, *, update_golden: bool = False) -
 
 def run_inputs(run: CaseRun) -> None:
     case = run.case
+    _check_vars(run.project, case)
     project = Project(
         run.project.root,
         {**run.project.var_overrides, **case.vars},
@@ -90,6 +91,20 @@ def run_inputs(run: CaseRun) -> None:
             _golden(run, plan)
         if case.apply:
             _apply(run, plan, desired, box, secrets)
+
+
+def _check_vars(project: Project, case: PlanTest) -> None:
+    """A case may only set variables the project declares (located at the case's key)."""
+    declared = project.spec.vars
+    for name in case.vars:
+        if name not in declared:
+            from stackctl.config.schema import closest
+
+            raise StackctlError(
+                f"vars.{name}: unknown variable {name!r}",
+                hint=closest(name, declared) or "declare it under `vars:` in stackctl.yaml",
+                location=case.var_locations[name],
+            )
 
 
 def _desired(project: Project, secrets: Secrets) -> _Desired:

@@ -12,6 +12,18 @@ from stackctl.testing.results import Report
 from stackctl.testing.runner import run_case
 
 
+class TestFileError(ConfigError):
+    """Invalid test files: every problem at its file:line:col (nothing was run)."""
+
+    __test__ = False  # not a pytest class
+
+    def render(self) -> str:
+        lines = [d.render() for d in self.diagnostics]
+        count = len(self.diagnostics)
+        lines.append(f"{count} error{'s' if count != 1 else ''} in test files; nothing was run")
+        return "\n".join(lines)
+
+
 def find_files(root: Path, named: Sequence[Path]) -> list[Path]:
     """The files given (each must exist), or every ``tests/*.stackctl.yaml``."""
     if named:
@@ -43,7 +55,7 @@ def load_cases(project: Project, files: Sequence[Path]) -> list[PlanTest]:
         except ConfigError as exc:
             problems += exc.diagnostics
     if problems:
-        raise ConfigError(problems)
+        raise TestFileError(problems)
     return cases
 
 
