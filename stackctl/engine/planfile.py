@@ -131,7 +131,9 @@ def load(path: Path) -> Plan:
     try:
         plan = plan_from_json(document)
         check_shape(plan)
-        return replace(plan, meta={**plan.meta, "environment": environment})
+        return (
+            replace(plan, meta={**plan.meta, "environment": environment}) if environment else plan
+        )
     except PlanError as exc:
         raise PlanError(f"{bad} is not a valid plan file: {exc.message}", hint=_REDO) from None
     except (RecursionError, AttributeError, ValueError, TypeError, KeyError) as exc:
