@@ -21,6 +21,7 @@ from stackctl.config.load import load_document
 from stackctl.config.resolve import resolve
 from stackctl.config.yaml import Document
 from stackctl.errors import ConfigError, Diagnostic, Location, NotFoundError
+from stackctl.files import FileRefused, read_capped
 from stackctl.model import StateConfig
 
 ENVS_DIR = "envs"
@@ -62,13 +63,22 @@ def load_env(root: Path, name: str, schemas_dir: Path) -> EnvSpec:
             if _NAME.match(name)
             else "names are letters, digits, _ and -",
         )
-    doc, data, problems = load_env_file(
-        root / ENVS_DIR / f"{name}.yaml", root, schemas_dir=schemas_dir
-    )
+    path = root / ENVS_DIR / f"{name}.yaml"
+    if _blank(path):  # `touch envs/dev.yaml` makes an environment with its own state
+        return EnvSpec(name, f"{ENVS_DIR}/{name}.yaml")
+    doc, data, problems = load_env_file(path, root, schemas_dir=schemas_dir)
     if problems:
         raise ConfigError(problems)
     data = data if isinstance(data, dict) else {}  # an empty file is an environment too
     return _spec(doc, name, data)
+
+
+def _blank(path: Path) -> bool:
+    try:
+        text = read_capped(path, str(path)).decode("utf-8", "replace")
+    except FileRefused:
+        return False  # the loader reports it, located
+    return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
 
 
 def _spec(doc: Document, name: str, data: Mapping[str, Any]) -> EnvSpec:

@@ -8,6 +8,7 @@ tests/data/junit/junit.xsd is the schema a test checks this against.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -16,10 +17,18 @@ from stackctl.errors import StackctlError
 from stackctl.files import FileRefused, read_capped
 from stackctl.testing.results import CaseResult, Report
 
+#: Characters XML 1.0 cannot hold at all (escaping does not help): shown as U+FFFD.
+_NOT_XML = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _text(value: str) -> str:
+    return _NOT_XML.sub("\ufffd", value)
+
 
 def junit_xml(report: Report) -> str:
     """The XML document (UTF-8, with declaration)."""
     root = ET.Element("testsuites", _counts("stackctl test", report.results))
+    # every attribute and text goes through _text: a message may quote anything
     for file in report.files:
         cases = [r for r in report.results if r.file == file]
         suite = ET.SubElement(root, "testsuite", _counts(file, cases))
@@ -31,7 +40,7 @@ def junit_xml(report: Report) -> str:
 
 def _counts(name: str, results: list[CaseResult] | tuple[CaseResult, ...]) -> dict[str, str]:
     return {
-        "name": name,
+        "name": _text(name),
         "tests": str(len(results)),
         "failures": str(sum(1 for r in results if r.failures and r.error is None)),
         "errors": str(sum(1 for r in results if r.error is not None)),
@@ -46,23 +55,25 @@ def _case(suite: ET.Element, result: CaseResult) -> None:
         "testcase",
         {
             "name": result.name,
-            "classname": result.file,
-            "file": result.file,
+            "classname": _text(result.file),
+            "file": _text(result.file),
             "line": str(result.location.line),
             "time": f"{result.seconds:.3f}",
         },
     )
     if result.error is not None:
-        node = ET.SubElement(case, "error", {"message": result.error.message, "type": "TestError"})
-        node.text = result.error.render()
+        node = ET.SubElement(
+            case, "error", {"message": _text(result.error.message), "type": "TestError"}
+        )
+        node.text = _text(result.error.render())
     elif result.failures:
         first = result.failures[0]
         node = ET.SubElement(
             case,
             "failure",
-            {"message": f"{first.check}: {first.message}", "type": "AssertionFailed"},
+            {"message": _text(f"{first.check}: {first.message}"), "type": "AssertionFailed"},
         )
-        node.text = "\n".join(f.render() for f in result.failures)
+        node.text = _text("\n".join(f.render() for f in result.failures))
 
 
 def write_junit(report: Report, path: Path) -> None:
