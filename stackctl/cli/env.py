@@ -19,7 +19,7 @@ def register(app: typer.Typer) -> None:
 
 @env_app.command("list")
 def list_envs(json: options.Json = False) -> None:
-    """List the environments; `*` marks the selected one (--env / STACKCTL_ENV)."""
+    """List the environments, the selected one (--env / STACKCTL_ENV) marked."""
     from stackctl.catalog.envs import list_envs as rows_of
     from stackctl.cli.context import open_project
 
@@ -32,8 +32,11 @@ def list_envs(json: options.Json = False) -> None:
         return
     render.table(
         None,
-        ["", "NAME", "STATE", "DESCRIPTION"],
-        [("*" if r["selected"] else "", r["name"], r["state"], r["description"]) for r in rows],
+        ["NAME", "STATE", "DESCRIPTION"],
+        [
+            (r["name"] + (" (selected)" if r["selected"] else ""), r["state"], r["description"])
+            for r in rows
+        ],
     )
 
 
