@@ -38,7 +38,7 @@ def find_files(root: Path, named: Sequence[Path]) -> list[Path]:
     if not found:
         raise NotFoundError(
             f"no test files: {TEST_GLOB} matches nothing in {root}",
-            hint="write one (see docs/testing.md), or name a file: `stackctl test FILE`",
+            hint="write one (see docs/gitops.md, section Testing changes), or name a file: `stackctl test FILE`",
         )
     return found
 
