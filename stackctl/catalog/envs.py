@@ -14,7 +14,8 @@ def state_where(state: StateConfig) -> str:
     if state.backend == "postgres":
         from stackctl.state.postgres import redact_url
 
-        return f"postgres {redact_url(state.url or '')}"
+        schema = f" (schema {state.schema})" if state.schema else ""
+        return f"postgres {redact_url(state.url or '')}{schema}"
     if state.backend == "memory":
         return "memory"
     return f"sqlite {state.path}"

@@ -3,9 +3,9 @@
 `stackctl --env staging` (or STACKCTL_ENV=staging) reads envs/staging.yaml. Its `vars:`
 override the project's (below --var and --var-file); its `state:` names the
 environment's own store. Without `state:` an environment gets its own SQLite file,
-`.stackctl/envs/NAME/state.db`, so two environments never share a state by accident; a
-project whose state is PostgreSQL must name each environment's own database
-(`state: {url: ...}`), since one database holds one state.
+`.stackctl/envs/NAME/state.db`, so two environments never share a state by accident; in
+a project whose state is PostgreSQL, its own schema `stackctl_env_NAME` of the same
+database (or the `url:`/`schema:` its `state:` names).
 """
 
 from __future__ import annotations
@@ -115,18 +115,8 @@ def env_state(env: EnvSpec, project: StateConfig, variables: Mapping[str, Any]) 
     """The environment's state: its own `state:`, or its own SQLite file by default."""
     default_path = f".stackctl/envs/{env.name}/state.db"
     if env.state is None:
-        if project.backend == "postgres":
-            raise ConfigError(
-                [
-                    Diagnostic(
-                        Location(env.file, 1, 1),
-                        f"environment {env.name!r} would share the project's PostgreSQL state",
-                        "",
-                        "give it its own database: `state: {backend: postgres, url: ...}` "
-                        f"in {env.file}",
-                    )
-                ]
-            )
+        if project.backend == "postgres":  # the same database, a schema of its own
+            return StateConfig("postgres", default_path, project.url, default_schema(env.name))
         return StateConfig(backend=project.backend, path=default_path, url=None)
     resolved, problems = resolve(dict(env.state), {"vars": variables})
     if problems:
@@ -140,11 +130,27 @@ def env_state(env: EnvSpec, project: StateConfig, variables: Mapping[str, Any]) 
     backend = str(
         resolved.get("backend")
         or (
-            "postgres" if "url" in resolved else "sqlite" if "path" in resolved else project.backend
+            "postgres"
+            if {"url", "schema"} & resolved.keys()
+            else "sqlite"
+            if "path" in resolved
+            else project.backend
         )
     )
+    url = resolved.get("url")
+    schema = resolved.get("schema")
+    if backend == "postgres" and url is None:  # only a schema: in the project's database
+        url = project.url
+    if backend == "postgres" and schema is None and url == project.url:
+        schema = default_schema(env.name)  # never the project's own state by accident
     return StateConfig(
         backend=backend,
         path=str(resolved.get("path", default_path)),
-        url=resolved.get("url"),
+        url=url,
+        schema=None if schema is None else str(schema),
     )
+
+
+def default_schema(name: str) -> str:
+    """The PostgreSQL schema of environment ``name`` in the project's database."""
+    return f"stackctl_env_{name}"

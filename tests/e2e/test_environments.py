@@ -102,15 +102,32 @@ def test_unknown_and_invalid_environments(project: Project) -> None:
 
 
 @pytest.mark.postgres
-def test_a_postgres_project_needs_each_environment_to_name_its_database(
+def test_environments_of_a_postgres_project_get_their_own_schemas(
     project: Project, pg_url: str
 ) -> None:
+    import psycopg
+
     config = project.root / "stackctl.yaml"
     config.write_text(config.read_text() + "state: {backend: postgres, url: '${oc.env:PG}'}\n")
-    shares = project.run("--env", "staging", "plan", code=1, PG=pg_url)
-    assert "would share the project's PostgreSQL state" in shares.err
-    (project.root / "envs" / "staging.yaml").write_text(
-        "vars: {store: .stackctl/staging-store}\nstate: {url: '${oc.env:PG}'}\n"
+    shown = project.run("env", "show", "staging", PG=pg_url).out
+    assert (
+        "state:        postgres postgresql://" in shown and "(schema stackctl_env_staging)" in shown
     )
     project.run("--env", "staging", "apply", "--auto-approve", PG=pg_url)
     assert "stack.dev" in project.run("--env", "staging", "state", "list", PG=pg_url).out
+    # the project's own state (no environment) and prod's schema are still empty
+    assert "Plan: 8 to add" in project.run("plan", PG=pg_url).out
+    assert (
+        "Plan: 8 to add" in project.run("--env", "prod", "plan", PG=pg_url).out
+    )  # its SQLite file
+    with psycopg.connect(pg_url) as conn:
+        schemas = {
+            r[0]
+            for r in conn.execute(
+                "SELECT table_schema FROM information_schema.tables WHERE table_name = 'resources'"
+            )
+        }
+    assert "stackctl_env_staging" in schemas
+    # a plan saved in the staging schema is refused by the project's own state
+    project.run("--env", "staging", "plan", "--out", "s.plan", PG=pg_url)
+    assert project.run("apply", "s.plan", code=4, PG=pg_url).out == ""

@@ -67,8 +67,10 @@ def test_environment_state_defaults_to_its_own_sqlite_file(tmp_path: Path) -> No
     (tmp_path / "envs" / "pg.yaml").write_text("state: {url: 'postgresql://u:${vars.pw}@h/db'}\n")
     dev = load_env(tmp_path, "dev", schemas_dir())
     assert env_state(dev, StateConfig(), {}) == StateConfig("sqlite", ".stackctl/envs/dev/state.db")
-    with pytest.raises(ConfigError, match="would share the project's PostgreSQL state"):
-        env_state(dev, StateConfig("postgres", url="postgresql://h/db"), {})
+    shared = StateConfig("postgres", url="postgresql://h/db")
+    assert env_state(dev, shared, {}) == StateConfig(
+        "postgres", ".stackctl/envs/dev/state.db", "postgresql://h/db", "stackctl_env_dev"
+    )
     pg = load_env(tmp_path, "pg", schemas_dir())
     assert env_state(pg, StateConfig(), {"pw": "s"}) == StateConfig(
         "postgres", ".stackctl/envs/pg/state.db", "postgresql://u:s@h/db"
