@@ -28,7 +28,9 @@ def list_envs(json: options.Json = False) -> None:
         render.emit_json(rows)
         return
     if not rows:
-        render.out("No environments: add envs/NAME.yaml (see docs/gitops.md#environments).")
+        render.out(
+            "No environments: add envs/NAME.yaml (see docs/gitops.md#environments-dev-staging-prod)."
+        )
         return
     render.table(
         None,

@@ -56,10 +56,18 @@ def load_env(root: Path, name: str, schemas_dir: Path) -> EnvSpec:
     """envs/NAME.yaml, schema-checked; NotFoundError naming the known ones otherwise."""
     known = env_names(root)
     if name not in known:
-        listed = ", ".join(known) if known else f"none: {ENVS_DIR}/ holds no NAME.yaml"
+        listed = (
+            f"known: {', '.join(known)}"
+            if known
+            else f"this project has none: no {ENVS_DIR}/*.yaml"
+        )
         raise NotFoundError(
-            f"unknown environment {name!r} (known: {listed})",
-            hint=f"pick one of them, or create {ENVS_DIR}/{name}.yaml"
+            f"unknown environment {name!r} ({listed})",
+            hint=(
+                f"pick one of them, or create {ENVS_DIR}/{name}.yaml"
+                if known
+                else f"create {ENVS_DIR}/{name}.yaml"
+            )
             if _NAME.match(name)
             else "names are letters, digits, _ and -",
         )
