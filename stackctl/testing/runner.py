@@ -26,7 +26,9 @@ from stackctl.testing.sandbox import Sandbox, load_snapshot, outside_paths, sand
 
 @dataclass
 class _Desired:
-    spec_protected: set[str]
+    """What a case's configuration asks for, ready for make_plan and apply."""
+
+    protected: set[str]
     resources: dict[str, Resource]
     digest: str
     name: str
@@ -129,7 +131,7 @@ def _plan(
         desired.resources,
         state,
         options=options,
-        protected=desired.spec_protected,
+        protected=desired.protected,
         config_digest=desired.digest,
         drift=drift,
         replace_keys=replace_keys,

@@ -69,6 +69,7 @@ def run_tests(
     """Run the cases of ``files`` (default: the project's test files), or only ``names``."""
     paths = find_files(project.root, files)
     cases = load_cases(project, paths)
+    _ = project.spec  # an invalid configuration fails the run (all its errors), not each case
     if names:
         unknown = sorted(set(names) - {c.name for c in cases})
         if unknown:

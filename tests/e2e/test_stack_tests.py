@@ -171,3 +171,11 @@ def test_unknown_names_and_missing_files(project: Project) -> None:
     for path in (project.root / "tests").glob("*.yaml"):
         path.unlink()
     assert "no test files: tests/*.stackctl.yaml matches nothing" in project.run("test", code=1).err
+
+
+def test_an_invalid_configuration_fails_the_run_not_each_case(project: Project) -> None:
+    project.edit("par: {orchestrator: parallel,", "par: {orchestrator: nope,")
+    result = project.run("test", code=1)
+    assert result.out == ""
+    assert result.err.startswith("stacks/main.yaml:")
+    assert "'nope'" in result.err.splitlines()[0]
