@@ -1,2 +1,0 @@
-def test_needs_postgres(pg_url):
-    assert pg_url
