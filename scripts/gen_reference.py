@@ -22,6 +22,8 @@ FILES = (
     ("stackctl.yaml", "project.schema.json"),
     ("stacks/*.yaml", "stack-file.schema.json"),
     ("pipelines/*.yaml", "pipeline-file.schema.json"),
+    ("envs/*.yaml", "env.schema.json"),
+    ("tests/*.stackctl.yaml", "test-file.schema.json"),
 )
 HEADER = """\
 # YAML reference

@@ -208,7 +208,7 @@ def _project_for_script() -> Project:
                 _stderr_handler()
                 log.info("%s", note)
             return outside
-    return _cached(Project(root))
+    return _cached(Project.discover(root))  # $STACKCTL_ENV too
 
 
 def install_excepthook() -> None:
@@ -242,6 +242,8 @@ def _cached(project: Project) -> Project:
     full load imports ruamel, jsonschema and OmegaConf; see stackctl.spec_cache)."""
     from stackctl.spec_cache import load_cached
 
+    if project.env is not None:  # the cache key does not cover envs/NAME.yaml
+        return project
     spec = load_cached(project.root, lambda: project.spec)
     return Project(project.root, _spec=spec)
 

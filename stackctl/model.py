@@ -204,6 +204,7 @@ class StateConfig:
     backend: str = "sqlite"  # sqlite | postgres | memory
     path: str = ".stackctl/state.db"
     url: str | None = None
+    schema: str | None = None  # postgres: the schema holding the state (an environment's)
 
 
 @dataclass(frozen=True)

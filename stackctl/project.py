@@ -16,12 +16,14 @@ from stackctl.errors import ConfigError, Diagnostic, GraphError, Location, NotFo
 from stackctl.model import DEFAULT_STACK, PipelineSpec, ProjectSpec, StackSpec
 
 if TYPE_CHECKING:
+    from stackctl.config.envs import EnvSpec
     from stackctl.state.base import StateStore
 
 PROJECT_FILE = "stackctl.yaml"
 LOCAL_DIR = ".stackctl"  # per-checkout, never committed
 ACTIVE_STACK_FILE = "active_stack"
 STACK_ENV = "STACKCTL_STACK"
+ENV_ENV = "STACKCTL_ENV"  # the environment (envs/NAME.yaml), as `stackctl --env NAME`
 #: Written once the "no project here" note was shown, so it is shown once per folder.
 IMPLICIT_NOTE_FILE = "implicit-note-shown"
 IMPLICIT_NOTE = (
@@ -94,6 +96,8 @@ class Project:
     _state: StateStore | None = field(default=None, repr=False)
     _read_state: StateStore | None = field(default=None, repr=False)
     implicit: bool = False
+    #: The selected environment (envs/NAME.yaml): its vars, its own state and settings.
+    env: EnvSpec | None = None
 
     @classmethod
     def discover(
@@ -103,13 +107,23 @@ class Project:
         var_overrides: Mapping[str, Any] | None = None,
         var_files: tuple[Path, ...] = (),
         implicit: bool = False,
+        env: str | None = None,
     ) -> Project:
         """The project around ``cwd``; with ``implicit``, outside any project, the
-        folder itself on the default stack (see ``implicit_spec``)."""
+        folder itself on the default stack (see ``implicit_spec``). ``env`` (default
+        $STACKCTL_ENV) selects envs/NAME.yaml; outside a project there is none."""
         start = cwd or Path.cwd()
         if implicit and not in_project(start):
             return cls.outside(start)
-        return cls(find_root(start), dict(var_overrides or {}), var_files)
+        root = find_root(start)
+        name = env if env is not None else os.environ.get(ENV_ENV, "")
+        chosen = None
+        if name:
+            from stackctl.components.registry import schemas_dir
+            from stackctl.config.envs import load_env
+
+            chosen = load_env(root, name, schemas_dir())
+        return cls(root, dict(var_overrides or {}), var_files, env=chosen)
 
     @classmethod
     def outside(cls, folder: Path) -> Project:
@@ -149,6 +163,7 @@ class Project:
             var_files=self.var_files,
             check_pipeline=_pipeline_cycles,
             compile_source=self._compile_source,
+            env=self.env,
         )
         missing = missing_extras(spec.components.values())  # before anything imports them
         if missing:
@@ -175,6 +190,17 @@ class Project:
     @property
     def local_dir(self) -> Path:
         return self.root / LOCAL_DIR
+
+    @property
+    def settings_dir(self) -> Path:
+        """Per-checkout settings (the active stack): an environment keeps its own."""
+        if self.env is None:
+            return self.local_dir
+        return self.local_dir / "envs" / self.env.name
+
+    @property
+    def active_stack_file(self) -> Path:
+        return self.settings_dir / ACTIVE_STACK_FILE
 
     def state(self) -> StateStore:
         """The project's state store (opened once)."""
@@ -213,7 +239,7 @@ class Project:
 
     def _checkout_stack(self) -> str:
         """The name in .stackctl/active_stack ('' when there is none)."""
-        path = self.local_dir / ACTIVE_STACK_FILE
+        path = self.active_stack_file
         return path.read_text().strip() if path.is_file() else ""
 
     def stack(self, name: str) -> StackSpec:
@@ -226,7 +252,7 @@ class Project:
                 raise NotFoundError(
                     f"the active stack {name!r} is no longer declared",
                     hint="pick another: `stackctl stack set default` (see `stackctl stack list`)",
-                    location=Location(f".stackctl/{ACTIVE_STACK_FILE}"),
+                    location=Location(str(self.active_stack_file.relative_to(self.root))),
                 )
             raise NotFoundError(
                 f"stack {name!r} is not declared",
@@ -236,7 +262,7 @@ class Project:
 
     def set_active_stack(self, name: str) -> None:
         self.stack(name)
-        self.local_dir.mkdir(parents=True, exist_ok=True)
-        tmp = self.local_dir / (ACTIVE_STACK_FILE + ".tmp")
+        self.settings_dir.mkdir(parents=True, exist_ok=True)
+        tmp = self.settings_dir / (ACTIVE_STACK_FILE + ".tmp")
         tmp.write_text(name + "\n")
-        tmp.replace(self.local_dir / ACTIVE_STACK_FILE)
+        tmp.replace(self.active_stack_file)

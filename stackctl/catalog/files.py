@@ -136,7 +136,9 @@ def validate_with(project: Project, changes: dict[str, str | None]) -> ProjectSp
         _mirror(project.root, mirror, changes)
         try:
             with mirror_of(project.root):  # the mirror's entries are symlinks to it
-                spec = Project(mirror, project.var_overrides, project.var_files).spec
+                spec = Project(
+                    mirror, project.var_overrides, project.var_files, env=project.env
+                ).spec
         except ConfigError as exc:
             raise EditRejected([_relocate(d, mirror) for d in exc.diagnostics]) from None
         return replace(spec, root=str(project.root))

@@ -11,7 +11,7 @@ from typing import Any
 
 from stackctl.errors import NotFoundError
 from stackctl.model import COMPONENT_TYPES, DEFAULT_STACK, ComponentSpec, redact
-from stackctl.project import ACTIVE_STACK_FILE, STACK_ENV, Project
+from stackctl.project import STACK_ENV, Project
 
 FORMAT_VERSION = "1"
 
@@ -27,8 +27,8 @@ def active_stack(project: Project) -> dict[str, str]:
     project.stack(name)  # undeclared (or junk such as terminal escapes): NotFoundError
     if os.environ.get(STACK_ENV):
         source = f"${STACK_ENV}"
-    elif (project.local_dir / ACTIVE_STACK_FILE).is_file() and name != DEFAULT_STACK:
-        source = f".stackctl/{ACTIVE_STACK_FILE}"
+    elif project.active_stack_file.is_file() and name != DEFAULT_STACK:
+        source = str(project.active_stack_file.relative_to(project.root))
     else:
         source = "default"
     return {"name": name, "source": source}

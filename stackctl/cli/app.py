@@ -47,12 +47,20 @@ def _root(
     _version_flag: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
     ] = False,
+    env: Annotated[
+        str | None,
+        typer.Option(
+            "--env",
+            help="Environment: envs/NAME.yaml's vars and its own state.",
+            envvar="STACKCTL_ENV",
+        ),
+    ] = None,
 ) -> None:
     if verbose:
         os.environ["STACKCTL_DEBUG"] = "1"
     from stackctl.cli.context import invoked
 
-    invoked(ctx.invoked_subcommand)
+    invoked(ctx.invoked_subcommand, env)
 
 
 # Commands are registered in stackctl/cli/lazy.py (COMMANDS), imported on first use.

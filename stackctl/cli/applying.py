@@ -104,6 +104,11 @@ def run_apply(
     from stackctl.engine.apply import apply
 
     saved = planfile.load(plan_file) if plan_file is not None else None
+    env = project.env.name if project.env else ""
+    if saved is not None:
+        planfile.check_environment(saved, env)
+    if env:
+        render.out(f"Environment: {env}")
     planner = Planner(project, saved.options if saved else options)
     _ = planner.digest  # an invalid config fails here, before locking anything
     result = apply(

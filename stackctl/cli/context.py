@@ -15,11 +15,13 @@ from stackctl.project import Project
 #: Top-level commands that work outside a project (zero configuration).
 IMPLICIT_COMMANDS = frozenset({"run", "runs", "artifacts", "dashboard", "pipelines", "model"})
 _command: list[str] = []  # the invoked top-level command, set by the app callback
+_env: list[str] = []  # the environment of --env / STACKCTL_ENV, set by the app callback
 
 
-def invoked(command: str | None) -> None:
-    """Record which top-level command runs (the app's callback calls this)."""
+def invoked(command: str | None, env: str | None = None) -> None:
+    """Record which top-level command runs, in which environment (the app's callback)."""
     _command[:] = [command] if command else []
+    _env[:] = [env] if env else []
 
 
 def open_project(vars_: list[str] | None = None, var_files: list[Path] | None = None) -> Project:
@@ -31,6 +33,7 @@ def open_project(vars_: list[str] | None = None, var_files: list[Path] | None = 
         var_overrides=overrides,
         var_files=tuple(var_files or ()),
         implicit=bool(_command) and _command[0] in IMPLICIT_COMMANDS,
+        env=_env[0] if _env else "",
     )
     note = project.note_implicit()
     if note:

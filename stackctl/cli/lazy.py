@@ -109,6 +109,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Print what provisioners recorded (bucket URIs, folders, tracking URIs); secrets hidden.",
     ),
     "model": ("model", "Model versions made by pipelines with `model:`, and their stages."),
+    "test": (
+        "test_cmd",
+        "Plan each test case against its variables and state snapshot (and apply it, with\n"
+        "`apply: true`, into a temporary state and folder), then check its assertions.\n"
+        "Exit 0 when every case passes, 1 otherwise.",
+    ),
+    "env": ("env", "Environments (envs/NAME.yaml): each with its own vars and state."),
 }
 
 

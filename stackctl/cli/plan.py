@@ -56,12 +56,16 @@ def plan(
         allow_destroy=allow_destroy,
         refresh=refresh,
     )
-    the_plan = Planner(open_project(var, var_file), opts).plan_now()
+    project = open_project(var, var_file)
+    env = project.env.name if project.env else ""
+    the_plan = Planner(project, opts).plan_now()
     if out is not None and is_stdout(out):  # the plan file is the output
-        render.out(planfile.dumps(the_plan, version=version()).rstrip("\n"))
+        render.out(planfile.dumps(the_plan, version=version(), environment=env).rstrip("\n"))
     else:
         if out is not None:
-            planfile.save(the_plan, out, version=version())
+            planfile.save(the_plan, out, version=version(), environment=env)
+        if env and not json:  # which state this plan is for, before anything else
+            render.out(f"Environment: {env}")
         _show_and_say(the_plan, out, json=json, fmt=fmt)
     if detailed_exitcode and not the_plan.empty:
         raise typer.Exit(2)

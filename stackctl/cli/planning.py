@@ -42,7 +42,9 @@ class Planner:
         # invalid config is never cached: it fails here as it would without the cache.
         # In place, not a new Project: the caller shares this one (and its state store).
         project = self.project
-        if project._spec is None and not project.var_overrides and not project.var_files:
+        # An environment's file is not in that key either: with --env, no cache.
+        plain = not project.var_overrides and not project.var_files and project.env is None
+        if project._spec is None and plain:
             from stackctl.spec_cache import load_cached
 
             project._spec = load_cached(project.root, lambda: project.spec)

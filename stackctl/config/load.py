@@ -8,48 +8,33 @@ still has its includes checked, as long as `include` and `vars` themselves are u
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stackctl.config.build import Builder, FlavorSchemas
 from stackctl.config.context import PipelineCheck
 from stackctl.config.declared import Collector
+from stackctl.config.documents import (
+    display_path,
+    load_document,
+    load_project_file,
+)
 from stackctl.config.includes import IncludeRefused, allowed_roots, expand
 from stackctl.config.resolve import resolve
-from stackctl.config.schema import closest, load_schema, validate
+from stackctl.config.schema import closest
 from stackctl.config.sources import PipelineSource
 from stackctl.config.variables import parse_var
 from stackctl.config.yaml import Document, read_document, to_plain
 from stackctl.errors import ConfigError, Diagnostic, Location
 from stackctl.model import ProjectSpec, StateConfig
 
+if TYPE_CHECKING:
+    from stackctl.config.envs import EnvSpec
+
 __all__ = ["PROJECT_FILE", "load_document", "load_project", "parse_var"]
 
 PROJECT_FILE = "stackctl.yaml"
 DEFAULT_INCLUDE = ("stacks/*.yaml", "pipelines/*.yaml")
-
-
-def load_document(
-    path: Path, root: Path, *, schema: str, schemas_dir: Path
-) -> tuple[Document, Any, list[Diagnostic]]:
-    """Read a file and check it against one schema; returns (doc, plain data, problems)."""
-    doc = read_document(path, _display(path, root))
-    data = to_plain(doc.data)
-    return doc, data, list(validate(doc, data, load_schema(schemas_dir / schema)))
-
-
-# Bind each schema to a named loader once (pre-commit's clientlib does the same).
-load_project_file = partial(load_document, schema="project.schema.json")
-load_stack_file = partial(load_document, schema="stack-file.schema.json")
-load_pipeline_file = partial(load_document, schema="pipeline-file.schema.json")
-
-
-def _display(path: Path, root: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(root.resolve()))
-    except ValueError:
-        return str(path)
 
 
 def load_project(
@@ -61,6 +46,7 @@ def load_project(
     var_files: tuple[Path, ...] = (),
     check_pipeline: PipelineCheck = lambda _spec: [],
     compile_source: PipelineSource | None = None,
+    env: EnvSpec | None = None,
 ) -> ProjectSpec:
     """Load and validate everything under ``root``; raise ConfigError with all problems."""
     out = Collector()
@@ -73,6 +59,11 @@ def load_project(
     if not isinstance(pdata, dict):
         raise ConfigError(out.problems)
     variables = _variables(pdoc, pdata, "vars" in bad, out)
+    if env is not None:  # an environment's vars: below --var-file and --var
+        from stackctl.config.envs import unknown_vars
+
+        out.extend(unknown_vars(env, variables))
+        variables.update({k: v for k, v in env.vars.items() if k in variables})
     for var_file in var_files:
         loaded_vars = out.guard(_load_var_file, var_file, root)
         if loaded_vars:
@@ -86,6 +77,10 @@ def load_project(
             continue  # already an error: it must not show up as a known name in others
         variables[name] = value
     state = StateConfig() if "state" in bad else _state_config(pdoc, pdata, variables, out)
+    if env is not None:
+        from stackctl.config.envs import env_state
+
+        state = out.guard(env_state, env, state, variables) or state
     include = DEFAULT_INCLUDE if "include" in bad else pdata.get("include", DEFAULT_INCLUDE)
     builder = Builder(
         root, schemas_dir, flavor_schemas, variables, out, check_pipeline, compile_source
@@ -109,8 +104,8 @@ def load_project(
                 "fix the path, or remove it from `include`",
             )
         for path in matches:
-            if _display(path, root) not in files:
-                files.append(_display(path, root))
+            if display_path(path, root) not in files:
+                files.append(display_path(path, root))
                 builder.add_file(path)
     project = pdata.get("project")
     spec = builder.build(project if isinstance(project, str) else "", str(root), state, files)
@@ -133,7 +128,7 @@ def _variables(
 
 
 def _load_var_file(path: Path, root: Path) -> dict[str, Any]:
-    doc = read_document(path, _display(path, root))
+    doc = read_document(path, display_path(path, root))
     data = to_plain(doc.data)
     if not isinstance(data, dict):
         raise ConfigError([doc.error((), "a var file must be a mapping of NAME: VALUE")])

@@ -96,7 +96,9 @@ class Source:
             # outside a project (implicit) there is no file to reload from
             stale = not current.implicit and self._config_stamp() != self._stamp
             if current._spec is not None and stale:
-                self._project = Project(current.root, current.var_overrides, current.var_files)
+                self._project = Project(
+                    current.root, current.var_overrides, current.var_files, env=current.env
+                )
                 # keep the open store across reloads
                 self._project._read_state = current._read_state
             if self._project._spec is None:

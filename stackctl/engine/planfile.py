@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import stat
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from stackctl.engine.changes import Plan
 from stackctl.engine.outpath import check_writable, write_atomic
 from stackctl.engine.planjson import plan_from_json, plan_json
 from stackctl.engine.planshape import check_shape
-from stackctl.errors import PlanError, StackctlError
+from stackctl.errors import PlanError, StackctlError, StalePlanError
 
 
 def _checksum(document: dict[str, Any]) -> str:
@@ -27,9 +28,11 @@ def _checksum(document: dict[str, Any]) -> str:
     return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def dumps(plan: Plan, *, version: str = "") -> str:
-    """The plan file text."""
+def dumps(plan: Plan, *, version: str = "", environment: str = "") -> str:
+    """The plan file text; ``environment`` (--env) is recorded, under the checksum."""
     document = plan_json(plan, version=version)
+    if environment:  # without one, the file is what it always was
+        document["environment"] = environment
     document["checksum"] = _checksum(document)
     return json.dumps(document, indent=2, default=str) + "\n"
 
@@ -41,7 +44,7 @@ MAX_BYTES = 256 * 1024 * 1024
 _REDO = "make a new plan: `stackctl plan --out FILE` (never edit plan files by hand)"
 
 
-def save(plan: Plan, path: Path, *, version: str = "") -> None:
+def save(plan: Plan, path: Path, *, version: str = "", environment: str = "") -> None:
     """Write atomically (temp + rename): a crash never leaves half a plan file. A path
     that is not a regular file, or a file that is not a plan, is refused, never replaced."""
     hint = "choose another path with --out (or `--out -` for standard output)"
@@ -56,7 +59,7 @@ def save(plan: Plan, path: Path, *, version: str = "") -> None:
     except StackctlError as exc:
         raise PlanError(exc.message, hint=exc.hint) from None
     try:
-        write_atomic(path, dumps(plan, version=version).encode())
+        write_atomic(path, dumps(plan, version=version, environment=environment).encode())
     except OSError as exc:
         raise PlanError(f"cannot write plan file {path}: {exc.strerror}", hint=hint) from None
 
@@ -122,13 +125,38 @@ def load(path: Path) -> Plan:
         raise PlanError(f"{bad} is not a valid plan file ({exc})", hint=_REDO) from None
     if claimed != actual:
         raise PlanError(f"{bad} was modified after it was saved (checksum mismatch)", hint=_REDO)
+    environment = document.get("environment", "")
+    if not isinstance(environment, str):
+        raise PlanError(f"{bad} is not a valid plan file (environment is not a string)", hint=_REDO)
     try:
         plan = plan_from_json(document)
         check_shape(plan)
-        return plan
+        return (
+            replace(plan, meta={**plan.meta, "environment": environment}) if environment else plan
+        )
     except PlanError as exc:
         raise PlanError(f"{bad} is not a valid plan file: {exc.message}", hint=_REDO) from None
     except (RecursionError, AttributeError, ValueError, TypeError, KeyError) as exc:
         raise PlanError(
             f"{bad} is not a valid plan file ({type(exc).__name__})", hint=_REDO
         ) from None
+
+
+def check_environment(plan: Plan, environment: str) -> None:
+    """Refuse (exit 4, like a plan of another state) a plan saved in another environment:
+    each environment has its own state, so the plan describes changes to a state this
+    command would not touch."""
+    made = str(plan.meta.get("environment", ""))
+    if made == environment:
+        return
+    flag = f"--env {made} " if made else ""
+    here = f"--env {environment} " if environment else ""
+    raise StalePlanError(
+        f"this plan was made {_in(made)}, and this command runs {_in(environment)}",
+        hint=f"apply it where it was made (`stackctl {flag}apply FILE`), or plan here: "
+        f"`stackctl {here}plan --out FILE`",
+    )
+
+
+def _in(environment: str) -> str:
+    return f"in environment {environment!r}" if environment else "without an environment"

@@ -35,7 +35,7 @@ def open_state_store(config: StateConfig, root: Path, *, read_only: bool = False
             )
         from stackctl.state.postgres import PostgresStateStore
 
-        return PostgresStateStore(config.url)
+        return PostgresStateStore(config.url, config.schema)
     if config.backend == "memory":
         from stackctl.state.memory import MemoryStateStore
 

@@ -29,9 +29,26 @@ from stackctl.state.sql import SqlStateStore
 _KEY = 0x5354_4B43
 _LOCK = 1
 _INIT = 2
-_HELD = (
-    f"locktype = 'advisory' AND granted AND classid = {_KEY} AND objid = {_LOCK} AND objsubid = 2"
-)
+
+
+def _held(objid: int) -> str:
+    """The pg_locks condition of our advisory lock (``objid``: one per state schema)."""
+    return (
+        f"locktype = 'advisory' AND granted AND classid = {_KEY} AND objid = {objid}"
+        " AND objsubid = 2"
+    )
+
+
+def schema_lock_id(schema: str | None) -> int:
+    """The advisory lock of the state in ``schema``: states in separate schemas of one
+    database (environments) must not wait for each other's lock."""
+    if not schema:
+        return _LOCK
+    import zlib
+
+    return 1000 + zlib.crc32(schema.encode()) % 1_000_000_000  # a positive int4, not 1 or 2
+
+
 #: How long a loser waits for the winner's lock row before naming a bare session.
 _ROW_GRACE = 2.0
 
@@ -61,13 +78,20 @@ class _Tx:
 
 
 class PostgresStateStore(SqlStateStore):
-    """State in a PostgreSQL database (schema created with a fresh lineage when empty)."""
+    """State in a PostgreSQL database (schema created with a fresh lineage when empty).
+
+    ``schema``: keep the state in that PostgreSQL schema (created when missing) instead
+    of the connection's default one; an environment's state in a shared database."""
 
     _for_update = " FOR UPDATE"  # concurrent commits queue on the serial row
 
-    def __init__(self, url: str, *, connect_timeout: int = 10) -> None:
-        super().__init__(redact_url(url))
+    def __init__(self, url: str, schema: str | None = None, *, connect_timeout: int = 10) -> None:
+        where = redact_url(url) + (f" (schema {schema})" if schema else "")
+        super().__init__(where)
         self.url = url
+        self.schema = schema
+        self._lock_id = schema_lock_id(schema)
+        self._held_sql = _held(self._lock_id)
         self._connect_timeout = connect_timeout
         self._mutex = threading.RLock()
         self._lock_conn: Any = None  # the session holding our advisory lock
@@ -77,20 +101,27 @@ class PostgresStateStore(SqlStateStore):
             tx.one(f"SELECT pg_advisory_xact_lock({_KEY}, {_INIT})")
             self._prepare(tx)
 
-    def __reduce__(self) -> tuple[type[PostgresStateStore], tuple[str]]:
-        return (PostgresStateStore, (self.url,))
+    def __reduce__(self) -> tuple[type[PostgresStateStore], tuple[str, str | None]]:
+        return (PostgresStateStore, (self.url, self.schema))
 
     def _connect(self) -> Any:
         import psycopg
         from psycopg.rows import dict_row
 
         try:
-            return psycopg.connect(
+            conn = psycopg.connect(
                 self.url,
                 autocommit=True,  # transactions are explicit: conn.transaction()
                 row_factory=dict_row,
                 connect_timeout=self._connect_timeout,
             )
+            if self.schema:  # autocommit: the search_path holds for the whole session
+                from psycopg import sql
+
+                name = sql.Identifier(self.schema)
+                conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(name))
+                conn.execute(sql.SQL("SET search_path TO {}").format(name))
+            return conn
         except psycopg.Error as exc:
             raise StateError(
                 f"cannot connect to state database {self._where}: {exc}".strip(),
@@ -130,7 +161,7 @@ class PostgresStateStore(SqlStateStore):
     # -- locking: advisory lock + lock row ---------------------------------------------
     def _mark_stale(self, tx: schema.Tx, info: LockInfo, row: Mapping[str, Any]) -> LockInfo:
         backend_pid = int(row["backend_pid"] or 0)
-        holder = tx.one(f"SELECT pid FROM pg_locks WHERE {_HELD} AND pid = ?", backend_pid)
+        holder = tx.one(f"SELECT pid FROM pg_locks WHERE {self._held_sql} AND pid = ?", backend_pid)
         ours = self._lock_conn is not None and backend_pid == self._lock_conn.info.backend_pid
         # A row left behind by our own session (a release that failed) is stale too.
         return replace(info, stale=holder is None or (ours and info.id not in self._held))
@@ -141,7 +172,9 @@ class PostgresStateStore(SqlStateStore):
         try:
             if self._lock_conn is None:
                 self._lock_conn = self._connect()
-            got = self._lock_conn.execute(f"SELECT pg_try_advisory_lock({_KEY}, {_LOCK}) AS ok")
+            got = self._lock_conn.execute(
+                f"SELECT pg_try_advisory_lock({_KEY}, {self._lock_id}) AS ok"
+            )
             taken = bool(got.fetchone()["ok"])
         except psycopg.Error as exc:
             self._drop_lock_conn()
@@ -165,7 +198,7 @@ class PostgresStateStore(SqlStateStore):
         while True:
             with self._tx() as tx:
                 holder = self._holder(tx)
-                session = tx.one(f"SELECT pid FROM pg_locks WHERE {_HELD}")
+                session = tx.one(f"SELECT pid FROM pg_locks WHERE {self._held_sql}")
             if holder is not None or session is None or time.monotonic() > deadline:
                 break
             time.sleep(0.05)
@@ -185,7 +218,7 @@ class PostgresStateStore(SqlStateStore):
         if self._lock_conn is None:
             return
         try:
-            self._lock_conn.execute(f"SELECT pg_advisory_unlock({_KEY}, {_LOCK})")
+            self._lock_conn.execute(f"SELECT pg_advisory_unlock({_KEY}, {self._lock_id})")
         except psycopg.Error:
             self._drop_lock_conn()  # the session is gone, and its lock with it
 
@@ -210,7 +243,8 @@ class PostgresStateStore(SqlStateStore):
             self._conn.execute(
                 # The timeout (PostgreSQL 14+) waits for the session to be gone, so the
                 # advisory lock is free when force-unlock returns, not a moment later.
-                f"SELECT pg_terminate_backend(pid, 5000) FROM pg_locks WHERE {_HELD} AND pid = %s",
+                f"SELECT pg_terminate_backend(pid, 5000) FROM pg_locks WHERE {self._held_sql}"
+                " AND pid = %s",
                 (backend_pid,),
             )
 

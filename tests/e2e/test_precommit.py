@@ -220,6 +220,28 @@ def test_gitops_workflow_only_uses_commands_and_options_that_exist() -> None:
                 assert arg in options, f"`stackctl {command.name}` has no option {arg}"
 
 
+def test_gitops_test_step_runs_the_docs_test_file_and_writes_valid_junit(repo: Repo) -> None:
+    import xmlschema
+
+    doc_tests = next(b for b in _yaml_blocks(GITOPS.read_text()) if b.startswith("# tests/"))
+    (repo.path / "tests").mkdir()
+    (repo.path / "tests" / "plan.stackctl.yaml").write_text(doc_tests)
+    ran = repo.sh("bash", "-c", _workflow_step("plan", "Test"))
+    assert "Success! 2 passed, 0 failed." in ran.stdout
+    assert not (repo.path / ".stackctl").exists()  # the throwaway state lived elsewhere
+    report = repo.path / "stackctl-tests.xml"
+    xmlschema.XMLSchema(ROOT / "tests" / "data" / "junit" / "junit.xsd").validate(report)
+    # the same step fails the job when a case fails
+    (repo.path / "tests" / "plan.stackctl.yaml").write_text(
+        doc_tests.replace("destroys: []", "destroys: [stack.dev]")
+    )
+    failed = repo.sh("bash", "-c", _workflow_step("plan", "Test"), check=False)
+    assert failed.returncode == 1
+    assert "tests/plan.stackctl.yaml:5:17: expect.destroys: expected [stack.dev], got []" in (
+        failed.stdout
+    )
+
+
 # -- the workflow's stackctl steps, for real, against shared PostgreSQL state ---------------------
 
 

@@ -342,6 +342,8 @@ def _resolve(args: list[str]) -> tuple[object, list[str]]:
     command: Any = typer.main.get_command(app)
     ctx = command.make_context("stackctl", [], resilient_parsing=True)
     args = [a for a in args if a not in ("-v", "--verbose")]  # root options
+    while args[:1] == ["--env"]:  # the root option with a value: `stackctl --env NAME plan`
+        args = args[2:]
     while args and hasattr(command, "get_command"):
         sub = command.get_command(ctx, args[0])
         if sub is None:

@@ -66,3 +66,36 @@ def test_foreign_database_is_refused(pg_url):
         conn.execute("CREATE TABLE customers (id int)")
     with pytest.raises(StateError, match="not a stackctl state"):
         PostgresStateStore(pg_url)
+
+
+def test_states_in_separate_schemas_are_separate_and_lock_separately(pg_url):
+    """Environments of a PostgreSQL project: one schema each in the same database."""
+    import pickle
+
+    from stackctl.model import Resource
+
+    staging, prod = (
+        PostgresStateStore(pg_url, "env_staging"),
+        PostgresStateStore(pg_url, "env_prod"),
+    )
+    other_staging = PostgresStateStore(pg_url, "env_staging")
+    try:
+        assert staging.read().lineage != prod.read().lineage
+        with staging.lock("apply"):
+            with prod.lock("apply"):  # not blocked by staging's lock
+                pass
+            with pytest.raises(StateLockedError):  # the same schema is
+                other_staging.lock("apply").__enter__()
+        from stackctl.state.base import StateDump
+
+        dev = Resource("stack.dev", "stack", "dev", None, {})
+        staging.import_dump(StateDump(staging.read().lineage, 1, {dev.address: dev}))
+        assert list(other_staging.read().resources) == ["stack.dev"]
+        assert prod.read().resources == {}
+        assert "(schema env_staging)" in staging._where
+        copy = pickle.loads(pickle.dumps(staging))
+        assert copy.schema == "env_staging" and copy.read().lineage == staging.read().lineage
+        copy.close()
+    finally:
+        for store in (staging, prod, other_staging):
+            store.close()
