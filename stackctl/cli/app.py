@@ -52,6 +52,7 @@ def _root(
         typer.Option(
             "--env",
             help="Environment: envs/NAME.yaml's vars and its own state.",
+            metavar="NAME",
             envvar="STACKCTL_ENV",
         ),
     ] = None,

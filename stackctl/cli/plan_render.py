@@ -38,6 +38,8 @@ def attribute_line(a: AttributeChange) -> str:
 
 def headline(c: Change) -> str:
     """What happens to one resource, in words (Terraform's ``# x has moved to y``)."""
+    if c.importing is not None:
+        return f"{c.address} will be imported: {c.reason}"
     if c.action is Action.NOOP and c.previous_address:
         return f"{c.previous_address} has moved to {c.address}"
     moved = f" (moved from {c.previous_address})" if c.previous_address else ""
@@ -48,7 +50,7 @@ def headline(c: Change) -> str:
 def change_lines(c: Change) -> list[str]:
     """``  # x will be created: reason`` / ``  + x`` / ``      + attr = v`` lines."""
     if c.importing is not None:  # adopted, not created: `=` (it is taken as it is)
-        lines = [f"  # {c.address} will be imported: {c.reason}", f"  = {c.address}"]
+        lines = [f"  # {headline(c)}", f"  = {c.address}"]
     else:
         lines = [f"  # {headline(c)}", f"{c.action.value:>3} {c.address}"]
     lines += ["      " + attribute_line(a) for a in c.attributes]

@@ -129,7 +129,8 @@ def test_import_block_is_planned_then_applied(tmp_path: Path) -> None:
     assert data["summary"]["import"] == 1 and data["summary"]["add"] == 0
     markdown = project.run("plan", "--format", "markdown").out
     assert "| import (`=`) | 1 |" in markdown
-    assert "<summary><code>=</code> <code>artifact_store.adopted</code>" in markdown
+    assert "<summary><code>=</code> artifact_store.adopted will be imported: " in markdown
+    assert "#### Import (1)" in markdown
     project.run("plan", "--out", "import.plan")
     out = project.run("apply", "import.plan").out
     assert "artifact_store.adopted: imported" in out
