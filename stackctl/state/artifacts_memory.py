@@ -12,21 +12,7 @@ from typing import Any
 
 from stackctl.state.artifacts_schema import V4, V4_TABLES
 from stackctl.state.artifacts_sql import NamedArtifactRecords
-
-
-class _Tx:
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self._conn = conn
-
-    def one(self, sql: str, *params: Any) -> Mapping[str, Any] | None:
-        row: Mapping[str, Any] | None = self._conn.execute(sql, params).fetchone()
-        return row
-
-    def all(self, sql: str, *params: Any) -> list[Mapping[str, Any]]:
-        return list(self._conn.execute(sql, params).fetchall())
-
-    def run(self, sql: str, *params: Any) -> int:
-        return self._conn.execute(sql, params).rowcount
+from stackctl.state.sqlite import SqliteTx
 
 
 class NamedDatabase:
@@ -65,12 +51,12 @@ class MemoryNamedArtifacts(NamedArtifactRecords):
     _named: NamedDatabase
 
     @contextmanager
-    def _tx(self, write: bool = False, durable: bool = True) -> Iterator[_Tx]:  # type: ignore[override]
+    def _tx(self, write: bool = False, durable: bool = True) -> Iterator[SqliteTx]:  # type: ignore[override]
         with self._named.mutex:
             conn = self._named.conn
             conn.execute("BEGIN")
             try:
-                yield _Tx(conn)
+                yield SqliteTx(conn)
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise

@@ -43,7 +43,9 @@ def _dict_row(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> dict[str, Any]:
     return {d[0]: value for d, value in zip(cursor.description, row, strict=True)}
 
 
-class _Tx:
+class SqliteTx:
+    """The schema.Tx contract over one sqlite3 connection (also used by the memory store)."""
+
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
 
@@ -149,7 +151,7 @@ class SqliteStateStore(SqlStateStore):
         try:
             probe.row_factory = _dict_row
             if self._check(probe) is None:
-                tables = self._table_names(_Tx(probe))
+                tables = self._table_names(SqliteTx(probe))
                 if tables:
                     raise schema.foreign_tables(tables, str(self.path))
         except sqlite3.OperationalError:
@@ -198,14 +200,14 @@ class SqliteStateStore(SqlStateStore):
         conn = self._connect(":memory:")
         conn.row_factory = _dict_row
         conn.execute("BEGIN")
-        schema.migrate(_Tx(conn), 0, "")
+        schema.migrate(SqliteTx(conn), 0, "")
         conn.execute("COMMIT")
         return conn
 
     def _check_readable(self, conn: sqlite3.Connection, found: int | None) -> None:
         """Refuse, without writing, a file a read-only open cannot query as it is."""
         if found is None:
-            tables = self._table_names(_Tx(conn))
+            tables = self._table_names(SqliteTx(conn))
             if tables:
                 raise schema.foreign_tables(tables, str(self.path))
         elif found not in _READABLE_SCHEMAS:
@@ -221,7 +223,7 @@ class SqliteStateStore(SqlStateStore):
         problems = [row["quick_check"] for row in conn.execute("PRAGMA quick_check")]
         if problems != ["ok"]:
             raise self._corrupt("integrity check failed: " + "; ".join(problems[:3]))
-        if "meta" not in self._table_names(_Tx(conn)):
+        if "meta" not in self._table_names(SqliteTx(conn)):
             return None
         row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         found = int(row["value"]) if row else 0
@@ -240,7 +242,7 @@ class SqliteStateStore(SqlStateStore):
         return [r["name"] for r in rows if not r["name"].startswith("sqlite_")]
 
     @contextmanager
-    def _tx(self, write: bool = False, durable: bool = True) -> Iterator[_Tx]:
+    def _tx(self, write: bool = False, durable: bool = True) -> Iterator[SqliteTx]:
         """One transaction. ``durable`` writes (resources, history, lock, journal) are
         fsynced at COMMIT, so even a power loss keeps what apply did; run records use
         WAL's NORMAL mode (safe against a crash of stackctl, one fsync per checkpoint)."""
@@ -261,7 +263,7 @@ class SqliteStateStore(SqlStateStore):
                 if full:
                     conn.execute("PRAGMA synchronous = FULL")
                 conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-                yield _Tx(conn)
+                yield SqliteTx(conn)
                 conn.execute("COMMIT")
             except sqlite3.Error as exc:
                 if conn.in_transaction:
