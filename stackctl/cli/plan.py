@@ -58,7 +58,13 @@ def plan(
     )
     project = open_project(var, var_file)
     env = project.env.name if project.env else ""
-    the_plan = Planner(project, opts).plan_now()
+    planner = Planner(project, opts)
+    the_plan = planner.plan_now()
+    if planner.running is not None:  # on stderr: never inside --json or a plan on stdout
+        render.err(
+            f"note: another apply is in progress ({planner.running.describe()}); this plan "
+            "is against the state before it ends: plan again once it has finished"
+        )
     if out is not None and is_stdout(out):  # the plan file is the output
         render.out(planfile.dumps(the_plan, version=version(), environment=env).rstrip("\n"))
     else:

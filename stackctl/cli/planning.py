@@ -12,7 +12,7 @@ from functools import cached_property
 
 from stackctl.config.secrets import Secrets
 from stackctl.engine.changes import Plan, PlanOptions
-from stackctl.model import Resource, State
+from stackctl.model import LockInfo, Resource, State
 from stackctl.project import Project
 
 
@@ -32,6 +32,9 @@ class Planner:
 
     project: Project
     options: PlanOptions
+    #: set by plan_now when another process is applying: its journal entries are work
+    #: in progress, not an interrupted apply (so the plan does not call them that)
+    running: LockInfo | None = None
 
     def __post_init__(self) -> None:
         # Loading and validating the config is most of a big plan (0.6 s of 1 s at
@@ -87,7 +90,7 @@ class Planner:
             protected=protected(self.project.spec),
             config_digest=self.digest,
             drift=drift,
-            journal=self.project.state().journal(),
+            journal=() if self.running else self.project.state().journal(),
             replace_keys=replace_keys,
             project=self.project.spec.name,
             moved=self.project.spec.moved,
@@ -102,8 +105,12 @@ class Planner:
         return plan
 
     def plan_now(self) -> Plan:
+        """A plan for `stackctl plan` (no lock taken: readers never lock)."""
         _ = self.desired  # an invalid config fails before the state is even opened
-        return self.plan(self.project.state().read())
+        store = self.project.state()
+        lock = store.lock_info()
+        self.running = lock if lock is not None and not lock.stale else None
+        return self.plan(store.read())
 
     def factory(self) -> Callable[[State], Plan]:
         return self.plan

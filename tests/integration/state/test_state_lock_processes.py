@@ -61,6 +61,12 @@ def test_a_second_cli_writer_exits_3_naming_the_holder(target, open_target, tmp_
             assert "state is locked" in second.err, second.err
             assert f"(pid {holder.pid}) running 'apply'" in second.err, second.err
             assert "stackctl force-unlock" in second.err
+        # a plan meanwhile reads without waiting, and calls the running apply that, not
+        # "a previous apply was interrupted" (its journal entry is work in progress)
+        reader = call([STACKCTL, "plan"], cwd=root, env=env, code=0)
+        assert "interrupted" not in reader.out, reader.out
+        assert "note: another apply is in progress" in reader.err, reader.err
+        assert f"(pid {holder.pid}) running 'apply'" in reader.err
         # nothing of the held apply's slow change is committed while it holds the lock
         assert "artifact_store.slow" not in open_target().read().resources
     finally:
