@@ -96,12 +96,10 @@ class Publisher:
     def cached(self, step: StepSpec, producer_run: str, producer_step: str) -> None:
         """A cache hit: the step's and its outputs' metadata as the producer logged it,
         so `runs list --columns accuracy` shows a value for a cached run too."""
-        logged = self.store.metadata(producer_run)
-        self.metadata.extend(
-            replace(e, run_id=self.run_id, step=step.name)
-            for e in logged
-            if e.step == producer_step
-        )
+        # only the producing step's keys: reading the whole run per cache hit made a
+        # fully cached run quadratic in its steps (0.17 s of 0.26 s at 100 steps)
+        logged = self.store.metadata(producer_run, producer_step)
+        self.metadata.extend(replace(e, run_id=self.run_id, step=step.name) for e in logged)
 
     def flush(self) -> None:
         inputs, self.inputs = self.inputs, []

@@ -50,8 +50,9 @@ class NamedArtifacts(Protocol):
         """Insert or replace logged keys (the latest value of a key wins)."""
         ...
 
-    def metadata(self, run_id: str) -> list[MetadataEntry]:
-        """Every key logged for a run (run, step and artifact scopes) in logging order."""
+    def metadata(self, run_id: str, step: str | None = None) -> list[MetadataEntry]:
+        """Every key logged for a run (run, step and artifact scopes) in logging order;
+        with ``step`` only what that step logged (any scope)."""
         ...
 
     def record_inputs(self, inputs: Sequence[StepInput]) -> None:

@@ -152,9 +152,16 @@ class NamedArtifactRecords:
             for row in rows:
                 insert_row(tx, "metadata", row, keys)
 
-    def metadata(self, run_id: str) -> list[MetadataEntry]:
+    def metadata(self, run_id: str, step: str | None = None) -> list[MetadataEntry]:
         with self._tx() as tx:
-            rows = tx.all("SELECT * FROM metadata WHERE run_id = ? ORDER BY seq", run_id)
+            if step is None:
+                rows = tx.all("SELECT * FROM metadata WHERE run_id = ? ORDER BY seq", run_id)
+            else:
+                rows = tx.all(
+                    "SELECT * FROM metadata WHERE run_id = ? AND step = ? ORDER BY seq",
+                    run_id,
+                    step,
+                )
         return [
             MetadataEntry(
                 r["run_id"], r["scope"], r["step"], r["output"], r["key"], codec.loads(r["value"])
