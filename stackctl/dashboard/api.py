@@ -8,7 +8,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import StreamingResponse
 from starlette.routing import Route
 
-from stackctl.dashboard import artifacts_api, declared, logs, params, runs
+from stackctl.dashboard import artifacts_api, compare, declared, logs, params, runs
 from stackctl.dashboard.responses import SafeJSONResponse
 from stackctl.dashboard.source import Source
 from stackctl.model import ProjectSpec
@@ -31,6 +31,7 @@ ENDPOINTS = {
     "/api/runs/{id}/steps/{step}/logs/raw": "a step's whole log as text/plain",
     "/api/applies": "state history newest first; ?limit= &offset=",
     **artifacts_api.ENDPOINTS,
+    **compare.ENDPOINTS,
 }
 
 
@@ -165,6 +166,7 @@ def routes() -> list[Route]:
         Route(steps + "/logs", step_logs),
         Route(steps + "/logs/raw", step_logs_raw),
         Route("/api/applies", applies),
+        *compare.api_routes(),
         *artifacts_api.routes(),
         Route("/api/{rest:path}", not_found),
     ]

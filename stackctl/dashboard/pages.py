@@ -1,6 +1,6 @@
 """HTML pages at stable URLs: /, /stacks/<name>, /runs, /runs/<id>, /runs/<id>/steps/<step>,
 /pipelines, /components, /applies, /artifacts[/<name>[/<version>]], /models,
-/models/<name>/versions/<n>."""
+/models/<name>/versions/<n>, /compare, /charts."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
-from stackctl.dashboard import artifacts, declared, logs, models, params, runs
+from stackctl.dashboard import artifacts, compare, declared, logs, models, params, runs
 from stackctl.dashboard.api import source, spec_or_none
 from stackctl.dashboard.responses import page
 
@@ -134,4 +134,5 @@ def routes() -> list[Route]:
         Route("/artifacts/{name}/{version}", artifact_version),
         Route("/models", models.models_page),
         Route("/models/{name}/versions/{version}", models.version_page),
+        *compare.routes(),
     ]
