@@ -141,3 +141,42 @@ def test_chart_svg_has_axes_ticks_and_linked_points() -> None:
     assert len(root.findall(f".//{ns}text[@class='tick y']")) == charts.Y_TICKS
     assert [t.text for t in root.findall(f".//{ns}text[@class='tick x']")] == ["a1", "b2"]
     assert [a.get("href") for a in root.findall(f"{ns}a")] == ["/runs/a1", "/runs/b2"]
+
+
+json_leaf = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20)
+json_values = st.recursive(
+    json_leaf,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.dictionaries(st.text(min_size=1, max_size=12), json_values, min_size=1, max_size=4))
+def test_compare_page_escapes_any_metadata(logged: dict[str, object]) -> None:
+    from stackctl.dashboard.compare import comparison
+    from stackctl.model import Run, RunStatus
+    from stackctl.runtime.compare import RunRecords, compare
+
+    records = []
+    for run_id in ("a1", "b2"):
+        run = Run(run_id, "p", "dev", RunStatus.COMPLETED, "2026-01-01T00:00:00+00:00")
+        entries = [MetadataEntry(run_id, "run", "s", "", "<q>" + k, v) for k, v in logged.items()]
+        extra = MetadataEntry(run_id, "run", "s", "", "<i>" + run_id, MARKUP + run_id)
+        records.append(RunRecords(run, [], [], [*entries, extra], "completed"))
+    data = comparison(compare(records))
+    html = (
+        environment()
+        .get_template("compare.html")
+        .render(
+            path="/compare",
+            project="x",
+            data=data,
+            only=False,
+            links={"all": "", "differences": ""},
+        )
+    )
+    assert "<i>" not in html and "<b>" not in html and "<q>" not in html
+    assert 'data-key="&lt;i&gt;a1"' in html
