@@ -22,6 +22,7 @@ def compare(
         typer.Argument(
             help="Two or more run ids: unique prefixes are enough; `latest` is the newest run.",
             show_default=False,
+            metavar="RUN",
         ),
     ],
     all_rows: Annotated[

@@ -19,7 +19,7 @@ WIDTH, HEIGHT = 760, 320
 LEFT, RIGHT, TOP, BOTTOM = 72, 20, 18, 56
 Y_TICKS = 5
 INSET = 14  # points keep clear of the axes
-MAX_X_LABELS = 12
+MAX_X_LABELS = 10
 _NOT_XML = re.compile("[\x00-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
