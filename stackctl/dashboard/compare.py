@@ -16,7 +16,7 @@ from starlette.routing import Route
 from stackctl.dashboard import params
 from stackctl.dashboard.responses import SafeJSONResponse, page
 from stackctl.dashboard.runs import PAGE, run_url
-from stackctl.dashboard.source import Source
+from stackctl.dashboard.source import ReadStore, Source
 from stackctl.errors import ConfigError
 from stackctl.model import ProjectSpec
 from stackctl.runtime.compare import ABSENT, CompareError, Comparison, Row, load, text
@@ -64,6 +64,18 @@ def run_ids(query: QueryParams) -> list[str]:
         if not params.RUN_ID.match(run_id):
             raise params.bad_request(f"{run_id!r} is not a run id")
     return given
+
+
+def previous_url(store: ReadStore, run_id: str, pipeline: str) -> str:
+    """/compare of a run with the run of its pipeline just before it ("" if none); only
+    the newest PAGE runs are looked at (an older run's page gets no link)."""
+    newer_first = [r.id for r in store.runs(pipeline=pipeline, limit=PAGE)]
+    if run_id not in newer_first:
+        return ""
+    at = newer_first.index(run_id)
+    if at + 1 >= len(newer_first):
+        return ""
+    return "/compare?" + urlencode({"runs": f"{run_id},{newer_first[at + 1]}"})
 
 
 def _chart_key(row: Row) -> str | None:

@@ -56,7 +56,8 @@ def run(request: Request) -> Response:
     if data["run"]["id"] != given:  # a unique prefix: send the browser to the stable URL
         return RedirectResponse(data["run"]["url"], status_code=302)
     named = artifacts.named_outputs(src.store(), given)
-    return page(request, "run.html", data=data, named=named)
+    previous = compare.previous_url(src.store(), data["run"]["id"], data["run"]["pipeline"])
+    return page(request, "run.html", data=data, named=named, compare_url=previous)
 
 
 def step(request: Request) -> Response:

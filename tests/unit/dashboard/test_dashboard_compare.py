@@ -180,3 +180,11 @@ def test_compare_page_escapes_any_metadata(logged: dict[str, object]) -> None:
     )
     assert "<i>" not in html and "<b>" not in html and "<q>" not in html
     assert 'data-key="&lt;i&gt;a1"' in html
+
+
+def test_run_page_links_a_comparison_with_the_previous_run(dash):
+    html = dash.client.get(f"/runs/{R3}").text
+    previous = next(r.id for r in dash.store.runs(pipeline="training") if r.id != R3)
+    assert f'href="/compare?runs={R3}%2C{previous}"' in html
+    oldest = dash.store.runs(pipeline="training")[-1].id
+    assert "compare-link" not in dash.client.get(f"/runs/{oldest}").text
