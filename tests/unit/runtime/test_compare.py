@@ -13,6 +13,7 @@ from stackctl.errors import NotFoundError, StackctlError
 from stackctl.model import ArtifactRecord, MetadataEntry, ModelDecl, Run, RunStatus, StepRun
 from stackctl.runtime.compare import (
     ABSENT,
+    SECTIONS,
     RunRecords,
     compare,
     flatten,
@@ -83,6 +84,8 @@ def test_rows_know_what_differs() -> None:
         ("outputs", "train.output"),
     ]
     assert result.identical == len([r for r in result.rows if not r.timing]) - 5
+    order = [SECTIONS.index(r.section) for r in result.rows]
+    assert order == sorted(order)  # rows come section by section, in display order
 
 
 def test_a_key_only_one_run_has_is_absent_in_the_other() -> None:
