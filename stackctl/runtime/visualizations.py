@@ -257,16 +257,17 @@ class Table:
 
 def table(data: bytes, max_rows: int = TABLE_ROWS) -> Table:
     """A CSV visualization as a bounded table: at most ``max_rows`` rows, MAX_COLUMNS
-    columns."""
+    columns besides the first (a DataFrame's index)."""
+    width = MAX_COLUMNS + 1
     reader = csv.reader(io.StringIO(data.decode("utf-8", "replace")))
     header: list[str] = []
     rows: list[list[str]] = []
     try:
-        header = next(reader, [])[:MAX_COLUMNS]
+        header = next(reader, [])[:width]
         for row in reader:
             if len(rows) == max_rows:
                 return Table(header, rows, True)
-            rows.append(row[:MAX_COLUMNS])
+            rows.append(row[:width])
     except csv.Error:  # a field over the csv module's limit: show what came before it
         return Table(header, rows, True)
     return Table(header, rows, False)
