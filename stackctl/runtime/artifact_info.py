@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from stackctl.components.artifact_stores.base import ArtifactStore
+from stackctl.errors import StackctlError
 from stackctl.model import ArtifactSelector, ArtifactVersion, Run, StepInput
 from stackctl.runtime.client import load_version
 from stackctl.runtime.metadata_view import output_metadata
@@ -74,7 +75,8 @@ def _text_form(store: ArtifactStore | None, record: Recorded) -> ShownVisualizat
     try:
         text = read(store, record).decode("utf-8", "replace")
     except Exception as exc:  # a deleted or modified object: say so, show the rest
-        return ShownVisualization(record, error=f"cannot read it: {str(exc).splitlines()[0]}")
+        why = exc.message if isinstance(exc, StackctlError) else str(exc)
+        return ShownVisualization(record, error=f"cannot read it: {why.splitlines()[0]}")
     cut = text if len(text) <= TEXT_CHARS else text[:TEXT_CHARS] + "\n..."
     return ShownVisualization(record, cut)
 
