@@ -38,6 +38,8 @@ from stackctl.types import (
 #: never see them; a cache hit copies them with the producer's other metadata).
 SCOPE = "visualization"
 HEAD_ROWS = 10  # a DataFrame's first rows: a glimpse, never the data set
+#: describe() reads every row: past this many it describes the first ones (and says so)
+DESCRIBE_ROWS = 1_000_000
 MAX_COLUMNS = 50
 MAX_PIXELS = 4096 * 4096
 #: A visualization larger than this is not stored (the step log says so).
@@ -95,14 +97,11 @@ def _frame(frame: Any) -> list[Visualization]:
         )
     ]
     if total:  # describe() of a frame without columns raises
-        found.append(
-            Visualization(
-                "describe",
-                CSV,
-                columns.describe().to_csv(float_format="%.6g").encode(),
-                "describe()",
-            )
-        )
+        stats = columns.iloc[:DESCRIBE_ROWS].describe().to_csv(float_format="%.6g")
+        title = "describe()"
+        if rows > DESCRIBE_ROWS:
+            title = f"describe() of the first {DESCRIBE_ROWS} rows"
+        found.append(Visualization("describe", CSV, stats.encode(), title))
     return found
 
 

@@ -257,3 +257,11 @@ def test_read_refuses_a_modified_or_oversized_visualization(tmp_path):
     huge = visualizations.Recorded("t", CSV, record["uri"], "d", visualizations.MAX_BYTES + 1)
     with pytest.raises(Exception, match="at most"):
         visualizations.read(store, huge)
+
+
+def test_describe_of_a_long_frame_reads_only_its_first_rows(monkeypatch):
+    monkeypatch.setattr(visualizations, "DESCRIBE_ROWS", 10)
+    _, describe = visualizations.builtin(pd.DataFrame({"x": range(100)}))
+    assert describe.title == "describe() of the first 10 rows"
+    stats = {row[0]: row[1] for row in visualizations.table(describe.data).rows}
+    assert stats["count"] == "10" and stats["max"] == "9"
