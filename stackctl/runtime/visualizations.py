@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -44,6 +45,8 @@ MAX_COLUMNS = 50
 MAX_PIXELS = 4096 * 4096
 #: A visualization larger than this is not stored (the step log says so).
 MAX_BYTES = 16 * 1024 * 1024
+#: A visualization's name: a word that fits in a URL path and a file name as it is.
+_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,63}")
 EXTENSIONS = {HTML: "html", MARKDOWN: "md", CSV: "csv", PNG: "png"}
 #: type -> (name, media type, title) of the visualization that is the value itself
 _TEXT_TYPES: dict[type, tuple[str, str, str]] = {
@@ -187,8 +190,8 @@ def _writer(data: bytes) -> Writer:
 def _problem(item: object, seen: Mapping[str, object]) -> str:
     if not isinstance(item, Visualization):
         return f"{type(item).__name__} is not a stackctl.types.Visualization"
-    if not item.name or not item.name.replace("_", "").replace("-", "").isalnum():
-        return f"name {item.name!r} is not a word (letters, digits, - and _)"
+    if not isinstance(item.name, str) or not _NAME.fullmatch(item.name):
+        return f"name {item.name!r} is not a word (ASCII letters, digits, - and _)"
     if item.name in seen:
         return f"two visualizations are named {item.name!r}"
     if item.media_type not in MEDIA_TYPES:

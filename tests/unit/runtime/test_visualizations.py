@@ -197,6 +197,7 @@ def test_bad_visualizations_are_skipped_with_a_warning(tmp_path):
         Visualization("ok", CSV, b"a\n1\n"),
         Visualization("ok", CSV, b"a\n2\n"),
         Visualization("bad name!", CSV, b""),
+        Visualization("café", CSV, b""),
         Visualization("gif", "image/gif", b""),
         "not one",
         Visualization("text", CSV, "not bytes"),  # type: ignore[arg-type]
@@ -206,7 +207,10 @@ def test_bad_visualizations_are_skipped_with_a_warning(tmp_path):
     assert list(records) == ["ok"]
     assert warnings == [
         "output 'out': visualization skipped: two visualizations are named 'ok'",
-        "output 'out': visualization skipped: name 'bad name!' is not a word (letters, digits, - and _)",
+        "output 'out': visualization skipped: name 'bad name!' is not a word "
+        "(ASCII letters, digits, - and _)",
+        "output 'out': visualization skipped: name 'café' is not a word "
+        "(ASCII letters, digits, - and _)",
         "output 'out': visualization skipped: 'gif' has media type 'image/gif' "
         "(one of text/html, text/markdown, text/csv, image/png)",
         "output 'out': visualization skipped: str is not a stackctl.types.Visualization",
