@@ -119,3 +119,9 @@ def test_a_modified_visualization_is_reported_not_printed(folder, tmp_path):
     assert "forged" not in shown
     assert "(cannot read it: artifact visualization table at <root>/.stackctl/artifacts/" in shown
     assert "was modified after it was written" in shown
+
+
+def test_artifacts_get_prints_a_text_type_as_the_step_returned_it(folder):
+    run = stackctl(folder, "runs", "list", "--json").json()[0]["id"]
+    got = stackctl(folder, "artifacts", "get", run, "notes.notes").out
+    assert got == "# Notes\n\nAccuracy is **0.97**.\n\n- svm\n- knn\n"
