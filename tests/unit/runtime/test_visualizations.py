@@ -269,3 +269,10 @@ def test_describe_of_a_long_frame_reads_only_its_first_rows(monkeypatch):
     assert describe.title == "describe() of the first 10 rows"
     stats = {row[0]: row[1] for row in visualizations.table(describe.data).rows}
     assert stats["count"] == "10" and stats["max"] == "9"
+
+
+@given(st.binary(max_size=2000), st.integers(0, 20))
+def test_table_never_raises_and_stays_bounded(data, max_rows):
+    table = visualizations.table(data, max_rows=max_rows)
+    assert len(table.rows) <= max_rows
+    assert all(len(row) <= visualizations.MAX_COLUMNS + 1 for row in table.rows)
