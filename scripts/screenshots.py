@@ -3,8 +3,11 @@
 Copies the example project (stackctl.yaml, stacks/, pipelines/) to a temporary folder,
 applies it (`stackctl apply --auto-approve`), runs the iris `training` pipeline for real on
 the `dev` stack (twice: the second run is served from cache), serves the dashboard on a free loopback port and saves the Stack and
-Run pages as docs/img/dashboard-stack.png and docs/img/dashboard-run.png with Debian's
-Chromium (the browser tests' helpers; nothing is downloaded).
+Run pages as docs/img/dashboard-stack.png and docs/img/dashboard-run.png, the artifact page
+of iris_data:1 (its DataFrame visualizations) as docs/img/dashboard-artifact.png, and the
+Models page and iris_classifier version 1 as docs/img/dashboard-models.png and
+docs/img/dashboard-model-version.png, with Debian's Chromium (the browser tests' helpers;
+nothing is downloaded).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from types import ModuleType
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "img"
-VIEWPORT = {"width": 1100, "height": 760}
+VIEWPORT = {"width": 1200, "height": 800}
 
 
 def _helpers() -> ModuleType:
@@ -49,15 +52,29 @@ def main() -> int:
             )
         stackctl = str(Path(sys.executable).with_name("stackctl"))
         subprocess.run(
-            [stackctl, "apply", "--auto-approve"], cwd=project, check=True, capture_output=True
+            # only what the dev stack needs (the example s3 store wants a secret)
+            [stackctl, "apply", "--auto-approve", "--target", "stack.dev"],
+            cwd=project,
+            check=True,
+            capture_output=True,
         )
         first = helpers.run_pipeline(project, "training", "dev")
         helpers.run_pipeline(project, "training", "dev")
         with helpers.dashboard(project) as url, sync_playwright() as playwright:
             browser = helpers.launch(playwright)
             page = browser.new_page(viewport=VIEWPORT, device_scale_factor=1)
-            for name, path in (("stack", "stacks/dev"), ("run", f"runs/{first}")):
+            shots = (
+                ("stack", "stacks/dev", ""),
+                ("run", f"runs/{first}", ""),
+                # the title, facts and the first visualization (the DataFrame's head)
+                ("artifact", "artifacts/iris_data/1", ""),
+                ("models", "models", ""),
+                ("model-version", "models/iris_classifier/versions/1", ""),
+            )
+            for name, path, anchor in shots:
                 page.goto(url + path)
+                if anchor:
+                    page.locator(anchor).evaluate("e => window.scrollTo(0, e.offsetTop - 110)")
                 target = OUT / f"dashboard-{name}.png"
                 page.screenshot(path=str(target), full_page=False)
                 print(f"wrote {target.relative_to(ROOT)} ({target.stat().st_size // 1024} KB)")

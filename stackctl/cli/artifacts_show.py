@@ -1,15 +1,17 @@
 """`stackctl artifacts show NAME[:VERSION|TAG]`: one version, who made it, its
-metadata, who used it and a preview of the value."""
+metadata, who used it, a preview of the value and its visualizations' text forms."""
 
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 import typer
 
 from stackctl.cli import options, render
 from stackctl.cli.artifacts_versions import version_json
 from stackctl.cli.metadata_render import metadata_lines
+from stackctl.cli.visualization_render import print_visualizations, visualization_json
 
 Ref = Annotated[str, typer.Argument(help="NAME, NAME:VERSION or NAME:TAG (NAME: the latest).")]
 
@@ -48,6 +50,7 @@ def show(
                 "metadata": info.metadata,
                 "consumers": consumers,
                 "preview": info.preview,
+                "visualizations": [visualization_json(shown) for shown in info.visualizations],
             }
         )
         return
@@ -76,3 +79,4 @@ def show(
         render.out("preview")
         for line in info.preview.splitlines():
             render.out(f"  {line}")
+    print_visualizations(info.visualizations, f"/artifacts/{quote(v.name, safe='')}/{v.version}")

@@ -17,7 +17,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from stackctl.dashboard import api, pages
+from stackctl.dashboard import api, outputs, pages
 from stackctl.dashboard.responses import STATIC, error
 from stackctl.dashboard.source import Source
 from stackctl.errors import ConfigError, NotFoundError, StackctlError
@@ -41,7 +41,8 @@ _TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed"}
 
 
 class SecurityHeaders:
-    """Pure ASGI middleware (streams pass through untouched) adding SECURITY_HEADERS."""
+    """Pure ASGI middleware (streams pass through untouched) adding SECURITY_HEADERS,
+    except those a route set itself (a framed visualization's stricter CSP)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -53,7 +54,9 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+                headers = list(message.get("headers", []))
+                own = {name.lower() for name, _ in headers}
+                message["headers"] = headers + [h for h in SECURITY_HEADERS if h[0] not in own]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -101,6 +104,7 @@ def create_app(source: Source, *, allowed_hosts: Sequence[str] | None = None) ->
         routes=[
             *api.routes(),
             *pages.routes(),
+            *outputs.routes(),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
         middleware=middleware,

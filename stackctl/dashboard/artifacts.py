@@ -1,13 +1,14 @@
 """Named artifacts in the dashboard: the names, the versions of one, and one version with
-its metadata and its lineage drawn like a run's step DAG (dashboard/dag.py)."""
+its metadata, its visualizations (dashboard/visualizations.py) and its lineage drawn
+like a run's step DAG (dashboard/dag.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 from urllib.parse import quote
 
-from stackctl.dashboard import dag
-from stackctl.dashboard.runs import run_url, step_url
+from stackctl.dashboard import dag, visualizations
+from stackctl.dashboard.runs import output_url, run_url, step_url
 from stackctl.dashboard.source import ReadStore
 from stackctl.model import ArtifactSelector, ArtifactVersion
 from stackctl.runtime.lineage import Lineage, Node, walk
@@ -59,7 +60,8 @@ def named_outputs(store: ReadStore, run_id: str) -> dict[str, dict[str, Any]]:
 def detail(store: ReadStore, name: str, selected: str, downstream: bool) -> dict[str, Any]:
     """One version: record, metadata (plain keys and cards), consumers and lineage."""
     found = store.artifact_version(ArtifactSelector(name, selected))
-    metadata = output_metadata(store.metadata(found.run_id)).get((found.step, found.output), {})
+    entries = store.metadata(found.run_id)
+    metadata = output_metadata(entries).get((found.step, found.output), {})
     plain, grouped = cards(metadata)
     lineage = walk(store, found, downstream=downstream)
     return {
@@ -73,6 +75,8 @@ def detail(store: ReadStore, name: str, selected: str, downstream: bool) -> dict
         "lineage": drawing(lineage),
         "downstream": downstream,
         "truncated": lineage.truncated,
+        "visualizations": visualizations.shown(entries, found.run_id, found.step, found.output),
+        "output_url": output_url(found.run_id, found.step, found.output),
     }
 
 

@@ -18,7 +18,7 @@ ENDPOINTS = {
     "/api/artifacts": "named artifacts, the latest version of each",
     "/api/artifacts/{name}": "every version of a named artifact, newest first",
     "/api/artifacts/{name}/{version}": "one version (number, tag or latest): metadata, "
-    "consumers and lineage; ?direction=downstream",
+    "consumers, lineage and visualizations; ?direction=downstream",
 }
 
 

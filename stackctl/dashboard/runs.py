@@ -28,6 +28,11 @@ def step_url(run_id: str, step: str) -> str:
     return f"{run_url(run_id)}/steps/{quote(step, safe='')}"
 
 
+def output_url(run_id: str, step: str, output: str) -> str:
+    """The page of one output of a run (its record, metadata and visualizations)."""
+    return f"{run_url(run_id)}/outputs/{quote(step, safe='')}/{quote(output, safe='')}"
+
+
 def iter_runs(
     store: ReadStore, *, stack: str | None = None, pipeline: str | None = None
 ) -> Iterator[Run]:
@@ -100,6 +105,7 @@ def artifact(record: ArtifactRecord) -> dict[str, Any]:
         "materializer": record.materializer,
         "type": record.type,
         "producer_run_id": record.producer_run_id or record.run_id,
+        "url": output_url(record.run_id, record.step, record.name),
     }
 
 

@@ -1,5 +1,6 @@
 """Everything `stackctl artifacts show NAME[:VERSION|TAG]` tells about one version:
-the record, who produced it, its metadata, who consumed it and a preview of the value."""
+the record, who produced it, its metadata, who consumed it, a preview of the value and
+its visualizations (the text forms of CSV and markdown ones)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from stackctl.components.artifact_stores.base import ArtifactStore
+from stackctl.errors import StackctlError
 from stackctl.model import ArtifactSelector, ArtifactVersion, Run, StepInput
 from stackctl.runtime.client import load_version
 from stackctl.runtime.metadata_view import output_metadata
 from stackctl.runtime.previews import preview
+from stackctl.runtime.visualizations import Recorded, read, recorded
 from stackctl.state.base import StateStore
+from stackctl.types import CSV, MARKDOWN
 
 #: Lines of a preview: enough for a DataFrame head, never a whole data set.
 PREVIEW_LINES = 12
@@ -29,6 +33,17 @@ class VersionInfo:
     metadata: dict[str, Any]  # materializer's and log_metadata(artifact=...) keys
     consumers: tuple[StepInput, ...]
     preview: str  # "" when not asked for
+    visualizations: tuple[ShownVisualization, ...] = ()
+
+
+@dataclass(frozen=True)
+class ShownVisualization:
+    """A recorded visualization and, for the text kinds (CSV, markdown), its text read
+    digest-verified from the store when a preview was asked for."""
+
+    record: Recorded
+    text: str = ""
+    error: str = ""
 
 
 def version_info(
@@ -43,8 +58,27 @@ def version_info(
     entries = state.metadata(run.id)
     metadata = output_metadata(entries).get((version.step, version.output), {})
     consumers = tuple(state.consumers(version.run_id, version.step, version.output))
-    shown = _preview(store_of(run), version) if store_of is not None else ""
-    return VersionInfo(version, run, metadata, consumers, shown)
+    store = store_of(run) if store_of is not None else None
+    shown = _preview(store, version) if store is not None else ""
+    found = recorded(entries, version.step, version.output)
+    views = tuple(_text_form(store, r) for r in found)
+    return VersionInfo(version, run, metadata, consumers, shown, views)
+
+
+#: Characters of a markdown visualization printed (a report, not a book).
+TEXT_CHARS = 20_000
+
+
+def _text_form(store: ArtifactStore | None, record: Recorded) -> ShownVisualization:
+    if store is None or record.media_type not in (CSV, MARKDOWN):
+        return ShownVisualization(record)
+    try:
+        text = read(store, record).decode("utf-8", "replace")
+    except Exception as exc:  # a deleted or modified object: say so, show the rest
+        why = exc.message if isinstance(exc, StackctlError) else str(exc)
+        return ShownVisualization(record, error=f"cannot read it: {why.splitlines()[0]}")
+    cut = text if len(text) <= TEXT_CHARS else text[:TEXT_CHARS] + "\n..."
+    return ShownVisualization(record, cut)
 
 
 def _preview(store: ArtifactStore, version: ArtifactVersion) -> str:

@@ -21,7 +21,7 @@ from stackctl import lines
 from stackctl.components.artifact_stores.base import ArtifactStore, VerifiedStore, Writer
 from stackctl.components.experiment_trackers.base import ExperimentTracker
 from stackctl.model import ArtifactRecord, MetadataEntry, StepSpec
-from stackctl.runtime import materializers, metadata, tracebacks
+from stackctl.runtime import materializers, metadata, tracebacks, visualizations
 from stackctl.runtime.binding import check_types
 from stackctl.runtime.capture import captured
 from stackctl.runtime.context import StepContext, step_context
@@ -228,6 +228,8 @@ def _write(task: StepTask, name: str, value: Any, warnings: list[str]) -> Artifa
             tried.append(f"{materializer.name}: {type(exc).__name__}: {_first_line(exc)}")
             continue
         metadata.describe_output(name, value, stored.size)
+        shown = visualizations.store(task.artifact_store, name, materializer, value, warnings)
+        metadata.attach(visualizations.SCOPE, name, shown)
         if materializer.fallback:
             warnings.append(
                 f"output {name!r} ({materializers.type_name(value)}) was stored with the "

@@ -4,7 +4,9 @@ Chosen by the value's type, first match wins: third-party materializers (entry-p
 group ``stackctl.materializers``, or ``register()``), then JSON for plain builtins, raw
 bytes, numpy ``.npy`` (memory-mapped on load when the store has local files), pandas
 parquet, and last a joblib/pickle fallback that the step log warns about. Loading picks
-the materializer by the name recorded with the artifact.
+the materializer by the name recorded with the artifact. A materializer may also have a
+``visualize(value) -> list[stackctl.types.Visualization]`` method: it then makes the
+visualizations of the values it stores (runtime/visualizations.py; docs/artifacts.md).
 """
 
 from __future__ import annotations
@@ -126,6 +128,35 @@ class PandasMaterializer:
         return pd.read_parquet(path if path is not None else io.BytesIO(_read(store, uri)))
 
 
+class TextMaterializer:
+    """``stackctl.types`` strings (HTML, markdown, CSV) as UTF-8 text, loaded back as the
+    same type (the JSON materializer takes exact ``str`` only)."""
+
+    version, fallback = "1", False
+
+    def __init__(self, kind: type[str], name: str, extension: str) -> None:
+        self.kind, self.name, self.extension = kind, name, extension
+
+    def handles(self, value: Any) -> bool:
+        return type(value) is self.kind
+
+    def write(self, value: Any, fp: BinaryIO) -> None:
+        fp.write(str(value).encode())
+
+    def load(self, store: ArtifactStore, uri: str) -> Any:
+        return self.kind(_read(store, uri).decode())
+
+
+def _text_materializers() -> list[Materializer]:
+    from stackctl.types import CSVString, HTMLString, MarkdownString
+
+    return [
+        TextMaterializer(HTMLString, "html", "html"),
+        TextMaterializer(MarkdownString, "markdown", "md"),
+        TextMaterializer(CSVString, "csv", "csv"),
+    ]
+
+
 class PickleMaterializer:
     """Anything picklable; joblib when installed (efficient for arrays inside models)."""
 
@@ -186,6 +217,7 @@ def materializers() -> tuple[Materializer, ...]:
     fallback = PickleMaterializer(_joblib_installed())
     builtins: list[Materializer] = [
         JsonMaterializer(),
+        *_text_materializers(),
         BytesMaterializer(),
         NumpyMaterializer(),
         PandasMaterializer(),

@@ -142,6 +142,14 @@ def describe_output(output: str, value: Any, size: int) -> None:
         collected.add(ARTIFACT, output, describe(value, size))
 
 
+def attach(scope: str, output: str, values: Mapping[str, Any]) -> None:
+    """Records the runtime itself keeps with an output under their own ``scope`` (the
+    visualizations' digests): JSON by construction, so unchecked; no-op outside a step."""
+    collected = _current.get()
+    if collected is not None:
+        collected.add(scope, output, values)
+
+
 def describe(value: Any, size: int) -> dict[str, Any]:
     """Size in bytes for every artifact; rows/columns/dtypes of a DataFrame, rows/dtype
     of a Series, shape/dtype of an array (duck-typed: pandas/numpy are not imported)."""
