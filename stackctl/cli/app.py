@@ -77,10 +77,19 @@ def register_state(app: typer.Typer) -> None:
 
 def register_runs(app: typer.Typer) -> None:
     """`runs` and `artifacts`, with the named-artifact commands (four modules, two groups)."""
-    from stackctl.cli import artifacts_lineage, artifacts_show, artifacts_versions, runs
+    from stackctl.cli import (
+        artifacts_lineage,
+        artifacts_prune,
+        artifacts_show,
+        artifacts_versions,
+        runs,
+        runs_delete,
+    )
 
     for module in (artifacts_versions, artifacts_show, artifacts_lineage):
         module.register(runs.artifacts_app)
+    artifacts_prune.register(runs.artifacts_app)
+    runs_delete.register(runs.runs_app)
     runs.register(app)
 
 
