@@ -8,9 +8,9 @@ fast and lets them choose exactly what each record points at.
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from stackctl.components.artifact_stores.base import ArtifactStore, read_verified
 from stackctl.model import (
@@ -23,8 +23,6 @@ from stackctl.model import (
     StepRun,
 )
 from stackctl.state.base import StateStore
-
-BASE = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def record_run(

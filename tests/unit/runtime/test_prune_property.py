@@ -33,9 +33,8 @@ class History(RuleBasedStateMachine):
         outputs=st.dictionaries(st.sampled_from(["x", "y"]), CONTENTS, max_size=2),
         pipeline=st.sampled_from(["p", "q"]),
         reuse=st.integers(0, 30),
-        log=st.booleans(),
     )
-    def run(self, outputs: dict[str, bytes], pipeline: str, reuse: int, log: bool) -> None:
+    def run(self, outputs: dict[str, bytes], pipeline: str, reuse: int) -> None:
         records = self._records()
         linked = [records[reuse % len(records)]] if records and reuse % 3 == 0 else []
         self.age -= 10
@@ -56,7 +55,7 @@ class History(RuleBasedStateMachine):
     @rule(keep=st.none() | st.integers(0, 3), older=st.none() | st.sampled_from([0.0, 50.0, 500.0]))
     def prune(self, keep: int | None, older: float | None) -> None:
         prune(self.state, {"default": self.store}, Policy(keep, older, grace_s=0))
-        left = {k for k in self.store.objects}
+        left = set(self.store.objects)
         referenced = reference_keys(self.state.object_references())
         assert left <= referenced  # nothing live: every unreferenced object went
 
