@@ -37,13 +37,17 @@ def s3_store(s3_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> ArtifactStore
 @pytest.fixture(
     params=["local-sqlite", "s3-sqlite", pytest.param("local-postgres", marks=pytest.mark.postgres)]
 )
-def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[StateStore, ArtifactStore]]:
+def world(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[tuple[StateStore, ArtifactStore]]:
     store_kind, state_kind = request.param.split("-")
     if store_kind == "s3":
         store = request.getfixturevalue("s3_store")
     else:
         store = LocalArtifactStore("local", {"path": "artifacts"}, tmp_path)
-    target = request.getfixturevalue("pg_url") if state_kind == "postgres" else str(tmp_path / "s.db")
+    target = (
+        request.getfixturevalue("pg_url") if state_kind == "postgres" else str(tmp_path / "s.db")
+    )
     state = open_store(target)
     try:
         yield state, store
@@ -58,16 +62,22 @@ def _keys(store: ArtifactStore) -> set[str]:
 def test_prune_frees_what_no_kept_record_needs(world: tuple[StateStore, ArtifactStore]) -> None:
     state, store = world
     local = isinstance(store, LocalArtifactStore)
-    named, named_records = record_run(state, store, {"a": b"named", "b": b"n2"}, age_s=900, log=local)
+    named, named_records = record_run(
+        state, store, {"a": b"named", "b": b"n2"}, age_s=900, log=local
+    )
     publish(state, named_records[0], "data", ("gold",))
     model, _ = record_run(state, store, {"a": b"model"}, age_s=800, pipeline="train")
     make_model_version(state, model)
     old, old_records = record_run(state, store, {"a": b"old", "b": b"shared"}, age_s=700, log=local)
     record_run(state, store, {"a": b"older"}, age_s=650)
-    newest, _ = record_run(state, store, {"a": b"new"}, age_s=600, reuse=[old_records[1]], log=local)
+    newest, _ = record_run(
+        state, store, {"a": b"new"}, age_s=600, reuse=[old_records[1]], log=local
+    )
 
     dry = prune(state, {"s": store}, Policy(keep_last=1, grace_s=0), dry_run=True)
-    assert len(state.runs()) == 5 and dry.objects == (3 if local else 2)  # old.a, older.a (+ old's log)
+    assert len(state.runs()) == 5 and dry.objects == (
+        3 if local else 2
+    )  # old.a, older.a (+ old's log)
 
     result = prune(state, {"s": store}, Policy(keep_last=1, grace_s=0))
 
