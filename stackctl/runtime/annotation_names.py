@@ -48,14 +48,15 @@ def check_source(module: str, root: Path) -> list[Diagnostic]:
 
 def _check_tree(tree: ast.Module, filename: str) -> Iterator[Diagnostic]:
     for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.returns is not None:
-            if any(_is_step(d) for d in node.decorator_list):
-                for at, problem in _problems(node.returns):
-                    yield Diagnostic(
-                        Location(filename, at.lineno, at.col_offset + 1),
-                        f"step {node.name!r}: {problem}",
-                        hint=_HINT,
-                    )
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) or node.returns is None:
+            continue
+        if any(_is_step(d) for d in node.decorator_list):
+            for at, problem in _problems(node.returns):
+                yield Diagnostic(
+                    Location(filename, at.lineno, at.col_offset + 1),
+                    f"step {node.name!r}: {problem}",
+                    hint=_HINT,
+                )
 
 
 def _problems(returns: ast.expr) -> Iterator[tuple[ast.expr, str]]:
@@ -82,15 +83,13 @@ def _extra(extra: ast.expr) -> Iterator[tuple[ast.expr, str]]:
     for keyword in extra.keywords:
         if keyword.arg == "name":
             name = keyword.value
-    if isinstance(name, ast.Constant) and isinstance(name.value, str):
-        if problem := name_problem(name.value):
-            yield name, problem
+    if isinstance(name, ast.Constant) and (problem := name_problem(str(name.value))):
+        yield name, problem
     for keyword in extra.keywords:
         if keyword.arg == "tags" and isinstance(keyword.value, ast.List | ast.Tuple):
             for tag in keyword.value.elts:
-                if isinstance(tag, ast.Constant) and isinstance(tag.value, str):
-                    if problem := tag_problem(tag.value):
-                        yield tag, problem
+                if isinstance(tag, ast.Constant) and (problem := tag_problem(str(tag.value))):
+                    yield tag, problem
 
 
 def _is_step(decorator: ast.expr) -> bool:

@@ -1,8 +1,7 @@
 from typing import Annotated
 
-from stackctl import pipeline, step
-
 from pipelines.steps import fine, load
+from stackctl import pipeline, step
 
 
 @step
