@@ -79,15 +79,19 @@ def register_runs(app: typer.Typer) -> None:
     """`runs` and `artifacts`, with the named-artifact commands (four modules, two groups)."""
     from stackctl.cli import (
         artifacts_lineage,
+        artifacts_prune,
         artifacts_show,
         artifacts_versions,
         runs,
         runs_compare,
+        runs_delete,
     )
 
     for module in (artifacts_versions, artifacts_show, artifacts_lineage):
         module.register(runs.artifacts_app)
     runs_compare.register(runs.runs_app)
+    artifacts_prune.register(runs.artifacts_app)
+    runs_delete.register(runs.runs_app)
     runs.register(app)
 
 

@@ -17,7 +17,7 @@ from stackctl.config.declared import Declared
 from stackctl.config.models import model_decl
 from stackctl.config.resolve import resolve
 from stackctl.config.schema import closest
-from stackctl.errors import Location, StackctlError
+from stackctl.errors import ConfigError, Location, StackctlError
 from stackctl.model import PipelineSpec
 
 if TYPE_CHECKING:
@@ -67,6 +67,9 @@ def build_source_pipeline(
     where = doc.locate((*path, "source"))
     try:
         compiled = compile_source(ref, where)
+    except ConfigError as exc:  # located in the Python source (e.g. artifact names)
+        out.extend(exc.diagnostics)
+        return None
     except StackctlError as exc:
         elsewhere = exc.location and str(exc.location) != str(where)
         message = f"pipeline {name!r}: {exc.message}" + (

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from stackctl.errors import Location, NotFoundError, StackctlError
+from stackctl.errors import ConfigError, Location, NotFoundError, StackctlError
 from stackctl.model import PipelineSpec
 from stackctl.runtime.imports import ensure_on_path
 
@@ -39,6 +39,11 @@ def load_pipeline(ref: str, root: Path, where: Location | None = None) -> Pipeli
             hint="write it as package.module:function, e.g. run:training for run.py",
         )
     module_name, _, qualname = ref.partition(":")
+    from stackctl.runtime.annotation_names import check_source
+
+    # every bad artifact name at its file:line:col, before the import fails on the first
+    if problems := check_source(module_name, root):
+        raise ConfigError(problems)
     module = _import(module_name, ref, root, where)
     obj: Any = module
     for part in qualname.split("."):

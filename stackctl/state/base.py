@@ -144,6 +144,17 @@ class StateStore(NamedArtifacts, ModelStore, Protocol):
         """The newest completed (not cached) step run with this key and its artifacts."""
         ...
 
+    def delete_runs(self, run_ids: Sequence[str]) -> int:
+        """Delete these runs with their step runs, artifact records, metadata and step
+        inputs, in one transaction; the number of runs deleted. Named versions and model
+        versions stay (and keep their objects); the caller holds the lock."""
+        ...
+
+    def object_references(self) -> list[tuple[str, str]]:
+        """Every ``(run_id, uri)`` a record points at: artifacts, step logs, step inputs,
+        and named versions (run id ``""``: no run deletion removes them)."""
+        ...
+
     # -- migration -----------------------------------------------------------------------
     def export_dump(self) -> StateDump:
         """A consistent copy of everything (one read transaction)."""

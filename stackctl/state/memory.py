@@ -256,6 +256,32 @@ class MemoryStateStore(MemoryNamedArtifacts, MemoryModelRecords):
         arts.sort(key=lambda r: r["_seq"])
         return codec.step_from_row(best), [codec.artifact_from_row(a) for a in arts]
 
+    # -- deletion ------------------------------------------------------------------------
+    def delete_runs(self, run_ids: Sequence[str]) -> int:
+        doomed = set(run_ids)
+        with self._data.mutex:
+            d = self._data
+            gone = [r for r in doomed if d.runs.pop(r, None) is not None]
+            d.steps = {k: v for k, v in d.steps.items() if k[0] not in doomed}
+            d.artifacts = {k: v for k, v in d.artifacts.items() if k[0] not in doomed}
+            with self._tx(write=True) as tx:  # the same SQL the SQL stores run
+                for run_id in doomed:
+                    for table in ("step_inputs", "metadata"):
+                        tx.run(f"DELETE FROM {table} WHERE run_id = ?", run_id)
+        return len(gone)
+
+    def object_references(self) -> list[tuple[str, str]]:
+        with self._data.mutex:
+            found = {(r["run_id"], r["uri"]) for r in self._data.artifacts.values()}
+            found |= {(r["run_id"], r["log_uri"]) for r in self._data.steps.values()}
+            with self._tx() as tx:
+                rows = tx.all(
+                    "SELECT run_id, uri FROM step_inputs"
+                    " UNION SELECT '' AS run_id, uri FROM artifact_versions"
+                )
+        found |= {(r["run_id"], r["uri"]) for r in rows}
+        return sorted((run, uri) for run, uri in found if uri)
+
     # -- migration -----------------------------------------------------------------------
     def export_dump(self) -> StateDump:
         with self._data.mutex:

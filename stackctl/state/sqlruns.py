@@ -127,3 +127,35 @@ class RunRecords:
                 *(step["run_id"], step["step"]),
             )
         return codec.step_from_row(step), [codec.artifact_from_row(r) for r in rows]
+
+    # -- deletion (issue 11 part 7: `artifacts prune`, `runs delete`) ----------------------
+    def delete_runs(self, run_ids: Sequence[str]) -> int:
+        rows = 0
+        if not run_ids:
+            return 0
+        # One durable transaction: a kill leaves every run either whole or gone.
+        with self._tx(write=True) as tx:
+            for run_id in run_ids:
+                for table in RUN_TABLES:
+                    tx.run(f"DELETE FROM {table} WHERE run_id = ?", run_id)
+                rows += tx.run("DELETE FROM runs WHERE id = ?", run_id)
+        return rows
+
+    def object_references(self) -> list[tuple[str, str]]:
+        with self._tx() as tx:
+            rows = tx.all(REFERENCES_SQL)
+        return sorted({(r["run_id"], r["uri"]) for r in rows if r["uri"]})
+
+
+#: Tables whose rows belong to one run (deleted with it); named versions and model
+#: versions are not among them: they outlive a deleted run and keep its objects.
+RUN_TABLES = ("step_inputs", "metadata", "artifacts", "step_runs")
+
+#: Every object URI a record points at, with the run that holds the record ("" for
+#: named versions, which no run deletion removes).
+REFERENCES_SQL = (
+    "SELECT run_id, uri FROM artifacts"
+    " UNION SELECT run_id, log_uri AS uri FROM step_runs"
+    " UNION SELECT run_id, uri FROM step_inputs"
+    " UNION SELECT '' AS run_id, uri FROM artifact_versions"
+)

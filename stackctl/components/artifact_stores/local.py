@@ -133,7 +133,7 @@ class LocalArtifactStore:
             write(hashing)  # type: ignore[arg-type]
             digest = hashing.hexdigest()
             final = self.path / object_key(digest, filename)
-            if _new_folder(final.parent) or not final.exists():
+            if _new_folder(final.parent) or not _refreshed(final):
                 if spool.memory is not None:  # small: stage it now, in one write
                     spool.stage()
                 spool.close()
@@ -193,6 +193,18 @@ def _new_folder(folder: Path) -> bool:
         return False
     except FileNotFoundError:  # the first object under this prefix (or a new store)
         folder.mkdir(parents=True, exist_ok=True)
+    return True
+
+
+def _refreshed(final: Path) -> bool:
+    """Whether the object is already published; if so its modification time becomes
+    now, so a concurrent `artifacts prune` sees it in use (sweep.py) and keeps it."""
+    try:
+        os.utime(final)
+    except FileNotFoundError:
+        return False
+    except OSError:  # not ours to touch (read-only mount): it exists all the same
+        return final.exists()
     return True
 
 
