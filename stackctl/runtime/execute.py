@@ -166,13 +166,13 @@ def _step_hooks(
         task.alerter,
     )
 
-    def warn(line: str) -> None:
-        log.write(f"warning: {line}\n")
-        lines.emit(task.step.name, f"warning: {line}")
-
+    failed: list[str] = []
     # get_step_context() works in a hook, as in ZenML; what it prints goes to the log
     with step_context(step), _captured(log, task.step.name):
-        run_hooks(refs, context, lambda ref: import_function(ref, task.root), warn)
+        run_hooks(refs, context, lambda ref: import_function(ref, task.root), failed.append)
+    for line in failed:  # outside the capture, which would echo the line a second time
+        log.write(f"warning: {line}\n")
+        lines.emit(task.step.name, f"warning: {line}")
 
 
 def store_log(store: ArtifactStore, step: str, text: str) -> str:

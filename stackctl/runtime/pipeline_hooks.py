@@ -34,7 +34,7 @@ def pipeline_hooks(
     root: str,
 ) -> None:
     """The pipeline's on_failure (some step failed) or on_success hooks, once per run.
-    A failing hook is a warning line (``PIPELINE | warning: ...`` on the terminal)."""
+    A failing hook is a warning line (``pipeline NAME | warning: ...`` on the terminal)."""
     error = failures[0][1] if failures else ""
     if len(failures) > 1:
         error += f" (and {len(failures) - 1} more)"
@@ -50,6 +50,6 @@ def pipeline_hooks(
     refs = spec.on_failure if failures else spec.on_success
 
     def warn(line: str) -> None:
-        lines.emit(spec.name, f"warning: {line}")
+        lines.emit(f"pipeline {spec.name}", f"warning: {line}")
 
     run_hooks(refs, context, lambda ref: import_function(ref, root), warn)

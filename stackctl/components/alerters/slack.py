@@ -3,7 +3,7 @@
 apply and refresh check the webhook without posting anything: an empty JSON body is
 refused by a live webhook with HTTP 400 ``no_text`` (nothing reaches the channel), while
 a deleted or revoked one answers 403/404/410 (``no_service``, ``invalid_token``), which
-refresh reports as drift.
+refresh reports as drift. An unreachable service fails apply but not refresh.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from stackctl.components.provisioner import Observation
 from stackctl.errors import ProvisionError
 
 _GONE = (403, 404, 410)
+#: Seconds refresh (run before every run) waits for the service.
+PROBE_TIMEOUT_S = 3.0
 
 
 class SlackAlerter:
@@ -74,11 +76,16 @@ class WebhookProvisioner:
         return self.create(new, root)
 
     def observe(self, config: Mapping[str, Any], root: Path) -> Observation:
-        url, timeout = str(config["webhook_url"]), float(config.get("timeout_s", TIMEOUT_S))
+        """Drift only when the service says the webhook is gone. Every run refreshes its
+        stack first, so an unreachable service must not block runs (the alert itself
+        then fails loudly in the hook): it counts as "cannot tell", and the probe waits
+        at most PROBE_TIMEOUT_S."""
+        url = str(config["webhook_url"])
+        timeout = min(float(config.get("timeout_s", TIMEOUT_S)), PROBE_TIMEOUT_S)
         try:
             exists, detail = self.probe(url, timeout)
-        except AlerterError as exc:
-            return Observation(False, detail=exc.message)
+        except AlerterError:
+            exists, detail = True, ""
         return Observation(exists, self._outputs(config), detail)
 
     def delete(self, config: Mapping[str, Any], root: Path) -> None:

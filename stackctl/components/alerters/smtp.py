@@ -2,8 +2,8 @@
 
 ``security`` is ``starttls`` (port 587, the default), ``ssl`` (implicit TLS, port 465)
 or ``none`` (a relay on a trusted network, or a test server). apply and refresh open a
-session (connect, EHLO, STARTTLS, LOGIN) and close it with QUIT, sending nothing; a
-server that no longer answers is reported as drift.
+session (connect, EHLO, STARTTLS, LOGIN) and close it with QUIT, sending nothing; apply
+fails when that fails, refresh reports drift only when the login is refused.
 """
 
 from __future__ import annotations
@@ -21,6 +21,11 @@ from stackctl.components.provisioner import Observation
 from stackctl.errors import ProvisionError
 
 TIMEOUT_S = 10.0
+PROBE_TIMEOUT_S = 3.0  # refresh runs before every run: never wait long
+
+
+class LoginRefused(AlerterError):
+    """The server answered but refused the credentials."""
 
 
 class SmtpAlerter:
@@ -60,7 +65,7 @@ class SmtpAlerter:
                     server.login(self.username, self.password or "")
                 yield server
         except smtplib.SMTPAuthenticationError:
-            raise AlerterError(
+            raise LoginRefused(
                 f"the SMTP server {where} refused the login of {self.username!r}",
                 hint="check username and the password secret",
             ) from None
@@ -100,11 +105,18 @@ class SmtpProvisioner:
         return self.create(new, root)
 
     def observe(self, config: Mapping[str, Any], root: Path) -> Observation:
+        """Drift when the server refuses the login (a revoked password); a server that
+        does not answer is "cannot tell": every run refreshes its stack first, and an
+        outage of the mail server must not block runs (the hook reports it)."""
+        alerter = SmtpAlerter("", config, root)
+        alerter.timeout_s = min(alerter.timeout_s, PROBE_TIMEOUT_S)
         try:
-            with SmtpAlerter("", config, root).session() as server:
+            with alerter.session() as server:
                 server.noop()
-        except AlerterError as exc:
+        except LoginRefused as exc:
             return Observation(False, detail=exc.message)
+        except AlerterError:
+            pass
         return Observation(True, self._outputs(config))
 
     def delete(self, config: Mapping[str, Any], root: Path) -> None:
