@@ -205,3 +205,38 @@ def test_email_through_smtp(tmp_path: Path) -> None:
     subjects = [m["Subject"] for m in box.messages]
     assert subjects == ["[stackctl] step 'explode' failed", "[stackctl] pipeline 'hooked' failed"]
     assert "ValueError: kaboom in explode" in box.messages[0].get_payload()
+
+
+SDK_SCRIPT = """\
+import stackctl
+from stackctl import pipeline, step
+
+
+@step(on_failure=stackctl.hooks.alerter_failure_hook)
+def explode() -> int:
+    raise ValueError("sdk kaboom")
+
+
+@pipeline(on_failure="alerter", stack="pooled")
+def sdk_hooked() -> None:
+    explode()
+
+
+if __name__ == "__main__":
+    sdk_hooked()
+"""
+
+
+def test_sdk_hooks_run_in_the_pool_worker(applied: tuple[Path, str], receiver: HTTPServer) -> None:
+    import sys
+
+    root, url = applied
+    (root / "sdk_run.py").write_text(SDK_SCRIPT)
+    env = {**clean_env(), "STACKCTL_SECRET_SLACK_WEBHOOK": url}
+    result = call([sys.executable, "sdk_run.py"], cwd=root, env=env, code=1, timeout=120)
+    assert "error: step 'explode' failed: ValueError: sdk kaboom" in result.err
+    assert "s3cr3t" not in result.out + result.err
+    step_alert, pipeline_alert = _alerts(receiver)
+    assert step_alert["text"] == ":red_circle: step 'explode' failed"
+    assert "ValueError: sdk kaboom" in json.dumps(step_alert)
+    assert pipeline_alert["text"] == ":red_circle: pipeline 'sdk_hooked' failed"
