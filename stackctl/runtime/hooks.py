@@ -18,7 +18,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from stackctl.components.alerters.base import Alert, deliver
+from stackctl.components.alerters.base import Alert
+from stackctl.components.alerters.delivery import deliver
 from stackctl.errors import StackctlError
 
 Event = Literal["on_failure", "on_success"]

@@ -4,13 +4,13 @@ Constructed as ``Cls(name, config, root)`` with secrets resolved; instances must
 picklable because step hooks run in the orchestrator's worker. The minimal contract is
 ``post(message)`` (so a plugin alerter written for docs/plugins.md works with hooks);
 a flavor that can lay out a structured message defines ``post_alert(alert)`` as well,
-and ``deliver`` prefers it.
+and ``delivery.deliver`` prefers it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Literal, Protocol
 
 from stackctl.errors import StackctlError
 
@@ -41,14 +41,3 @@ class Alerter(Protocol):
     def post(self, message: str) -> None:
         """Send a plain-text message (raise on failure; never put a secret in the error)."""
         ...
-
-
-def deliver(alerter: Any, alert: Alert) -> None:
-    """Send ``alert`` with the richest method ``alerter`` has."""
-    rich = getattr(alerter, "post_alert", None)
-    if callable(rich):
-        rich(alert)
-        return
-    from stackctl.components.alerters.message import plain_text
-
-    alerter.post(plain_text(alert))

@@ -10,7 +10,8 @@ from pytest_httpserver import HTTPServer
 from support.smtp import smtp_server
 from werkzeug import Request, Response
 
-from stackctl.components.alerters.base import Alert, AlerterError, deliver
+from stackctl.components.alerters.base import Alert, AlerterError
+from stackctl.components.alerters.delivery import deliver
 from stackctl.components.alerters.discord import DiscordAlerter, DiscordProvisioner
 from stackctl.components.alerters.message import discord_payload, slack_payload
 from stackctl.components.alerters.slack import SlackAlerter, WebhookProvisioner
