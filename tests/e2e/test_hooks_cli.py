@@ -191,6 +191,16 @@ def test_validate_names_the_hook_whose_stack_has_no_alerter(tmp_path: Path) -> N
     check_golden(DATA / "validate_no_alerter.txt", result.err)
 
 
+def test_validate_refuses_a_hook_that_is_not_a_reference(tmp_path: Path) -> None:
+    root = _project(tmp_path / "proj")
+    (root / "pipelines" / "p.yaml").write_text(
+        PIPELINES.replace("on_failure: alerter", "on_failure: slack", 1)
+    )
+    result = _cli(root, "http://127.0.0.1:9/x", "validate", code=1)
+    assert result.err.startswith("pipelines/p.yaml:3:17: error: pipelines.hooked.on_failure: ")
+    assert "'slack'" in result.err.splitlines()[0]
+
+
 def test_email_through_smtp(tmp_path: Path) -> None:
     root = _project(tmp_path / "proj")
     with smtp_server() as box:

@@ -119,3 +119,34 @@ def test_sdk_hooks_become_references() -> None:
 def test_a_hook_a_worker_cannot_import_is_refused_at_the_decorator(bad: Any) -> None:
     with pytest.raises(StackctlError):
         hook_refs(bad, "on_failure")
+
+
+def test_hooks_reach_the_spec_and_only_a_hooked_pipeline_changes_version() -> None:
+    from stackctl.hooks import alerter_failure_hook
+    from stackctl.model import hook_fields
+    from stackctl.runtime.compiler import pipeline_version
+    from stackctl.runtime.sdk import pipeline, step
+
+    @step
+    def plain() -> int:
+        return 1
+
+    @step(on_failure=alerter_failure_hook, on_success="alerter")
+    def hooked() -> int:
+        return 1
+
+    @pipeline(name="p")
+    def without() -> None:
+        plain()
+
+    @pipeline(name="p", on_failure=[with_context])
+    def with_hooks() -> None:
+        hooked()
+
+    bare = without.spec
+    assert hook_fields(bare) == {} and hook_fields(bare.steps[0]) == {}
+    spec = with_hooks.spec
+    assert spec.on_failure == (f"{__name__}:with_context",)
+    assert spec.steps[0].on_failure == ("stackctl.hooks:alerter_failure_hook",)
+    assert spec.steps[0].on_success == ("alerter",)
+    assert pipeline_version(spec) != pipeline_version(bare)
