@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from stackctl.components.alerters.base import Alert
-from stackctl.components.alerters.delivery import deliver
 from stackctl.errors import StackctlError
 
 Event = Literal["on_failure", "on_success"]
@@ -137,6 +136,9 @@ def send(alerter: Any, stack: str, alert: Alert) -> None:
             f"stack {stack!r} has no alerter",
             hint=f"add one to stack {stack!r} (`alerter: NAME` in stacks/*.yaml)",
         )
+    # imported here: the SDK imports this module, and layouts need the email package
+    from stackctl.components.alerters.delivery import deliver
+
     deliver(alerter, alert)
 
 

@@ -60,7 +60,10 @@ def run_pipeline(
     """Run a pipeline on a stack and record it; raise StepFailedError if a step failed."""
     order = topological_steps(spec)  # GraphError naming the cycle, before any record
     resolved = run_params(spec, params)  # a bad `-p` is refused before any record too
-    if "alerter" not in stack.components:  # `on_failure: alerter` needs one: say so now
+    hooked = any(s.on_failure or s.on_success for s in spec.steps)
+    if (
+        hooked or spec.on_failure or spec.on_success
+    ) and "alerter" not in stack.components:  # `alerter` hooks need one: say so now
         from stackctl.runtime.pipeline_hooks import check_alerter
 
         check_alerter(spec, stack.name)

@@ -36,7 +36,6 @@ from stackctl.runtime.compiler import (
     output_names,
     return_annotation,
 )
-from stackctl.runtime.hooks import hook_refs
 from stackctl.runtime.naming import named_outputs
 
 P = ParamSpec("P")
@@ -91,8 +90,7 @@ def step(
 ) -> Step[P, R] | Callable[[Callable[P, R]], Step[P, R]]:
     """Mark a function as a step: ``@step`` or ``@step(retries=2, outputs=["a", "b"])``;
     ``on_failure`` / ``on_success``: hooks run after its last attempt (docs/hooks.md)."""
-    failure_hooks = hook_refs(on_failure, "on_failure")  # a bad hook fails here
-    success_hooks = hook_refs(on_success, "on_success")
+    failure_hooks, success_hooks = _hooks(on_failure, on_success)  # a bad hook fails here
 
     def decorate(f: Callable[P, R]) -> Step[P, R]:
         names = output_names(f, outputs)
@@ -110,6 +108,15 @@ def step(
         return Step(f, options)
 
     return decorate(func) if func is not None else decorate
+
+
+def _hooks(on_failure: Hooks, on_success: Hooks) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The references of ``on_failure=`` / ``on_success=`` (StackctlError if unusable)."""
+    if on_failure is None and on_success is None:
+        return (), ()  # the common case does not import the hooks module
+    from stackctl.runtime.hooks import hook_refs
+
+    return hook_refs(on_failure, "on_failure"), hook_refs(on_success, "on_success")
 
 
 @dataclass(frozen=True)
@@ -234,7 +241,7 @@ def pipeline(
     ``model="NAME"`` (or {"name", "description", "tags"}) makes each completed run a new
     version of that model (docs/models.md); ``on_failure`` / ``on_success``: hooks run
     once when the run ends (docs/hooks.md)."""
-    hooks = (hook_refs(on_failure, "on_failure"), hook_refs(on_success, "on_success"))
+    hooks = _hooks(on_failure, on_success)
     if model is not None:  # a bad declaration fails at the decorator, not at the run
         from stackctl.runtime.models import model_decl
 
