@@ -24,6 +24,7 @@ components:
   orchestrator:
     local: {flavor: local}
     pool: {flavor: local_parallel, config: {max_workers: 2}}
+    cluster: {flavor: dask, config: {address: null, n_workers: 1, threads_per_worker: 2}}
   artifact_store:
     local: {flavor: local, config: {path: .stackctl/store}}
   alerter:
@@ -32,6 +33,7 @@ stacks:
   dev: {orchestrator: local, artifact_store: local}
   alerted: {orchestrator: local, artifact_store: local, alerter: ops}
   pooled: {orchestrator: pool, artifact_store: local, alerter: ops}
+  clustered: {orchestrator: cluster, artifact_store: local, alerter: ops}
 """
 
 PIPELINES = """\
@@ -123,7 +125,7 @@ def _outcome(result: Result) -> tuple[int, str]:
     return result.code, error
 
 
-@pytest.mark.parametrize("stack", ["alerted", "pooled"])
+@pytest.mark.parametrize("stack", ["alerted", "pooled", "clustered"])
 def test_a_failing_step_alerts_and_the_outcome_is_the_one_without_hooks(
     applied: tuple[Path, str], receiver: HTTPServer, stack: str
 ) -> None:
