@@ -5,6 +5,7 @@ start fast::
 
     from stackctl import step, pipeline, get_step_context
     from stackctl import log_metadata, ExternalArtifact, ArtifactConfig
+    from stackctl import alert                  # via the stack's alerter (docs/hooks.md)
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 __all__ = [
     "ArtifactConfig",
     "ExternalArtifact",
+    "alert",
     "get_step_context",
     "log_metadata",
     "pipeline",
@@ -37,6 +39,14 @@ def __getattr__(name: str) -> Any:
         from stackctl.runtime.metadata import log_metadata
 
         return log_metadata
+    if name == "hooks":  # `stackctl.hooks.alerter_failure_hook` after `import stackctl`
+        import importlib
+
+        return importlib.import_module("stackctl.hooks")
+    if name == "alert":
+        from stackctl.hooks import alert
+
+        return alert
     if name in ("ExternalArtifact", "ArtifactConfig"):
         from stackctl.runtime import naming
 

@@ -159,6 +159,9 @@ class StepSpec:
     named: Mapping[str, NamedOutput] = field(default_factory=dict)
     #: argument -> a named artifact version from outside the pipeline
     artifact_inputs: Mapping[str, ArtifactSelector] = field(default_factory=dict)
+    #: hooks run after the step's last attempt: "alerter" or MODULE:FUNCTION (docs/hooks.md)
+    on_failure: tuple[str, ...] = ()
+    on_success: tuple[str, ...] = ()
 
     @property
     def upstream(self) -> tuple[str, ...]:
@@ -173,6 +176,17 @@ def artifact_fields(step: StepSpec) -> dict[str, Any]:
         fields["named"] = {o: {"name": n.name, "tags": list(n.tags)} for o, n in step.named.items()}
     if step.artifact_inputs:
         fields["artifact_inputs"] = {a: str(s) for a, s in step.artifact_inputs.items()}
+    fields.update(hook_fields(step))
+    return fields
+
+
+def hook_fields(spec: StepSpec | PipelineSpec) -> dict[str, Any]:
+    """A step's or pipeline's hooks as JSON, only when it has some (same reason)."""
+    fields: dict[str, Any] = {}
+    if spec.on_failure:
+        fields["on_failure"] = list(spec.on_failure)
+    if spec.on_success:
+        fields["on_success"] = list(spec.on_success)
     return fields
 
 
@@ -187,6 +201,9 @@ class PipelineSpec:
     source: str | None = None
     #: `model:` — each completed run makes a version of this model (docs/models.md)
     model: ModelDecl | None = None
+    #: hooks run once when the run ends (docs/hooks.md)
+    on_failure: tuple[str, ...] = ()
+    on_success: tuple[str, ...] = ()
 
     @property
     def address(self) -> str:

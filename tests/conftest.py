@@ -28,3 +28,9 @@ def s3_endpoint() -> Iterator[str]:
     """An S3 API server on 127.0.0.1, started for this module and stopped after."""
     with moto_server() as endpoint:
         yield endpoint
+
+
+@pytest.fixture(scope="session")
+def httpserver_listen_address() -> tuple[str, int]:
+    """pytest-httpserver binds 127.0.0.1 on a free port (never a fixed one)."""
+    return ("127.0.0.1", 0)

@@ -163,6 +163,28 @@ BUILTIN_FLAVORS: tuple[Flavor, ...] = (
         schema_file="model_registry.mlflow.schema.json",
         extra="mlflow",
     ),
+    # alerters need only the standard library (urllib, smtplib): no extra to install
+    _builtin(
+        "alerter",
+        "slack",
+        "a Slack incoming webhook",
+        "slack:SlackAlerter",
+        provisioner="stackctl.components.alerters.slack:WebhookProvisioner",
+    ),
+    _builtin(
+        "alerter",
+        "discord",
+        "a Discord channel webhook",
+        "discord:DiscordAlerter",
+        provisioner="stackctl.components.alerters.discord:DiscordProvisioner",
+    ),
+    _builtin(
+        "alerter",
+        "smtp",
+        "email through an SMTP server",
+        "smtp:SmtpAlerter",
+        provisioner="stackctl.components.alerters.smtp:SmtpProvisioner",
+    ),
 )
 
 

@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from stackctl.config.declared import Declared
+from stackctl.config.hooks import hooks_of
 from stackctl.config.models import model_decl
 from stackctl.config.resolve import resolve
 from stackctl.config.schema import closest
@@ -21,7 +22,8 @@ from stackctl.errors import ConfigError, Location, StackctlError
 from stackctl.model import PipelineSpec
 
 if TYPE_CHECKING:
-    from stackctl.config.declared import Collector
+    from stackctl.config.hooks import hooks_of
+from stackctl.config.declared import Collector
 
 #: Compiles ``MODULE:FUNCTION`` (written at a location) to a PipelineSpec, or raises.
 PipelineSource = Callable[[str, Location], PipelineSpec]
@@ -95,4 +97,6 @@ def build_source_pipeline(
         location=doc.locate(path),
         source=ref,
         model=model_decl(decl) or compiled.model,
+        on_failure=hooks_of(decl.value, "on_failure") or compiled.on_failure,
+        on_success=hooks_of(decl.value, "on_success") or compiled.on_success,
     )

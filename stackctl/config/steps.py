@@ -14,6 +14,7 @@ from typing import Any
 
 from stackctl.config.context import BuildContext
 from stackctl.config.declared import Declared
+from stackctl.config.hooks import hooks_of
 from stackctl.config.models import model_decl
 from stackctl.config.nosecrets import refuse_secrets
 from stackctl.config.resolve import resolve
@@ -68,7 +69,16 @@ def build_pipeline(
     )
     if not ok or len(steps) != len(raw_steps):
         return None
-    return PipelineSpec(name, tuple(steps), params, stack, doc.locate(path), model=model_decl(decl))
+    return PipelineSpec(
+        name,
+        tuple(steps),
+        params,
+        stack,
+        doc.locate(path),
+        model=model_decl(decl),
+        on_failure=hooks_of(body, "on_failure"),
+        on_success=hooks_of(body, "on_success"),
+    )
 
 
 def _outputs(decl: Declared) -> tuple[str, ...] | None:
@@ -176,6 +186,8 @@ def _step(
         location=doc.locate(path),
         named=_named(body),
         artifact_inputs=external,
+        on_failure=hooks_of(body, "on_failure"),
+        on_success=hooks_of(body, "on_success"),
     )
 
 

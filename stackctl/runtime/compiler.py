@@ -25,6 +25,7 @@ from stackctl.model import (
     PipelineSpec,
     StepSpec,
     artifact_fields,
+    hook_fields,
 )
 from stackctl.runtime.naming import ArtifactConfig, ExternalArtifact
 
@@ -70,6 +71,8 @@ class StepOptions:
     cache: bool = True
     cache_version: str = ""
     named: Mapping[str, NamedOutput] = field(default_factory=dict)
+    on_failure: tuple[str, ...] = ()
+    on_success: tuple[str, ...] = ()
 
 
 @functools.lru_cache(maxsize=4096)
@@ -182,6 +185,8 @@ class _Builder:
             location=location,
             named=options.named,
             artifact_inputs=external,
+            on_failure=options.on_failure,
+            on_success=options.on_success,
         )
         self.steps.append(step)
         handles = [OutputHandle(step.name, output) for output in step.outputs]
@@ -258,6 +263,7 @@ def pipeline_version(spec: PipelineSpec) -> str:
         for s in spec.steps
     ]
     body = {"name": spec.name, "params": spec.params, "stack": spec.stack, "steps": steps}
+    body.update(hook_fields(spec))
     # Imported here: the SDK (`from stackctl import pipeline`) must not pay for cache.py.
     from stackctl.runtime.cache import canonical, sha256
 

@@ -25,6 +25,7 @@ class StepContext:
     components: Mapping[str, Mapping[str, Any]]  # type -> {name, flavor, config (redacted)}
     artifact_store: ArtifactStore
     experiment_tracker: ExperimentTracker | None
+    alerter: Any | None = None  # the stack's: stackctl.alert() sends through it
 
 
 _current: ContextVar[StepContext | None] = ContextVar("stackctl_step_context", default=None)

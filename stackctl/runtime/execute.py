@@ -45,6 +45,7 @@ class StepTask:
     components: Mapping[str, Mapping[str, Any]]  # redacted stack snapshot, for the context
     root: str
     backoff_s: float = 0.5  # first retry delay; doubles per attempt
+    alerter: Any | None = None  # the stack's alerter: stackctl.alert() and step hooks
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ def execute_step(task: StepTask) -> StepResult:
     tracked: Any = None
     entries: tuple[MetadataEntry, ...] = ()
     logged = metadata.collecting(task.run_id, task.step)
+    failure: BaseException | None = None
     try:
         function = import_function(task.step.function, task.root)
         values = {name: _load(task, name, record) for name, record in task.inputs.items()}
@@ -96,14 +98,19 @@ def execute_step(task: StepTask) -> StepResult:
         attempts = attempts or exc.attempts
         error = f"step {task.step.name!r} failed: {exc.message}"
         log.write(f"{exc.detail}\nerror: {error}\n" if exc.detail else f"error: {error}\n")
+        failure = exc.cause or exc
     except Exception as exc:  # the tracker or a plugin broke: still a one-line failure
         error = f"step {task.step.name!r} failed: {type(exc).__name__}: {_first_line(exc)}"
         log.write(f"{traceback.format_exc()}\nerror: {error}\n")
+        failure = exc
     except BaseException:  # Ctrl-C cancels the run: what the step printed stays stored
         log.close()
         raise
     for warning in warnings:
         log.write(f"warning: {warning}\n")
+    hooks = task.step.on_failure if error else task.step.on_success
+    if hooks:  # after the last attempt, in this (the worker's) process
+        _step_hooks(task, hooks, failure, error, log)
     return StepResult(
         step=task.step.name,
         ok=not error,
@@ -119,6 +126,53 @@ def execute_step(task: StepTask) -> StepResult:
         tracker_run_id=getattr(tracked, "id", "") or "",
         metadata=() if error else entries,
     )
+
+
+def _step_hooks(
+    task: StepTask,
+    refs: tuple[str, ...],
+    failure: BaseException | None,
+    error: str,
+    log: StepLog,
+) -> None:
+    """The step's on_failure / on_success hooks; a failing one is a warning line in the
+    step log and on the terminal, never a change of the step's outcome."""
+    from stackctl.runtime.hooks import HookContext, run_hooks
+
+    if isinstance(failure, StepError):  # not raised by the step function: no exception
+        error, failure = failure.message, None
+    context = HookContext(
+        event="on_failure" if error else "on_success",
+        run_id=task.run_id,
+        pipeline=task.pipeline,
+        stack=task.stack,
+        step=task.step.name,
+        error_type=type(failure).__name__ if failure is not None else "",
+        # the cause's own line (not "step 'x' failed: ..."), as the alert shows it
+        error=_first_line(failure) if failure is not None else error,
+        traceback="\n".join(tracebacks.tail(failure)) if failure is not None else "",
+        exception=failure,
+        alerter=task.alerter,
+    )
+    step = StepContext(
+        task.run_id,
+        task.pipeline,
+        task.step.name,
+        task.stack,
+        max(1, task.step.retries + 1),
+        task.components,
+        task.artifact_store,
+        task.experiment_tracker,
+        task.alerter,
+    )
+
+    failed: list[str] = []
+    # get_step_context() works in a hook, as in ZenML; what it prints goes to the log
+    with step_context(step), _captured(log, task.step.name):
+        run_hooks(refs, context, lambda ref: import_function(ref, task.root), failed.append)
+    for line in failed:  # outside the capture, which would echo the line a second time
+        log.write(f"warning: {line}\n")
+        lines.emit(task.step.name, f"warning: {line}")
 
 
 def store_log(store: ArtifactStore, step: str, text: str) -> str:
@@ -163,6 +217,7 @@ def _call(
             task.components,
             task.artifact_store,
             task.experiment_tracker,
+            task.alerter,
         )
         metadata.restart()  # only the attempt that succeeds has its say
         try:
@@ -178,7 +233,7 @@ def _call(
                 _emit_tail(task.step.name, exc)
                 tried = f" (after {tries} attempts)" if tries > 1 else ""
                 message = f"{type(exc).__name__}: {_first_line(exc)}{tried}"
-                raise StepError(message, attempts=attempt) from None
+                raise StepError(message, attempts=attempt, cause=exc) from None
             delay = min(task.backoff_s * 2 ** (attempt - 1), 60.0)
             log.write(f"attempt {attempt} of {tries} failed; retrying in {delay:g}s\n")
             time.sleep(delay)

@@ -12,11 +12,18 @@ from typing import Any
 class StepError(Exception):
     """A step cannot run or failed: a one-line message plus details for the step log."""
 
-    def __init__(self, message: str, detail: str = "", attempts: int = 0) -> None:
+    def __init__(
+        self,
+        message: str,
+        detail: str = "",
+        attempts: int = 0,
+        cause: BaseException | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.detail = detail
         self.attempts = attempts  # calls of the step function made before giving up
+        self.cause = cause  # what the step function raised (on_failure hooks get it)
 
 
 def ensure_on_path(root: str) -> None:

@@ -60,6 +60,13 @@ def run_pipeline(
     """Run a pipeline on a stack and record it; raise StepFailedError if a step failed."""
     order = topological_steps(spec)  # GraphError naming the cycle, before any record
     resolved = run_params(spec, params)  # a bad `-p` is refused before any record too
+    hooked = any(s.on_failure or s.on_success for s in spec.steps)
+    if (
+        hooked or spec.on_failure or spec.on_success
+    ) and "alerter" not in stack.components:  # `alerter` hooks need one: say so now
+        from stackctl.runtime.pipeline_hooks import check_alerter
+
+        check_alerter(spec, stack.name)
     run = Run(
         id=_run_id(),
         pipeline=spec.name,
@@ -93,6 +100,10 @@ def run_pipeline(
     loop.flush()
     finished = replace(loop.run, status=status, finished_at=now())
     store.finish_run(run.id, status, finished.finished_at or "")
+    if spec.on_failure if loop.failures else spec.on_success:
+        from stackctl.runtime.pipeline_hooks import pipeline_hooks
+
+        pipeline_hooks(spec, stack, run.id, loop.failures, str(root.resolve()))
     if loop.failures:
         raise loop.error()
     if spec.model is not None:  # a completed run of a pipeline with `model:`
@@ -272,6 +283,7 @@ class _RunLoop:
             components=self.stack.snapshot.get("components", {}),
             root=str(self.root),
             backoff_s=RETRY_BACKOFF_S,
+            alerter=self.stack.components.get("alerter"),
         )
         code = self.code.parts(function, step)
         return task, cache_parts(function, step, params, inputs, self.root, code)

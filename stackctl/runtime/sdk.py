@@ -40,6 +40,8 @@ from stackctl.runtime.naming import named_outputs
 
 P = ParamSpec("P")
 R = TypeVar("R")
+#: ``on_failure=`` / ``on_success=``: a function, "alerter", "module:function", or a list
+Hooks = Callable[..., Any] | str | Sequence[Callable[..., Any] | str] | None
 
 
 class Step(Generic[P, R]):
@@ -71,6 +73,8 @@ def step(
     cache: bool = True,
     cache_version: str = "",
     outputs: Sequence[str] | None = None,
+    on_failure: Hooks = None,
+    on_success: Hooks = None,
 ) -> Callable[[Callable[P, R]], Step[P, R]]: ...
 def step(
     func: Callable[P, R] | None = None,
@@ -81,8 +85,12 @@ def step(
     cache: bool = True,
     cache_version: str = "",
     outputs: Sequence[str] | None = None,
+    on_failure: Hooks = None,
+    on_success: Hooks = None,
 ) -> Step[P, R] | Callable[[Callable[P, R]], Step[P, R]]:
-    """Mark a function as a step: ``@step`` or ``@step(retries=2, outputs=["a", "b"])``."""
+    """Mark a function as a step: ``@step`` or ``@step(retries=2, outputs=["a", "b"])``;
+    ``on_failure`` / ``on_success``: hooks run after its last attempt (docs/hooks.md)."""
+    failure_hooks, success_hooks = _hooks(on_failure, on_success)  # a bad hook fails here
 
     def decorate(f: Callable[P, R]) -> Step[P, R]:
         names = output_names(f, outputs)
@@ -94,10 +102,21 @@ def step(
             cache=cache,
             cache_version=cache_version,
             named=named_outputs(return_annotation(f), names),
+            on_failure=failure_hooks,
+            on_success=success_hooks,
         )
         return Step(f, options)
 
     return decorate(func) if func is not None else decorate
+
+
+def _hooks(on_failure: Hooks, on_success: Hooks) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The references of ``on_failure=`` / ``on_success=`` (StackctlError if unusable)."""
+    if on_failure is None and on_success is None:
+        return (), ()  # the common case does not import the hooks module
+    from stackctl.runtime.hooks import hook_refs
+
+    return hook_refs(on_failure, "on_failure"), hook_refs(on_success, "on_success")
 
 
 @dataclass(frozen=True)
@@ -131,12 +150,14 @@ class Pipeline:
         stack: str | None = None,
         options: RunOptions | None = None,
         model: str | Mapping[str, Any] | ModelDecl | None = None,
+        hooks: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
     ) -> None:
         functools.update_wrapper(self, func)
         self.func = func
         self.name = name or func.__name__
         self.stack = stack
         self.model = model
+        self.hooks = hooks  # (on_failure, on_success) references
         self.options = options or RunOptions()
         self._spec: PipelineSpec | None = None
 
@@ -148,6 +169,8 @@ class Pipeline:
                 from stackctl.runtime.models import model_decl
 
                 spec = replace(spec, model=model_decl(self.model))
+            if self.hooks != ((), ()):
+                spec = replace(spec, on_failure=self.hooks[0], on_success=self.hooks[1])
             self._spec = spec
         return self._spec
 
@@ -166,7 +189,12 @@ class Pipeline:
             cache=cache if cache is not None else self.options.cache,
         )
         copy = Pipeline(
-            self.func, name=self.name, stack=self.stack, options=options, model=self.model
+            self.func,
+            name=self.name,
+            stack=self.stack,
+            options=options,
+            model=self.model,
+            hooks=self.hooks,
         )
         copy._spec = self._spec
         return copy
@@ -196,6 +224,8 @@ def pipeline(
     name: str | None = None,
     stack: str | None = None,
     model: str | Mapping[str, Any] | None = None,
+    on_failure: Hooks = None,
+    on_success: Hooks = None,
 ) -> Callable[[Callable[..., Any]], Pipeline]: ...
 def pipeline(
     func: Callable[..., Any] | None = None,
@@ -204,16 +234,20 @@ def pipeline(
     name: str | None = None,
     stack: str | None = None,
     model: str | Mapping[str, Any] | None = None,
+    on_failure: Hooks = None,
+    on_success: Hooks = None,
 ) -> Pipeline | Callable[[Callable[..., Any]], Pipeline]:
     """Mark a function as a pipeline: ``@pipeline`` or ``@pipeline(stack="dev")``;
     ``model="NAME"`` (or {"name", "description", "tags"}) makes each completed run a new
-    version of that model (docs/models.md)."""
+    version of that model (docs/models.md); ``on_failure`` / ``on_success``: hooks run
+    once when the run ends (docs/hooks.md)."""
+    hooks = _hooks(on_failure, on_success)
     if model is not None:  # a bad declaration fails at the decorator, not at the run
         from stackctl.runtime.models import model_decl
 
         model_decl(model)
 
     def decorate(f: Callable[..., Any]) -> Pipeline:
-        return Pipeline(f, name=name, stack=stack, model=model)
+        return Pipeline(f, name=name, stack=stack, model=model, hooks=hooks)
 
     return decorate(func) if func is not None else decorate

@@ -1,0 +1,1 @@
+"""Alerters: where hooks and ``stackctl.alert`` send messages (see ``base.Alerter``)."""

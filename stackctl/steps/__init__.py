@@ -1,0 +1,1 @@
+"""Built-in steps that pipelines (YAML or SDK) can use as they are."""
