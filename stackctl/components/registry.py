@@ -163,6 +163,22 @@ BUILTIN_FLAVORS: tuple[Flavor, ...] = (
         schema_file="model_registry.mlflow.schema.json",
         extra="mlflow",
     ),
+    _builtin(
+        "data_validator",
+        "pandera",
+        "pandera DataFrame schemas (YAML in the project), checked lazily",
+        "pandera:PanderaValidator",
+        provisioner="stackctl.components.data_validators.pandera_provision:PanderaProvisioner",
+        extra="validation",
+    ),
+    _builtin(
+        "feature_store",
+        "feast",
+        "a local Feast repository: file offline store, SQLite online store",
+        "feast:FeastFeatureStore",
+        provisioner="stackctl.components.feature_stores.feast_provision:FeastProvisioner",
+        extra="feast",
+    ),
 )
 
 

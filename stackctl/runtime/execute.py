@@ -45,6 +45,8 @@ class StepTask:
     components: Mapping[str, Mapping[str, Any]]  # redacted stack snapshot, for the context
     root: str
     backoff_s: float = 0.5  # first retry delay; doubles per attempt
+    data_validator: Any | None = None  # the stack's, for get_step_context()
+    feature_store: Any | None = None
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,8 @@ def _call(
             task.components,
             task.artifact_store,
             task.experiment_tracker,
+            data_validator=task.data_validator,
+            feature_store=task.feature_store,
         )
         metadata.restart()  # only the attempt that succeeds has its say
         try:
