@@ -171,3 +171,24 @@ def test_drift_sees_a_schema_file_gone(tmp_path: Path) -> None:
     assert "data_validator.pandera: schema file validation/iris.yaml (iris) is missing" in (
         drift.out + drift.err
     )
+
+
+def test_register_update_and_describe_the_validator_and_a_feature_store(tmp_path: Path) -> None:
+    files = {k: v for k, v in FILES.items() if not k.startswith("pipelines/")}
+    root = write_files(tmp_path, files)
+    env = clean_env()
+    schemas = '{"iris": "validation/iris.yaml", "again": "validation/iris.yaml"}'
+    call([STACKCTL, "data-validator", "register", "pv", "-f", "pandera"], cwd=root, env=env)
+    call([STACKCTL, "data-validator", "update", "pv", "--schemas", schemas], cwd=root, env=env)
+    shown = call([STACKCTL, "data-validator", "describe", "pv"], cwd=root, env=env).out
+    assert "again: validation/iris.yaml" in shown
+    call(
+        [STACKCTL, "feature-store", "register", "fs", "-f", "feast", "--repo-path", "features"],
+        cwd=root,
+        env=env,
+    )
+    call([STACKCTL, "stack", "update", "dev", "-dv", "pv", "-f", "fs"], cwd=root, env=env)
+    assert "repo_path: features" in call(
+        [STACKCTL, "feature-store", "describe", "fs"], cwd=root, env=env
+    ).out
+    assert call([STACKCTL, "validate"], cwd=root, env=env).out.startswith("valid:")
