@@ -188,7 +188,8 @@ def test_register_update_and_describe_the_validator_and_a_feature_store(tmp_path
         env=env,
     )
     call([STACKCTL, "stack", "update", "dev", "-dv", "pv", "-f", "fs"], cwd=root, env=env)
-    assert "repo_path: features" in call(
-        [STACKCTL, "feature-store", "describe", "fs"], cwd=root, env=env
-    ).out
+    assert (
+        "repo_path: features"
+        in call([STACKCTL, "feature-store", "describe", "fs"], cwd=root, env=env).out
+    )
     assert call([STACKCTL, "validate"], cwd=root, env=env).out.startswith("valid:")
