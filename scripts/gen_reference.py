@@ -78,7 +78,8 @@ def constraints(schema: dict[str, Any]) -> list[str]:
         ("pattern", "Pattern"),
     ):
         if key in schema and not (key == "pattern" and schema.get("maxLength") == 63):
-            notes.append(f"{label}: `{schema[key]}`.")
+            # a | in a table cell ends the cell, even inside backticks (GFM): escape it
+            notes.append(f"{label}: `{str(schema[key]).replace('|', chr(92) + '|')}`.")
     if "default" in schema:
         notes.append(f"Default: `{json.dumps(schema['default'])}`.")
     if schema.get("x-replace"):

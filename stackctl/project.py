@@ -179,12 +179,14 @@ class Project:
     def validate(self) -> list[Diagnostic]:
         """Every configuration problem (empty when valid), step functions included."""
         from stackctl.runtime.references import check_functions
+        from stackctl.runtime.schema_refs import check_schema_files
 
         try:
             spec = self.spec
         except ConfigError as exc:
             return list(exc.diagnostics)
-        return sorted(check_functions(spec), key=lambda d: (d.location, d.message))
+        found = [*check_functions(spec), *check_schema_files(spec)]
+        return sorted(found, key=lambda d: (d.location, d.message))
 
     # -- state ----------------------------------------------------------------------------
     @property

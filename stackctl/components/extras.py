@@ -21,6 +21,8 @@ EXTRA_MODULES: dict[str, tuple[str, ...]] = {
     "mlflow": ("mlflow",),
     "dashboard": ("starlette", "uvicorn", "jinja2"),
     "examples": ("sklearn", "pandas", "pyarrow", "numpy"),
+    "validation": ("pandera", "pandas"),
+    "feast": ("feast",),
 }
 # The distribution to report the version of, per extra.
 EXTRA_DISTRIBUTION = {
@@ -30,6 +32,8 @@ EXTRA_DISTRIBUTION = {
     "mlflow": "mlflow-skinny",
     "dashboard": "starlette",
     "examples": "scikit-learn",
+    "validation": "pandera",
+    "feast": "feast",
 }
 
 

@@ -185,6 +185,22 @@ BUILTIN_FLAVORS: tuple[Flavor, ...] = (
         "smtp:SmtpAlerter",
         provisioner="stackctl.components.alerters.smtp:SmtpProvisioner",
     ),
+    _builtin(
+        "data_validator",
+        "pandera",
+        "pandera DataFrame schemas (YAML in the project), checked lazily",
+        "pandera:PanderaValidator",
+        provisioner="stackctl.components.data_validators.pandera_provision:PanderaProvisioner",
+        extra="validation",
+    ),
+    _builtin(
+        "feature_store",
+        "feast",
+        "a local Feast repository: file offline store, SQLite online store",
+        "feast:FeastFeatureStore",
+        provisioner="stackctl.components.feature_stores.feast_provision:FeastProvisioner",
+        extra="feast",
+    ),
 )
 
 

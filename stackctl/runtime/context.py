@@ -26,6 +26,10 @@ class StepContext:
     artifact_store: ArtifactStore
     experiment_tracker: ExperimentTracker | None
     alerter: Any | None = None  # the stack's: stackctl.alert() sends through it
+    # The stack's data validator / feature store instances (None when the stack has
+    # none). Building them imports nothing: feast and pandera load on first use.
+    data_validator: Any | None = None
+    feature_store: Any | None = None
 
 
 _current: ContextVar[StepContext | None] = ContextVar("stackctl_step_context", default=None)

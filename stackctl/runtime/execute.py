@@ -46,6 +46,8 @@ class StepTask:
     root: str
     backoff_s: float = 0.5  # first retry delay; doubles per attempt
     alerter: Any | None = None  # the stack's alerter: stackctl.alert() and step hooks
+    data_validator: Any | None = None  # the stack's, for get_step_context()
+    feature_store: Any | None = None
 
 
 @dataclass(frozen=True)
@@ -218,6 +220,8 @@ def _call(
             task.artifact_store,
             task.experiment_tracker,
             task.alerter,
+            data_validator=task.data_validator,
+            feature_store=task.feature_store,
         )
         metadata.restart()  # only the attempt that succeeds has its say
         try:

@@ -246,8 +246,11 @@ def registry_digest() -> str:
 
 def type_name(value: Any) -> str:
     kind = type(value)
-    return (
-        kind.__qualname__
-        if kind.__module__ == "builtins"
-        else f"{kind.__module__}.{kind.__qualname__}"
-    )
+    if kind.__module__ == "builtins":
+        return kind.__qualname__
+    # the public name when the package's top level exports the class: the same on every
+    # version (pandas 2 says pandas.core.frame, pandas 3 pandas); nothing is imported
+    top = kind.__module__.split(".")[0]
+    if getattr(sys.modules.get(top), kind.__qualname__, None) is kind:
+        return f"{top}.{kind.__qualname__}"
+    return f"{kind.__module__}.{kind.__qualname__}"

@@ -284,6 +284,8 @@ class _RunLoop:
             root=str(self.root),
             backoff_s=RETRY_BACKOFF_S,
             alerter=self.stack.components.get("alerter"),
+            data_validator=self.stack.components.get("data_validator"),
+            feature_store=self.stack.components.get("feature_store"),
         )
         code = self.code.parts(function, step)
         return task, cache_parts(function, step, params, inputs, self.root, code)

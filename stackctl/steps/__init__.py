@@ -1,1 +1,1 @@
-"""Built-in steps that pipelines (YAML or SDK) can use as they are."""
+"""Built-in steps a pipeline names like its own: ``function: stackctl.steps.MODULE:NAME``."""
