@@ -163,6 +163,17 @@ BUILTIN_FLAVORS: tuple[Flavor, ...] = (
         schema_file="model_registry.mlflow.schema.json",
         extra="mlflow",
     ),
+    Flavor(
+        type="model_deployer",
+        name="mlflow",
+        description="MLflow's scoring server as a local process on loopback",
+        implementation="stackctl.components.model_deployers.mlflow:MlflowModelDeployer",
+        provisioner=(
+            "stackctl.components.model_deployers.mlflow_provision:MlflowDeployerProvisioner"
+        ),
+        schema_file="model_deployer.mlflow.schema.json",
+        extra="mlflow",
+    ),
 )
 
 
