@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from hypothesis import settings
-from support.services import fresh_database, moto_server
+from support.services import MlflowServer, fresh_database, mlflow_server, moto_server
 
 # CI must be reproducible: the same examples on every run (a failure found locally is
 # kept in .hypothesis/ and replayed first). Locally, hypothesis explores new inputs.
@@ -28,3 +28,11 @@ def s3_endpoint() -> Iterator[str]:
     """An S3 API server on 127.0.0.1, started for this module and stopped after."""
     with moto_server() as endpoint:
         yield endpoint
+
+
+@pytest.fixture(scope="session")
+def mlflow_tracking_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MlflowServer]:
+    """One ``mlflow server`` (SQLite, basic auth) per test session: it takes seconds to
+    start, so every test that needs one shares it (use unique experiment/model names)."""
+    with mlflow_server(tmp_path_factory.mktemp("mlflow-server")) as server:
+        yield server
