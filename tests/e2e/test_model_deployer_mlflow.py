@@ -1,0 +1,216 @@
+"""The `mlflow` model deployer end to end, on a stack whose tracker and model registry
+are the session's `mlflow server` (basic auth, credentials as ``${secret:...}``):
+train the iris model, `model deploy` it, get predictions over HTTP equal to the
+in-process ones, see a killed server as drift, have apply restart it, `undeploy`, and
+leave no process behind. The password never appears in anything stackctl prints."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+from support.cli import STACKCTL, call, clean_env
+
+from stackctl.components.model_deployers import process
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
+
+STACKS = """\
+components:
+  orchestrator:
+    local: {flavor: local}
+  artifact_store:
+    local: {flavor: local, config: {path: .stackctl/artifacts}}
+  experiment_tracker:
+    server:
+      flavor: mlflow
+      config: {tracking_uri: "URL", experiment: "EXPERIMENT",
+               username: "${secret:mlflow_user}", password: "${secret:mlflow_password}"}
+  model_registry:
+    server:
+      flavor: mlflow
+      config: {tracking_uri: "URL",
+               username: "${secret:mlflow_user}", password: "${secret:mlflow_password}"}
+  model_deployer:
+    mlflow: {flavor: mlflow, config: {startup_timeout: 300}}
+stacks:
+  serving:
+    orchestrator: local
+    artifact_store: local
+    experiment_tracker: server
+    model_registry: server
+    model_deployer: mlflow
+"""
+
+PIPELINES = """\
+pipelines:
+  training:
+    model: MODEL
+    steps:
+      load: {function: "pipelines.iris:load"}
+      split: {function: "pipelines.iris:split", inputs: {df: load.output},
+              outputs: [X_train, X_test, y_train, y_test]}
+      train: {function: "pipelines.iris:train", inputs: {X: split.X_train, y: split.y_train}}
+      evaluate: {function: "pipelines.iris:evaluate",
+                 inputs: {model: train.output, X: split.X_test, y: split.y_test}}
+"""
+
+ROWS = [[5.1, 3.5, 1.4, 0.2], [6.7, 3.0, 5.2, 2.3], [5.9, 3.0, 4.2, 1.5]]
+
+
+def post(url: str, body: dict) -> dict:
+    request = urllib.request.Request(
+        f"{url}/invocations",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read())
+
+
+@pytest.fixture
+def project(tmp_path: Path, mlflow_tracking_server):
+    """An iris project on the serving stack, its env (secrets) and the model name; every
+    deployment is stopped afterwards whatever the test did."""
+    server = mlflow_tracking_server
+    model = f"iris_{uuid.uuid4().hex[:8]}"  # one server per session: names must not clash
+    repo = Path(__file__).resolve().parents[2]
+    (tmp_path / "stacks").mkdir()
+    (tmp_path / "pipelines").mkdir()
+    (tmp_path / "stackctl.yaml").write_text(
+        "project: serving\ninclude: [stacks/*.yaml, pipelines/*.yaml]\n"
+    )
+    stacks = STACKS.replace("URL", server.url).replace("EXPERIMENT", model)
+    (tmp_path / "stacks" / "serving.yaml").write_text(stacks)
+    (tmp_path / "pipelines" / "training.yaml").write_text(PIPELINES.replace("MODEL", model))
+    (tmp_path / "pipelines" / "__init__.py").write_text("")
+    (tmp_path / "pipelines" / "iris.py").write_text((repo / "pipelines" / "iris.py").read_text())
+    env = clean_env("MLFLOW_TRACKING_")
+    env["STACKCTL_SECRET_MLFLOW_USER"] = server.username
+    env["STACKCTL_SECRET_MLFLOW_PASSWORD"] = server.password
+    env["MLFLOW_HTTP_REQUEST_MAX_RETRIES"] = "1"
+    try:
+        yield tmp_path, env, model
+    finally:
+        listed = call(
+            [STACKCTL, "model", "deployments", "--json"], cwd=tmp_path, env=env, code=None
+        )
+        pids = [d["pid"] for d in json.loads(listed.out or "[]")] if listed.code == 0 else []
+        call([STACKCTL, "model", "undeploy", "--all"], cwd=tmp_path, env=env, code=None)
+        for pid in pids:  # belt and braces: never leave a server behind
+            if process.group_pids(pid):
+                os.killpg(pid, signal.SIGKILL)
+
+
+def test_deploy_predict_drift_restart_undeploy(project) -> None:
+    root, env, model = project
+    password = env["STACKCTL_SECRET_MLFLOW_PASSWORD"]
+    printed: list[str] = []
+
+    def run(*argv: str, code: int = 0, timeout: float = 600):
+        result = call([STACKCTL, *argv], cwd=root, env=env, code=code, timeout=timeout)
+        printed.append(result.out + result.err)
+        return result
+
+    run("apply", "--auto-approve")
+    run("stack", "set", "serving")
+    run("run", "training")
+
+    deployed = json.loads(run("model", "deploy", model, "--json").out)
+    assert deployed["status"] == "running" and deployed["version"] == 1
+    assert deployed["url"].startswith("http://127.0.0.1:")
+
+    # predictions over HTTP equal the in-process ones (MLflow 2+ scoring protocol)
+    from stackctl import client
+
+    estimator = client.get_model(model, project=root).model
+    import pandas as pd
+
+    frame = pd.DataFrame(ROWS, columns=estimator.feature_names_in_)
+    expected = [int(p) for p in estimator.predict(frame)]
+    body = {"dataframe_split": {"columns": list(frame.columns), "data": ROWS}}
+    assert post(deployed["url"], body)["predictions"] == expected
+    assert post(deployed["url"], {"inputs": ROWS})["predictions"] == expected
+
+    listed = json.loads(run("model", "deployments", "--json").out)
+    assert [(d["model"], d["version"], d["status"]) for d in listed] == [(model, 1, "running")]
+    assert f"{model}  1        running" in run("model", "deployments").out
+
+    # a dead server is drift; apply starts it again on the same port
+    os.killpg(deployed["pid"], signal.SIGKILL)
+    drift = run("drift", code=2)
+    assert "model_deployer.mlflow" in drift.out and "is not running" in drift.out
+    assert json.loads(run("model", "deployments", "--json").out)[0]["status"] == "dead"
+    run("apply", "--auto-approve")
+    run("drift")
+    again = json.loads(run("model", "deployments", "--json").out)[0]
+    assert again["status"] == "running" and again["pid"] != deployed["pid"]
+    assert post(again["url"], {"inputs": ROWS})["predictions"] == expected
+
+    # the registry server holds the version, with the model file uploaded
+    from mlflow import MlflowClient
+
+    os.environ["MLFLOW_TRACKING_USERNAME"] = env["STACKCTL_SECRET_MLFLOW_USER"]
+    os.environ["MLFLOW_TRACKING_PASSWORD"] = password
+    try:
+        url = deployed["url"]
+        mlflow = MlflowClient(env_url(root), registry_uri=env_url(root))
+        versions = mlflow.search_model_versions(f"name = '{model}'")
+        assert [v.tags["stackctl.version"] for v in versions] == ["1"]
+        assert mlflow.get_experiment_by_name(model) is not None  # the tracker logged there
+    finally:
+        del os.environ["MLFLOW_TRACKING_USERNAME"], os.environ["MLFLOW_TRACKING_PASSWORD"]
+
+    stopped = run("model", "undeploy", model)
+    assert stopped.out.strip() == f"{model}:1 stopped ({url})"
+    assert process.group_pids(again["pid"]) == []
+    assert "no deployments" in run("model", "deployments").out
+    run("drift")
+    assert not any(password in text for text in printed)
+
+
+def env_url(root: Path) -> str:
+    text = (root / "stacks" / "serving.yaml").read_text()
+    return text.split('tracking_uri: "')[1].split('"')[0]
+
+
+def test_deploy_needs_a_deployer_and_a_servable_model(tmp_path: Path) -> None:
+    from support.models_project import write_project
+
+    root = write_project(tmp_path)
+    env = clean_env()
+    call([STACKCTL, "run", "train"], cwd=root, env=env, timeout=300)
+    no_deployer = call([STACKCTL, "model", "deploy", "ratio"], cwd=root, env=env, code=1)
+    assert "stack 'default' has no model_deployer" in no_deployer.err
+    stacks = root / "stacks" / "local.yaml"
+    stacks.write_text(
+        stacks.read_text()
+        .replace(
+            "  model_registry:",
+            "  model_deployer:\n    mlflow: {flavor: mlflow}\n  model_registry:",
+        )
+        .replace(
+            "  dev: {orchestrator: local, artifact_store: local}",
+            "  dev: {orchestrator: local, artifact_store: local, model_deployer: mlflow}",
+        )
+    )
+    call(
+        [STACKCTL, "apply", "--auto-approve", "--target", "stack.dev"],
+        cwd=root,
+        env=env,
+        timeout=300,
+    )
+    call([STACKCTL, "stack", "set", "dev"], cwd=root, env=env)
+    refused = call([STACKCTL, "model", "deploy", "ratio:1"], cwd=root, env=env, code=1, timeout=300)
+    assert "not a scikit-learn estimator" in refused.err
+    assert "fractions.Fraction" in refused.err
+    unknown = call([STACKCTL, "model", "undeploy", "ratio"], cwd=root, env=env, code=1)
+    assert "no deployment of 'ratio'" in unknown.err
+    neither = call([STACKCTL, "model", "undeploy"], cwd=root, env=env, code=1)
+    assert "NAME[:VERSION], or --all" in neither.err
+    assert call([STACKCTL, "model", "deployments", "--json"], cwd=root, env=env).out.strip() == "[]"
