@@ -27,9 +27,10 @@ def _component(project: Project, type_: str, name: str) -> Any:
     return get_flavor(type_, spec.flavor).load()(spec.name, config, project.root)
 
 
-def active_deployer(project: Project) -> ModelDeployer:
-    """The active stack's model deployer (NotFoundError with the fix when it has none)."""
-    stack = project.active_stack()
+def active_deployer(project: Project, stack: str | None = None) -> ModelDeployer:
+    """The model deployer of ``stack`` (default: the active one); NotFoundError with the
+    fix when it has none."""
+    stack = stack or project.active_stack()
     declared = project.stack(stack).components.get("model_deployer")
     if declared is None:
         raise NotFoundError(
@@ -54,8 +55,11 @@ def _artifact_store(project: Project, run: Run) -> ArtifactStore:
     return store
 
 
-def deploy(project: Project, text: str, port: int | None) -> dict[str, Any]:
-    """Serve ``NAME[:VERSION|STAGE]`` with the active stack's deployer; its row."""
+def deploy(
+    project: Project, text: str, port: int | None, stack: str | None = None
+) -> dict[str, Any]:
+    """Serve ``NAME[:VERSION|STAGE]`` with the deployer of ``stack`` (default: the
+    active one); its row."""
     from stackctl.runtime.deployments import deploy as start
     from stackctl.runtime.deployments import status
     from stackctl.state.locking import now
@@ -67,7 +71,7 @@ def deploy(project: Project, text: str, port: int | None) -> dict[str, Any]:
     name, ref = split_ref(text)
     state = project.state()
     version = state.model_version(name, ref)
-    deployer = active_deployer(project)
+    deployer = active_deployer(project, stack)
     store = _artifact_store(project, state.run(version.run_id))
     deployment = start(state, store, deployer, version, port, now(), project.root)
     return as_row(status(deployment, project.root))

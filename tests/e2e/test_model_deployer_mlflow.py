@@ -60,6 +60,13 @@ pipelines:
                  inputs: {model: train.output, X: split.X_test, y: split.y_test}}
 """
 
+DEPLOY = """\
+pipelines:
+  deploy:
+    steps:
+      serve: {function: "stackctl.steps.deploy:deploy_model", params: {model: MODEL}}
+"""
+
 ROWS = [[5.1, 3.5, 1.4, 0.2], [6.7, 3.0, 5.2, 2.3], [5.9, 3.0, 4.2, 1.5]]
 
 
@@ -171,6 +178,15 @@ def test_deploy_predict_drift_restart_undeploy(project) -> None:
     assert process.group_pids(again["pid"]) == []
     assert "no deployments" in run("model", "deployments").out
     run("drift")
+
+    # the built-in step does the same from a pipeline (after the training one)
+    (root / "pipelines" / "deploy.yaml").write_text(DEPLOY.replace("MODEL", model))
+    run("run", "deploy")
+    [served] = json.loads(run("model", "deployments", "--json").out)
+    assert (served["model"], served["version"], served["status"]) == (model, 1, "running")
+    assert post(served["url"], {"inputs": ROWS})["predictions"] == expected
+    run("model", "undeploy", "--all")
+    assert process.group_pids(served["pid"]) == []
     assert not any(password in text for text in printed)
 
 

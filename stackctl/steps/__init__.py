@@ -1,0 +1,1 @@
+"""Built-in steps: use them in YAML as ``function: stackctl.steps.<module>:<function>``."""
