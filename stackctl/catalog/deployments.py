@@ -35,9 +35,9 @@ def active_deployer(project: Project, stack: str | None = None) -> ModelDeployer
     if declared is None:
         raise NotFoundError(
             f"stack {stack!r} has no model_deployer",
-            hint="declare one (components: {model_deployer: {mlflow: {flavor: mlflow}}}), "
-            f"add it to the stack (`stackctl stack update {stack} -d mlflow` "
-            "or edit stacks/*.yaml) and run `stackctl apply`",
+            hint="declare one under components (model_deployer: {mlflow: {flavor: mlflow}}), "
+            "add `model_deployer: mlflow` to a stack in stacks/*.yaml, then "
+            "`stackctl apply` and `stackctl stack set STACK`",
         )
     deployer: ModelDeployer = _component(project, "model_deployer", declared)
     return deployer

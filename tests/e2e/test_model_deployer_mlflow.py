@@ -20,6 +20,8 @@ from stackctl.components.model_deployers import process
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
+GOLDEN = Path(__file__).resolve().parents[1] / "data" / "deployments"
+
 STACKS = """\
 components:
   orchestrator:
@@ -196,13 +198,20 @@ def env_url(root: Path) -> str:
 
 
 def test_deploy_needs_a_deployer_and_a_servable_model(tmp_path: Path) -> None:
+    """The bad paths: one line each with the fix (goldens), exit 1, nothing recorded."""
+    from support.golden import check_golden
     from support.models_project import write_project
 
     root = write_project(tmp_path)
     env = clean_env()
     call([STACKCTL, "run", "train"], cwd=root, env=env, timeout=300)
-    no_deployer = call([STACKCTL, "model", "deploy", "ratio"], cwd=root, env=env, code=1)
-    assert "stack 'default' has no model_deployer" in no_deployer.err
+
+    def refused(*argv: str, golden: str) -> None:
+        result = call([STACKCTL, *argv], cwd=root, env=env, code=1, timeout=300)
+        check_golden(GOLDEN / f"{golden}.txt", result.err)
+        assert result.out == ""
+
+    refused("model", "deploy", "ratio", golden="no_deployer")
     stacks = root / "stacks" / "local.yaml"
     stacks.write_text(
         stacks.read_text()
@@ -222,11 +231,13 @@ def test_deploy_needs_a_deployer_and_a_servable_model(tmp_path: Path) -> None:
         timeout=300,
     )
     call([STACKCTL, "stack", "set", "dev"], cwd=root, env=env)
-    refused = call([STACKCTL, "model", "deploy", "ratio:1"], cwd=root, env=env, code=1, timeout=300)
-    assert "not a scikit-learn estimator" in refused.err
-    assert "fractions.Fraction" in refused.err
-    unknown = call([STACKCTL, "model", "undeploy", "ratio"], cwd=root, env=env, code=1)
-    assert "no deployment of 'ratio'" in unknown.err
-    neither = call([STACKCTL, "model", "undeploy"], cwd=root, env=env, code=1)
-    assert "NAME[:VERSION], or --all" in neither.err
+    refused("model", "deploy", "ratio:1", golden="not_sklearn")
+    assert list((root / ".stackctl" / "deployments").rglob("*")) == []  # nothing written
+    refused("model", "deploy", "ratio:7", golden="no_version")
+    refused("model", "deploy", "ratio", "--port", "80", golden="bad_port")
+    refused("model", "undeploy", "ratio", golden="undeploy_unknown")
+    refused("model", "undeploy", "ratio:one", golden="undeploy_bad_ref")
+    refused("model", "undeploy", golden="undeploy_nothing_named")
     assert call([STACKCTL, "model", "deployments", "--json"], cwd=root, env=env).out.strip() == "[]"
+    empty = call([STACKCTL, "model", "deployments"], cwd=root, env=env).out
+    assert empty == "no deployments: start one with `stackctl model deploy NAME[:VERSION]`\n"
