@@ -239,5 +239,14 @@ def test_deploy_needs_a_deployer_and_a_servable_model(tmp_path: Path) -> None:
     refused("model", "undeploy", "ratio:one", golden="undeploy_bad_ref")
     refused("model", "undeploy", golden="undeploy_nothing_named")
     assert call([STACKCTL, "model", "deployments", "--json"], cwd=root, env=env).out.strip() == "[]"
+    # the component verbs work for the type, as for any other
+    register = [STACKCTL, "model-deployer", "register", "slow", "--flavor", "mlflow"]
+    call([*register, "--startup-timeout", "300"], cwd=root, env=env)
+    call([STACKCTL, "model-deployer", "update", "slow", "--workers", "2"], cwd=root, env=env)
+    assert (
+        "slow: {flavor: mlflow, config: {startup_timeout: 300, workers: 2}}" in stacks.read_text()
+    )
+    described = call([STACKCTL, "model-deployer", "describe", "slow"], cwd=root, env=env).out
+    assert "flavor: mlflow" in described and "startup_timeout: 300" in described
     empty = call([STACKCTL, "model", "deployments"], cwd=root, env=env).out
     assert empty == "no deployments: start one with `stackctl model deploy NAME[:VERSION]`\n"
