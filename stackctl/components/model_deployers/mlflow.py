@@ -53,7 +53,11 @@ def start_server(served: Served, root: Path, timeout: float) -> int:
     """Start (or restart) the server ``served`` describes; its pid once it answers."""
     log = root / served.log
     pid = process.start(served.command, log, server_env(), root)
-    problem = process.wait_ready(pid, f"{served.url}/ping", timeout)
+    try:
+        problem = process.wait_ready(pid, f"{served.url}/ping", timeout)
+    except BaseException:  # Ctrl-C while waiting: no record will point at it, so stop it
+        process.terminate(pid)
+        raise
     if problem:
         process.terminate(pid)
         last = process.tail(log).splitlines()
