@@ -60,13 +60,21 @@ def start_server(served: Served, root: Path, timeout: float) -> int:
         raise
     if problem:
         process.terminate(pid)
-        last = process.tail(log).splitlines()
         raise DeployError(
             f"the MLflow scoring server for {served.model_uri} on {served.url} did not "
-            f"start: {problem} ({one_line(last[-1]) if last else 'its log is empty'})",
+            f"start: {problem} ({telling_line(process.tail(log))})",
             hint=f"read its log: {served.log}",
         )
     return pid
+
+
+def telling_line(log: str) -> str:
+    """The log line that says why a server failed: uvicorn's ``ERROR:`` line (e.g. the
+    port is taken) when there is one, else the last line."""
+    lines = [line.strip() for line in log.splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith("ERROR:")]
+    picked = (errors or lines or ["its log is empty"])[-1]
+    return one_line(picked.removeprefix("ERROR:").strip())
 
 
 class MlflowModelDeployer:

@@ -34,3 +34,19 @@ def test_a_dead_server_is_drift_and_a_damaged_handle_is_ignored(tmp_path):
         "model server iris:1 on http://127.0.0.1:1 is not running "
         "(apply restarts it; `stackctl model undeploy` removes it)"
     )
+
+
+def test_a_failed_start_names_the_telling_log_line():
+    from stackctl.components.model_deployers.mlflow import telling_line
+
+    log = (
+        "INFO: Started server process [1]\n"
+        "ERROR:    [Errno 98] error while attempting to bind on address: address already in use\n"
+        "Exception: Command 'uvicorn' returned non zero return code. Return code = 3\n"
+    )
+    assert telling_line(log) == (
+        "[Errno 98] error while attempting to bind on address: address already in use"
+    )
+    assert telling_line("Traceback\nValueError: bad model\n") == "ValueError: bad model"
+    assert telling_line("") == "its log is empty"
+    assert telling_line("ERROR: a\x1b[31m\n") == "a\\x1b[31m"  # one line, escaped
