@@ -181,7 +181,18 @@ def test_deploy_predict_drift_restart_undeploy(project) -> None:
     assert "no deployments" in run("model", "deployments").out
     run("drift")
 
-    # the built-in step does the same from a pipeline (after the training one)
+    # a server that cannot start (its port is taken): one line naming why, no record
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        failed = run("model", "deploy", model, "--port", str(busy), code=1)
+    assert "did not start: the server exited" in failed.err
+    assert "address already in use" in failed.err and failed.err.count("\n") == 2
+    assert "no deployments" in run("model", "deployments").out
+
     (root / "pipelines" / "deploy.yaml").write_text(DEPLOY.replace("MODEL", model))
     run("run", "deploy")
     [served] = json.loads(run("model", "deployments", "--json").out)
