@@ -60,8 +60,8 @@ def deploy(
 ) -> dict[str, Any]:
     """Serve ``NAME[:VERSION|STAGE]`` with the deployer of ``stack`` (default: the
     active one); its row."""
+    from stackctl.runtime.deployments import as_row, status
     from stackctl.runtime.deployments import deploy as start
-    from stackctl.runtime.deployments import status
     from stackctl.state.locking import now
 
     if port is not None and not 1024 <= port <= 65535:
@@ -77,15 +77,9 @@ def deploy(
     return as_row(status(deployment, project.root))
 
 
-def as_row(live: Any) -> dict[str, Any]:
-    from stackctl.runtime.deployments import as_row as row
-
-    return row(live)
-
-
 def deployment_rows(project: Project) -> list[dict[str, Any]]:
     """Every recorded deployment with its live status."""
-    from stackctl.runtime.deployments import status
+    from stackctl.runtime.deployments import as_row, status
 
     return [as_row(status(d, project.root)) for d in project.read_state().deployments()]
 

@@ -116,7 +116,7 @@ def project(tmp_path: Path, mlflow_tracking_server):
                 os.killpg(pid, signal.SIGKILL)
 
 
-def test_deploy_predict_drift_restart_undeploy(project) -> None:
+def test_deploy_predict_drift_restart_undeploy(project, mlflow_tracking_server) -> None:
     root, env, model = project
     password = env["STACKCTL_SECRET_MLFLOW_PASSWORD"]
     printed: list[str] = []
@@ -167,8 +167,8 @@ def test_deploy_predict_drift_restart_undeploy(project) -> None:
     os.environ["MLFLOW_TRACKING_USERNAME"] = env["STACKCTL_SECRET_MLFLOW_USER"]
     os.environ["MLFLOW_TRACKING_PASSWORD"] = password
     try:
-        url = deployed["url"]
-        mlflow = MlflowClient(env_url(root), registry_uri=env_url(root))
+        server = mlflow_tracking_server.url
+        mlflow = MlflowClient(server, registry_uri=server)
         versions = mlflow.search_model_versions(f"name = '{model}'")
         assert [v.tags["stackctl.version"] for v in versions] == ["1"]
         assert mlflow.get_experiment_by_name(model) is not None  # the tracker logged there
@@ -176,7 +176,7 @@ def test_deploy_predict_drift_restart_undeploy(project) -> None:
         del os.environ["MLFLOW_TRACKING_USERNAME"], os.environ["MLFLOW_TRACKING_PASSWORD"]
 
     stopped = run("model", "undeploy", model)
-    assert stopped.out.strip() == f"{model}:1 stopped ({url})"
+    assert stopped.out.strip() == f"{model}:1 stopped ({deployed['url']})"
     assert process.group_pids(again["pid"]) == []
     assert "no deployments" in run("model", "deployments").out
     run("drift")
@@ -201,11 +201,6 @@ def test_deploy_predict_drift_restart_undeploy(project) -> None:
     run("model", "undeploy", "--all")
     assert process.group_pids(served["pid"]) == []
     assert not any(password in text for text in printed)
-
-
-def env_url(root: Path) -> str:
-    text = (root / "stacks" / "serving.yaml").read_text()
-    return text.split('tracking_uri: "')[1].split('"')[0]
 
 
 def test_deploy_needs_a_deployer_and_a_servable_model(tmp_path: Path) -> None:
