@@ -11,6 +11,7 @@ Hierarchy (the CLI in ``cli/app.py`` is the single edge that maps these to exit 
      ├── StateError               a state store is corrupt, newer than us, or unreachable
      │    └── StateLockedError    exit 3: another writer holds the lock
      ├── ProvisionError           a flavor provisioner failed to create/update/delete
+     ├── DeployError              a model server did not start, or cannot be found
      └── StepFailedError          a pipeline step failed after its retries
 
 Every message names where the problem is and ends with the fix (the next command to run).
@@ -189,3 +190,7 @@ class RunCancelled(KeyboardInterrupt):  # a stop, not an error: exit 130 / 143
     def __init__(self, run_id: str, stack: str) -> None:
         super().__init__(f"run {run_id} on stack {stack}: cancelled")
         self.run_id, self.stack = run_id, stack
+
+
+class DeployError(StackctlError):
+    """A model deployer could not start (or find) a model server."""

@@ -516,3 +516,24 @@ class StageChange:
     to_stage: str
     who: str
     at: str
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """A model version served by a model deployer as a local process (``model deploy``).
+
+    ``host`` is the machine that started it (a pid means something only there); the
+    server listens on ``url``. Recorded in state when it answers, removed by undeploy.
+    """
+
+    deployer: str  # the model_deployer component's name
+    model: str
+    version: int
+    url: str  # http://127.0.0.1:PORT
+    port: int
+    pid: int  # the leader of the server's process group
+    host: str
+    started_at: str
+    command: tuple[str, ...]
+    log: str  # the server's log, relative to the project root
+    model_uri: str = ""  # what the server loads (an MLflow model folder)

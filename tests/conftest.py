@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from hypothesis import settings
-from support.services import fresh_database, moto_server
+from support.services import MlflowServer, fresh_database, mlflow_server, moto_server
 
 # CI must be reproducible: the same examples on every run (a failure found locally is
 # kept in .hypothesis/ and replayed first). Locally, hypothesis explores new inputs.
@@ -34,3 +34,11 @@ def s3_endpoint() -> Iterator[str]:
 def httpserver_listen_address() -> tuple[str, int]:
     """pytest-httpserver binds 127.0.0.1 on a free port (never a fixed one)."""
     return ("127.0.0.1", 0)
+
+
+@pytest.fixture(scope="session")
+def mlflow_tracking_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MlflowServer]:
+    """One ``mlflow server`` (SQLite, basic auth) per test session: it takes seconds to
+    start, so every test that needs one shares it (use unique experiment/model names)."""
+    with mlflow_server(tmp_path_factory.mktemp("mlflow-server")) as server:
+        yield server

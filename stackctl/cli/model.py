@@ -1,4 +1,5 @@
-"""`stackctl model list | versions NAME | show NAME[:REF] | promote NAME VERSION --stage S`."""
+"""`stackctl model list | versions NAME | show NAME[:REF] | promote NAME VERSION --stage S`
+(deploy / deployments / undeploy: cli/model_deploy.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ model_app = typer.Typer(
 
 
 def register(app: typer.Typer) -> None:
+    from stackctl.cli import model_deploy
+
+    model_deploy.register(model_app)
     app.add_typer(model_app, name="model")
 
 

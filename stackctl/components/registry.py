@@ -201,6 +201,17 @@ BUILTIN_FLAVORS: tuple[Flavor, ...] = (
         provisioner="stackctl.components.feature_stores.feast_provision:FeastProvisioner",
         extra="feast",
     ),
+    Flavor(
+        type="model_deployer",
+        name="mlflow",
+        description="MLflow's scoring server as a local process on loopback",
+        implementation="stackctl.components.model_deployers.mlflow:MlflowModelDeployer",
+        provisioner=(
+            "stackctl.components.model_deployers.mlflow_provision:MlflowDeployerProvisioner"
+        ),
+        schema_file="model_deployer.mlflow.schema.json",
+        extra="mlflow",
+    ),
 )
 
 

@@ -23,12 +23,13 @@ from stackctl.model import (
     StepRun,
 )
 from stackctl.state.artifacts import NamedArtifacts
+from stackctl.state.deployments_schema import DeploymentStore
 from stackctl.state.models_base import ModelStore
 
 #: Bumped when the on-disk schema changes; stores migrate older schemas forward and
 #: refuse newer ones with a StateError that says to upgrade stackctl.
-SCHEMA_VERSION = 6  # v2: indexes on run records' order; v3: history as deltas
-# v4: named artifacts; v5: models; v6: artifacts.preview
+SCHEMA_VERSION = 7  # v2: indexes on run records' order; v3: history as deltas
+# v4: named artifacts; v5: models; v6: artifacts.preview; v7: deployments
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class StateDump:
     models: Mapping[str, tuple[Mapping[str, Any], ...]] = field(default_factory=dict)
 
 
-class StateStore(NamedArtifacts, ModelStore, Protocol):
+class StateStore(NamedArtifacts, ModelStore, DeploymentStore, Protocol):
     """Where plan/apply and runs keep what they know (models: see models_base.py)."""
 
     # -- resources ---------------------------------------------------------------------

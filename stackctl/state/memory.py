@@ -29,6 +29,7 @@ from stackctl.model import (
 from stackctl.state import codec, locking, models_memory
 from stackctl.state.artifacts_memory import MemoryNamedArtifacts, NamedDatabase
 from stackctl.state.base import StateDump, StateStore
+from stackctl.state.deployments_memory import DeploymentData, MemoryDeploymentRecords
 from stackctl.state.lookups import LATEST, no_latest, no_lock, no_run, no_serial, pick_run
 from stackctl.state.models_memory import MemoryModelRecords, ModelData
 
@@ -49,9 +50,10 @@ class _Data:
     mutex: threading.RLock = field(default_factory=threading.RLock)
     named: NamedDatabase = field(default_factory=NamedDatabase)
     model_data: ModelData = field(default_factory=ModelData)
+    deployment_data: DeploymentData = field(default_factory=DeploymentData)
 
 
-class MemoryStateStore(MemoryNamedArtifacts, MemoryModelRecords):
+class MemoryStateStore(MemoryNamedArtifacts, MemoryModelRecords, MemoryDeploymentRecords):
     """Thread-safe; the lock excludes other handles and threads of this process."""
 
     def __init__(self, data: _Data | None = None) -> None:
@@ -61,6 +63,9 @@ class MemoryStateStore(MemoryNamedArtifacts, MemoryModelRecords):
 
     def _models_data(self) -> ModelData:
         return self._data.model_data
+
+    def _deployments_data(self) -> DeploymentData:
+        return self._data.deployment_data
 
     def connect(self) -> MemoryStateStore:
         """Another handle on the same state (has its own lock ownership)."""

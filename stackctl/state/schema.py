@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from stackctl.errors import StateError
 from stackctl.state.artifacts_schema import V4
 from stackctl.state.base import SCHEMA_VERSION
+from stackctl.state.deployments_schema import DDL as DEPLOYMENTS_DDL
 from stackctl.state.models_schema import DDL as MODELS_DDL
 
 
@@ -115,6 +116,12 @@ def _to_v6(tx: Tx, lineage: str) -> None:
     tx.run("ALTER TABLE artifacts ADD COLUMN preview TEXT NOT NULL DEFAULT ''")
 
 
+def _to_v7(tx: Tx, lineage: str) -> None:
+    # Model servers started by `stackctl model deploy` (state/deployments_schema.py).
+    for statement in DEPLOYMENTS_DDL:
+        tx.run(statement)
+
+
 #: version -> step from the version before it; a new version appends one function.
 MIGRATIONS: dict[int, Callable[[Tx, str], None]] = {
     1: _to_v1,
@@ -123,6 +130,7 @@ MIGRATIONS: dict[int, Callable[[Tx, str], None]] = {
     4: _to_v4,
     5: _to_v5,
     6: _to_v6,
+    7: _to_v7,
 }
 assert sorted(MIGRATIONS) == list(range(1, SCHEMA_VERSION + 1))
 

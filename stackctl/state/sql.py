@@ -15,6 +15,7 @@ from stackctl.state import codec, deltas, locking, models_sql, schema
 from stackctl.state.artifacts_schema import V4_TABLES
 from stackctl.state.artifacts_sql import NamedArtifactRecords
 from stackctl.state.base import StateDump
+from stackctl.state.deployments_sql import SqlDeploymentRecords
 from stackctl.state.lookups import no_lock, no_serial
 from stackctl.state.models_sql import SqlModelRecords
 from stackctl.state.schema import Tx
@@ -31,7 +32,7 @@ _INSERT_LOCK = """
     VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)"""
 
 
-class SqlStateStore(RunRecords, NamedArtifactRecords, SqlModelRecords):
+class SqlStateStore(RunRecords, NamedArtifactRecords, SqlModelRecords, SqlDeploymentRecords):
     """The StateStore contract over any database with a ``_tx``."""
 
     #: Appended to the SELECT of the serial: PostgreSQL needs a row lock to serialise

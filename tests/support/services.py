@@ -1,13 +1,23 @@
-"""Real services on this machine: a fresh PostgreSQL database, an S3 API (moto server)."""
+"""Real services on this machine: a fresh PostgreSQL database, an S3 API (moto server),
+an MLflow tracking server with basic auth."""
 
 from __future__ import annotations
 
 import logging
 import os
+import secrets
+import signal
 import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -85,3 +95,99 @@ def s3_client(endpoint: str) -> Any:
         aws_secret_access_key="testing",
         region_name="us-east-1",
     )
+
+
+@dataclass(frozen=True)
+class MlflowServer:
+    """An ``mlflow server`` with basic auth: its URL and the admin's credentials."""
+
+    url: str
+    username: str
+    password: str
+    pid: int
+    log: Path
+
+
+MLFLOW_START_S = 180  # MLflow's import + table migrations: ~10 s quiet, far more loaded
+
+
+@contextmanager
+def mlflow_server(workdir: Path) -> Iterator[MlflowServer]:
+    """``mlflow server --app-name basic-auth`` on a free loopback port, SQLite backend
+    and a file artifact root under ``workdir``; stopped (its whole process group) after.
+
+    The server is a dev dependency, so failing to start is a test failure, not a skip.
+    """
+    port = free_port()
+    password = secrets.token_urlsafe(16)
+    workdir.mkdir(parents=True, exist_ok=True)
+    auth = workdir / "basic_auth.ini"
+    auth.write_text(
+        "[mlflow]\n"
+        "default_permission = READ\n"
+        f"database_uri = sqlite:///{workdir / 'auth.db'}\n"
+        "admin_username = admin\n"
+        f"admin_password = {password}\n"
+        "authorization_function = mlflow.server.auth:authenticate_request_basic_auth\n"
+    )
+    env = dict(
+        os.environ,
+        MLFLOW_AUTH_CONFIG_PATH=str(auth),
+        MLFLOW_FLASK_SERVER_SECRET_KEY=secrets.token_hex(16),
+    )
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    command = [
+        sys.executable,
+        "-m",
+        "mlflow",
+        "server",
+        "--app-name",
+        "basic-auth",
+        "--backend-store-uri",
+        f"sqlite:///{workdir / 'mlflow.db'}",
+        "--default-artifact-root",
+        (workdir / "artifacts").as_uri(),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+    ]
+    log = workdir / "server.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            command,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            cwd=workdir,
+            env=env,
+            start_new_session=True,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + MLFLOW_START_S
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except (urllib.error.URLError, OSError):
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                tail = log.read_text(errors="replace")[-3000:]
+                pytest.fail(f"mlflow server did not start on {url}:\n{tail}")
+            time.sleep(0.5)
+        yield MlflowServer(url, "admin", password, proc.pid, log)
+    finally:
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            try:
+                os.killpg(proc.pid, sig)
+            except ProcessLookupError:
+                break
+            try:
+                proc.wait(timeout=15)
+                break
+            except subprocess.TimeoutExpired:
+                continue

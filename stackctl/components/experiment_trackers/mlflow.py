@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from stackctl.components import mlflow_credentials
 from stackctl.components.experiment_trackers.base import ExperimentTracker, TrackedRun
 from stackctl.errors import StackctlError
 
@@ -46,14 +47,16 @@ _current: ContextVar[_Binding | None] = ContextVar("stackctl_mlflow_step", defau
 
 
 class MlflowTracker:
-    """``tracking_uri`` (default: a file store under .stackctl/mlruns) and ``experiment``
-    (default: the pipeline name)."""
+    """``tracking_uri`` (default: a file store under .stackctl/mlruns), ``experiment``
+    (default: the pipeline name) and, for a server, ``username`` / ``password`` /
+    ``token`` (write them as ``${secret:NAME}``)."""
 
     def __init__(self, name: str, config: Mapping[str, Any], root: Path) -> None:
         self.name = name
         uri = config.get("tracking_uri")
         self.tracking_uri: str = uri or (root / DEFAULT_DIR).resolve().as_uri()
         self.experiment: str | None = config.get("experiment") or None
+        self._credentials = mlflow_credentials.from_config(config)
         self._client: MlflowClient | None = None
 
     def __getstate__(self) -> dict[str, Any]:
@@ -68,6 +71,9 @@ class MlflowTracker:
                 # default here (mlflow-skinny has no sqlite store). An explicit
                 # MLFLOW_ALLOW_FILE_STORE=false still wins.
                 os.environ.setdefault("MLFLOW_ALLOW_FILE_STORE", "true")
+            # MLflow prints a "View run ... at URL" line to stdout when a server run ends:
+            # noise in a step's output (`stackctl runs show` links the run itself).
+            os.environ.setdefault("MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT", "true")
             from mlflow.tracking import MlflowClient
 
             self._client = MlflowClient(tracking_uri=self.tracking_uri)
@@ -85,7 +91,8 @@ class MlflowTracker:
             _current.reset(token)
             if tracked.id:
                 try:
-                    self.client.set_terminated(tracked.id, status)
+                    with mlflow_credentials.lent(self._credentials):
+                        self.client.set_terminated(tracked.id, status)
                 except Exception as exc:  # the step's outcome matters more than this
                     log.warning("cannot end MLflow run %s: %s", tracked.id, exc)
 
@@ -147,7 +154,8 @@ class MlflowTracker:
     @contextmanager
     def _translated(self, what: str) -> Iterator[None]:
         try:
-            yield
+            with mlflow_credentials.lent(self._credentials):
+                yield
         except StackctlError:
             raise
         except Exception as exc:

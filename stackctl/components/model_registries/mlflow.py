@@ -13,13 +13,15 @@ the `mlflow` extra). mlflow is imported only when a registry is used.
 
 from __future__ import annotations
 
-import os
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
+from stackctl.components import mlflow_credentials
 from stackctl.components.model_registries.base import ModelRegistry
 from stackctl.components.provisioner import Observation
 from stackctl.errors import ProvisionError, StackctlError
@@ -30,12 +32,8 @@ if TYPE_CHECKING:
 
 #: The store when ``tracking_uri`` is null, relative to the project root.
 DEFAULT_DB = ".stackctl/mlflow/registry.db"
-#: config key -> the environment variable MLflow's client reads it from.
-_CREDENTIALS = {
-    "username": "MLFLOW_TRACKING_USERNAME",
-    "password": "MLFLOW_TRACKING_PASSWORD",
-    "token": "MLFLOW_TRACKING_TOKEN",
-}
+#: The experiment whose runs hold model files uploaded to a registry server.
+MODELS_EXPERIMENT = "stackctl-models"
 
 
 def tracking_uri(config: Mapping[str, Any], root: Path) -> str:
@@ -55,9 +53,7 @@ class MlflowModelRegistry:
     def __init__(self, name: str, config: Mapping[str, Any], root: Path) -> None:
         self.name = name
         self.tracking_uri = tracking_uri(config, root)
-        self._credentials = {
-            env: str(config[key]) for key, env in _CREDENTIALS.items() if config.get(key)
-        }
+        self._credentials = mlflow_credentials.from_config(config)
         self._client: MlflowClient | None = None
 
     def __getstate__(self) -> dict[str, Any]:
@@ -67,9 +63,7 @@ class MlflowModelRegistry:
     def session(self) -> Iterator[MlflowClient]:
         """The client, with credentials in the environment only while it is used (the
         MLflow client reads them from there on each request)."""
-        saved = {env: os.environ.get(env) for env in self._credentials}
-        os.environ.update(self._credentials)
-        try:
+        with mlflow_credentials.lent(self._credentials):
             if self._client is None:
                 from mlflow.tracking import MlflowClient
 
@@ -77,21 +71,17 @@ class MlflowModelRegistry:
             with warnings.catch_warnings():  # stage transitions: deprecated, still mirrored
                 warnings.simplefilter("ignore", FutureWarning)
                 yield self._client
-        finally:
-            for env, value in saved.items():
-                if value is None:
-                    os.environ.pop(env, None)
-                else:
-                    os.environ[env] = value
 
     def register_version(self, model: ModelDecl, version: ModelVersion, source: str) -> None:
         with self.session() as client:
             self._ensure_model(client, model)
             if self._mlflow_version(client, model.name, version.version) is not None:
                 return
+            source, run_id = self._uploaded(client, model.name, version, source)
             client.create_model_version(
                 model.name,
                 source=source or f"stackctl://{model.name}/{version.version}",
+                run_id=run_id,
                 tags={
                     "stackctl.version": str(version.version),
                     "stackctl.run_id": version.run_id,
@@ -99,6 +89,28 @@ class MlflowModelRegistry:
                 },
                 description=f"stackctl {model.name}:{version.version} (run {version.run_id})",
             )
+
+    def _uploaded(
+        self, client: MlflowClient, name: str, version: ModelVersion, source: str
+    ) -> tuple[str, str | None]:
+        """A server refuses a local file as a version's source (it cannot read this
+        machine's disk): the file goes up as an artifact of an MLflow run in the
+        ``stackctl-models`` experiment and the version points at that run."""
+        if not self.tracking_uri.startswith(("http://", "https://")):
+            return source, None
+        if not source.startswith("file:"):
+            return source, None
+        path = Path(url2pathname(urlsplit(source).path))
+        found = client.get_experiment_by_name(MODELS_EXPERIMENT)
+        experiment = found.experiment_id if found else client.create_experiment(MODELS_EXPERIMENT)
+        run = client.create_run(
+            experiment,
+            run_name=f"{name}:{version.version}",
+            tags={"stackctl.run_id": version.run_id, "stackctl.version": str(version.version)},
+        )
+        client.log_artifact(run.info.run_id, str(path), "model")
+        client.set_terminated(run.info.run_id)
+        return f"runs:/{run.info.run_id}/model/{path.name}", run.info.run_id
 
     def set_stages(self, model: str, changes: Sequence[StageChange]) -> None:
         with self.session() as client:

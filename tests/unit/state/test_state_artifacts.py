@@ -142,7 +142,8 @@ def test_a_read_only_open_of_a_v3_file_sees_no_named_artifacts(tmp_path):
     conn = sqlite3.connect(path)  # make it look like stackctl before schema 4
     v4 = ("artifact_versions", "artifact_tags", "metadata", "step_inputs")
     v5 = ("model_stage_changes", "model_versions", "models")  # the models came after
-    for table in (*v4, *v5):
+    v7 = ("deployments",)
+    for table in (*v4, *v5, *v7):
         conn.execute(f"DROP TABLE {table}")
     conn.execute("ALTER TABLE artifacts DROP COLUMN preview")  # v6
     conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")

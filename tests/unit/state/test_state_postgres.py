@@ -51,11 +51,12 @@ def test_newer_schema_is_refused(pg_url):
 
     PostgresStateStore(pg_url).close()
     with psycopg.connect(pg_url, autocommit=True) as conn:
-        conn.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+        newer = SCHEMA_VERSION + 1
+        conn.execute(f"UPDATE meta SET value = '{newer}' WHERE key = 'schema_version'")
     with pytest.raises(StateError) as caught:
         PostgresStateStore(pg_url)
     assert caught.value.message.endswith(
-        f"was written by a newer stackctl (schema 7 > {SCHEMA_VERSION}); upgrade stackctl"
+        f"was written by a newer stackctl (schema {newer} > {SCHEMA_VERSION}); upgrade stackctl"
     )
 
 

@@ -1,0 +1,1 @@
+"""Model deployers: serve model versions over HTTP (flavor mlflow: a local scoring server)."""
