@@ -159,6 +159,10 @@ class StepSpec:
     named: Mapping[str, NamedOutput] = field(default_factory=dict)
     #: argument -> a named artifact version from outside the pipeline
     artifact_inputs: Mapping[str, ArtifactSelector] = field(default_factory=dict)
+    #: name of the stack's step operator that runs this step elsewhere (issue 15)
+    step_operator: str | None = None
+    #: what the step needs where it runs: cpu, gpu (counts), memory (MB), or custom names
+    resources: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def upstream(self) -> tuple[str, ...]:
@@ -173,6 +177,18 @@ def artifact_fields(step: StepSpec) -> dict[str, Any]:
         fields["named"] = {o: {"name": n.name, "tags": list(n.tags)} for o, n in step.named.items()}
     if step.artifact_inputs:
         fields["artifact_inputs"] = {a: str(s) for a, s in step.artifact_inputs.items()}
+    return fields
+
+
+def placement_fields(step: StepSpec) -> dict[str, Any]:
+    """Where a step runs and what it needs, as JSON, only when set (a pipeline version
+    without them stays what it was). Not part of the cache key: where a step ran does
+    not change its outputs."""
+    fields: dict[str, Any] = {}
+    if step.step_operator:
+        fields["step_operator"] = step.step_operator
+    if step.resources:
+        fields["resources"] = dict(step.resources)
     return fields
 
 

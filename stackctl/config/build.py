@@ -17,6 +17,7 @@ from typing import Any
 
 from stackctl.config.context import PipelineCheck
 from stackctl.config.declared import Collector, Declared
+from stackctl.config.operators import check_step_operators
 from stackctl.config.refactors import Refactors
 from stackctl.config.resolve import resolve
 from stackctl.config.schema import closest, load_schema, validate
@@ -177,6 +178,8 @@ class Builder:
                 pipeline = build_pipeline(self, name, decl, stack_names)
             if pipeline is not None:
                 pipelines[name] = pipeline
+        operators = [n for t, n in self.components if t == "step_operator"]
+        check_step_operators(self.out, self.pipelines, pipelines, stacks, operators)
         declared = {
             *components,
             *(f"{t}.{n}" for t, n in self.components),

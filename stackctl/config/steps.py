@@ -176,6 +176,9 @@ def _step(
         location=doc.locate(path),
         named=_named(body),
         artifact_inputs=external,
+        step_operator=body.get("step_operator"),
+        # the schema checked the values are numbers
+        resources={str(k): float(v) for k, v in (body.get("resources") or {}).items()},
     )
 
 

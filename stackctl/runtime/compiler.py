@@ -25,6 +25,7 @@ from stackctl.model import (
     PipelineSpec,
     StepSpec,
     artifact_fields,
+    placement_fields,
 )
 from stackctl.runtime.naming import ArtifactConfig, ExternalArtifact
 
@@ -70,6 +71,8 @@ class StepOptions:
     cache: bool = True
     cache_version: str = ""
     named: Mapping[str, NamedOutput] = field(default_factory=dict)
+    step_operator: str | None = None
+    resources: Mapping[str, float] = field(default_factory=dict)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -182,6 +185,8 @@ class _Builder:
             location=location,
             named=options.named,
             artifact_inputs=external,
+            step_operator=options.step_operator,
+            resources=options.resources,
         )
         self.steps.append(step)
         handles = [OutputHandle(step.name, output) for output in step.outputs]
@@ -254,6 +259,7 @@ def pipeline_version(spec: PipelineSpec) -> str:
             "cache": s.cache,
             "cache_version": s.cache_version,
             **artifact_fields(s),
+            **placement_fields(s),
         }
         for s in spec.steps
     ]

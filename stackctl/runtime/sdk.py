@@ -37,6 +37,7 @@ from stackctl.runtime.compiler import (
     return_annotation,
 )
 from stackctl.runtime.naming import named_outputs
+from stackctl.runtime.resources import checked_resources
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -71,6 +72,8 @@ def step(
     cache: bool = True,
     cache_version: str = "",
     outputs: Sequence[str] | None = None,
+    step_operator: str | None = None,
+    resources: Mapping[str, float] | None = None,
 ) -> Callable[[Callable[P, R]], Step[P, R]]: ...
 def step(
     func: Callable[P, R] | None = None,
@@ -81,8 +84,16 @@ def step(
     cache: bool = True,
     cache_version: str = "",
     outputs: Sequence[str] | None = None,
+    step_operator: str | None = None,
+    resources: Mapping[str, float] | None = None,
 ) -> Step[P, R] | Callable[[Callable[P, R]], Step[P, R]]:
-    """Mark a function as a step: ``@step`` or ``@step(retries=2, outputs=["a", "b"])``."""
+    """Mark a function as a step: ``@step`` or ``@step(retries=2, outputs=["a", "b"])``.
+
+    ``step_operator`` names the stack's step operator that runs it elsewhere;
+    ``resources`` (``{"cpu": 2, "gpu": 1, "memory": 512}``, memory in MB) is what it
+    needs where it runs (ray and dask honour it; docs/orchestrators.md).
+    """
+    needs = checked_resources(resources or {})
 
     def decorate(f: Callable[P, R]) -> Step[P, R]:
         names = output_names(f, outputs)
@@ -94,6 +105,8 @@ def step(
             cache=cache,
             cache_version=cache_version,
             named=named_outputs(return_annotation(f), names),
+            step_operator=step_operator,
+            resources=needs,
         )
         return Step(f, options)
 
