@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import secrets
 import shutil
 import signal
 import tempfile
@@ -135,6 +136,11 @@ def _init(
         "include_dashboard": False,
     }
     if address is None:
+        # Ray binds its servers on every interface: keep token auth on (ray's default)
+        # but with a token in the environment of this run's processes, not the
+        # ~/.ray/auth_token file ray would write (stackctl writes only its own files).
+        os.environ.setdefault("RAY_AUTH_MODE", "token")
+        os.environ.setdefault("RAY_AUTH_TOKEN", secrets.token_hex(32))
         store_mb = int(config.get("object_store_mb") or DEFAULT_OBJECT_STORE_MB)
         ray.init(
             num_cpus=int(config.get("num_cpus") or 2),
