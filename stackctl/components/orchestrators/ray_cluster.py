@@ -81,11 +81,18 @@ def run_task(fn: Callable[[Any], Any], task: Any, box: Any) -> Any:
 @contextmanager
 def connected(config: Mapping[str, Any], error: type[StackctlError]) -> Iterator[Any]:
     """The ray module, connected as ``config`` says (see the module docstring)."""
+    address = config.get("address") or None
+    if address is None:
+        # Ray binds its servers on every interface: keep token auth on (ray's default)
+        # but with a token in the environment of this run's processes, not the
+        # ~/.ray/auth_token file ray would write (stackctl writes only its own files).
+        # Set before ray is imported: it reads its config once.
+        os.environ.setdefault("RAY_AUTH_MODE", "token")
+        os.environ.setdefault("RAY_AUTH_TOKEN", secrets.token_hex(32))
     ray = ray_module()
     if ray.is_initialized():
         yield ray
         return
-    address = config.get("address") or None
     temp = None if address else tempfile.mkdtemp(prefix="stackctl-ray-")
     try:
         with _signals_kept():
@@ -136,11 +143,6 @@ def _init(
         "include_dashboard": False,
     }
     if address is None:
-        # Ray binds its servers on every interface: keep token auth on (ray's default)
-        # but with a token in the environment of this run's processes, not the
-        # ~/.ray/auth_token file ray would write (stackctl writes only its own files).
-        os.environ.setdefault("RAY_AUTH_MODE", "token")
-        os.environ.setdefault("RAY_AUTH_TOKEN", secrets.token_hex(32))
         store_mb = int(config.get("object_store_mb") or DEFAULT_OBJECT_STORE_MB)
         ray.init(
             num_cpus=int(config.get("num_cpus") or 2),
