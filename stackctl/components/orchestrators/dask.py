@@ -111,9 +111,7 @@ def submit(client: Any, key: str, fn: Callable[[Any], Any], task: Any) -> Any:
     if resources:
         check_dask(key, resources, client.scheduler_info().get("workers") or {})
         extra["resources"] = resources
-    return client.submit(
-        _shipping, fn, task, pure=False, key=f"{key}-{uuid.uuid4().hex}", **extra
-    )
+    return client.submit(_shipping, fn, task, pure=False, key=f"{key}-{uuid.uuid4().hex}", **extra)
 
 
 def worker_resources(config: Mapping[str, Any]) -> dict[str, float]:

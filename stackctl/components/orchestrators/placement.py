@@ -62,8 +62,7 @@ def check_ray(step: str, resources: Mapping[str, float], total: Mapping[str, flo
         have = float(total.get(key, 0.0)) / (_MB if name == "memory" else 1)
         if amount > have:
             raise StackctlError(
-                f"step {step!r} needs {name}={amount:g} but the ray cluster has "
-                f"{have:g} in all",
+                f"step {step!r} needs {name}={amount:g} but the ray cluster has {have:g} in all",
                 hint=f"lower `resources: {{{name}: ...}}`, or start ray with more "
                 f"(orchestrator config `num_cpus`, `ray start --resources`)",
             )
@@ -80,11 +79,15 @@ def check_dask(step: str, resources: Mapping[str, float], workers: Mapping[str, 
             return
     wanted = ", ".join(f"{n}={a:g}" for n, a in resources.items())
     offered = sorted(
-        {f"{n}={v:g}" for info in workers.values() for n, v in (info or {}).get("resources", {}).items()}
+        {
+            f"{n}={v:g}"
+            for info in workers.values()
+            for n, v in (info or {}).get("resources", {}).items()
+        }
     )
     raise StackctlError(
         f"step {step!r} needs {wanted} but no dask worker declares that "
         f"(workers declare: {', '.join(offered) or 'no resources'})",
-        hint=f"start workers with `dask worker --resources \"{wanted.replace(', ', ',')}\"`, "
+        hint=f'start workers with `dask worker --resources "{wanted.replace(", ", ",")}"`, '
         "set `worker_resources` in the config of a LocalCluster, or drop `resources:`",
     )

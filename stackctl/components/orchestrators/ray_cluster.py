@@ -135,7 +135,11 @@ def _stop_monitor(ray: Any) -> None:
 
 
 def _init(
-    ray: Any, config: Mapping[str, Any], address: str | None, temp: str | None, error: type[StackctlError]
+    ray: Any,
+    config: Mapping[str, Any],
+    address: str | None,
+    temp: str | None,
+    error: type[StackctlError],
 ) -> None:
     common: dict[str, Any] = {
         "log_to_driver": False,  # step output comes back as lines (LineBox)

@@ -39,6 +39,7 @@ def fan(steps: Any) -> PipelineSpec:
         ),
     )
 
+
 THREADS = {"n_workers": 1, "threads_per_worker": 2, "processes": False}
 
 
@@ -136,8 +137,9 @@ def test_a_dask_step_operator_runs_one_step_on_a_local_cluster(steps):
 def test_a_step_needs_the_step_operator_it_names_before_anything_is_recorded(steps):
     state = MemoryStateStore()
     with pytest.raises(StackctlError, match="wants step operator 'op', but stack 's' has no"):
-        run_pipeline(operated(fan(steps), "square"), stack(steps.root, ("local", {})), state,
-                     root=steps.root)
+        run_pipeline(
+            operated(fan(steps), "square"), stack(steps.root, ("local", {})), state, root=steps.root
+        )
     assert state.runs() == []
 
 
@@ -145,8 +147,11 @@ def test_dask_refuses_resources_no_worker_declares(steps):
     spec = fan(steps)
     spec = replace(spec, steps=(replace(spec.steps[0], resources={"gpu": 1}), *spec.steps[1:]))
     state = MemoryStateStore()
-    with pytest.raises(StepFailedError, match=r"needs gpu=1 but no dask worker declares that "
-                       r"\(workers declare: cpu=2\)"):
+    with pytest.raises(
+        StepFailedError,
+        match=r"needs gpu=1 but no dask worker declares that "
+        r"\(workers declare: cpu=2\)",
+    ):
         run_pipeline(spec, stack(steps.root, ("dask", THREADS)), state, root=steps.root)
 
 
@@ -171,8 +176,14 @@ def test_the_ray_provisioner_sees_a_cluster_answer_or_vanish(tmp_path, ray_addre
 
 @pytest.mark.parametrize(
     ("address", "remote"),
-    [(None, False), ("auto", False), ("127.0.0.1:6379", False), ("ray://localhost:10001", False),
-     ("ray://10.1.2.3:10001", True), ("head.example:6379", True)],
+    [
+        (None, False),
+        ("auto", False),
+        ("127.0.0.1:6379", False),
+        ("ray://localhost:10001", False),
+        ("ray://10.1.2.3:10001", True),
+        ("head.example:6379", True),
+    ],
 )
 def test_which_ray_addresses_need_a_shared_store(address, remote):
     assert requires_shared_store({"address": address}) is remote
