@@ -95,8 +95,14 @@ def connected(config: Mapping[str, Any], error: type[StackctlError]) -> Iterator
         return
     temp = None if address else tempfile.mkdtemp(prefix="stackctl-ray-")
     try:
-        with _signals_kept():
-            _init(ray, config, address, temp, error)
+        try:
+            with _signals_kept():
+                _init(ray, config, address, temp, error)
+        except BaseException:  # e.g. Ctrl-C while ray starts: stop what it started
+            with contextlib.suppress(Exception):
+                _stop_monitor(ray)
+                ray.shutdown()
+            raise
         try:
             yield ray
         finally:
