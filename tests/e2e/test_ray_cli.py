@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from support.cli import STACKCTL, call, clean_env
 from support.projects import write_files
-from support.services import ray_processes
+from support.services import free_port, ray_processes
 
 REPO = Path(__file__).resolve().parents[2]
 MARKER = "stackctl-ray-"  # ray_cluster.py's temp dir prefix
@@ -149,3 +149,32 @@ def test_stopping_a_ray_run_is_fast_and_leaves_no_ray_process(
     assert set(ray_processes(MARKER)) - before == set()
     shown = _last_run(project)
     assert shown["status"] == "cancelled"
+
+
+def test_a_ray_step_operator_is_registered_applied_and_used(
+    project: Path, ray_address: str
+) -> None:
+    env = clean_env()
+    call(
+        [STACKCTL, "step-operator", "register", "big", "-f", "ray", "--address", ray_address],
+        cwd=project,
+        env=env,
+    )
+    call([STACKCTL, "stack", "update", "dev", "-s", "big"], cwd=project, env=env)
+    described = call([STACKCTL, "step-operator", "describe", "big"], cwd=project, env=env)
+    assert f"address: {ray_address}" in described.out and "dev" in described.out
+    call([STACKCTL, "apply", "--auto-approve"], cwd=project, env=env)  # the cluster answers
+    pipelines = (project / "pipelines" / "training.yaml").read_text()
+    moved = pipelines.replace(
+        "        retries: 2\n", "        retries: 2\n        step_operator: big\n", 1
+    )
+    assert moved != pipelines
+    (project / "pipelines" / "training.yaml").write_text(moved)
+    call([STACKCTL, "run", "training", "--stack", "dev", "--no-cache"], cwd=project, env=env)
+    where = _last_run(project)["extra"]["ran_on"]  # type: ignore[index]
+    assert list(where) == ["train"] and where["train"]["executor"] == "ray"
+    # a cluster that is gone: apply refuses, naming it
+    dead = f"127.0.0.1:{free_port()}"
+    call([STACKCTL, "step-operator", "update", "big", "--address", dead], cwd=project, env=env)
+    failed = call([STACKCTL, "apply", "--auto-approve"], cwd=project, env=env, code=1)
+    assert f"the ray cluster at {dead} did not answer" in failed.err
