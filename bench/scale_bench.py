@@ -1,4 +1,4 @@
-"""Scale-out benchmark: the 1 -> 50 -> 1 fan-out on local, local_parallel and dask, and
+"""Scale-out benchmark: the 1 -> 50 -> 1 fan-out on local, local_parallel, dask and ray, and
 a 200 MB artifact through the ``s3`` store against raw s3fs on the same S3 server.
 
     .venv/bin/python bench/scale_bench.py [--repeat 3] [--width 50] [--sleep 0.2] [--size-mb 200]
@@ -11,7 +11,8 @@ of ``--repeat``. The ideal for 2 workers is ``sleep * ceil(width / 2)``; the
 efficiency is ideal / measured. ``dask`` starts its LocalCluster (2 worker processes) in
 the run, as a stack with ``address: null`` does; ``dask (running cluster)`` points the
 stack's ``address`` at a LocalCluster started beforehand, the steady state of a team
-cluster.
+cluster. ``ray`` likewise: a local instance (2 CPUs) started and shut down by every
+run, then runs on an instance started beforehand.
 
 S3: moto's server on loopback (in this process, so client and server share the CPU
 with each other, as they would with MinIO on the same box). ``s3 store`` is
@@ -172,6 +173,27 @@ def fanout(root: Path, repeat: int, width: int, sleep: float) -> list[tuple[str,
         rows.append(
             ("dask (running cluster, 2 workers)", median_of(repeat, lambda: timed(running)))
         )
+    rows += ray_rows(root, repeat, timed)
+    return rows
+
+
+def ray_rows(root: Path, repeat: int, timed: Callable[[Any], float]) -> list[tuple[str, Sample]]:
+    """``ray`` with ``address: null`` (a local instance started and shut down in every
+    run), then on an instance started beforehand in this process (the run reuses the
+    connection: the steady state of a running cluster)."""
+    from stackctl.components.orchestrators import ray_cluster
+
+    config = {"address": None, "num_cpus": 2}
+    rows = [
+        (
+            "ray (local instance per run, 2 CPUs)",
+            median_of(repeat, lambda: timed(stack(root, "ray", config))),
+        )
+    ]
+    with ray_cluster.connected(config, RuntimeError):
+        running = stack(root, "ray", config)
+        timed(running)  # warm-up: workers start and import the step module once
+        rows.append(("ray (running instance, 2 CPUs)", median_of(repeat, lambda: timed(running))))
     return rows
 
 

@@ -162,6 +162,10 @@ class StepSpec:
     #: hooks run after the step's last attempt: "alerter" or MODULE:FUNCTION (docs/hooks.md)
     on_failure: tuple[str, ...] = ()
     on_success: tuple[str, ...] = ()
+    #: name of the stack's step operator that runs this step elsewhere (issue 15)
+    step_operator: str | None = None
+    #: what the step needs where it runs: cpu, gpu (counts), memory (MB), or custom names
+    resources: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def upstream(self) -> tuple[str, ...]:
@@ -187,6 +191,18 @@ def hook_fields(spec: StepSpec | PipelineSpec) -> dict[str, Any]:
         fields["on_failure"] = list(spec.on_failure)
     if spec.on_success:
         fields["on_success"] = list(spec.on_success)
+    return fields
+
+
+def placement_fields(step: StepSpec) -> dict[str, Any]:
+    """Where a step runs and what it needs, as JSON, only when set (a pipeline version
+    without them stays what it was). Not part of the cache key: where a step ran does
+    not change its outputs."""
+    fields: dict[str, Any] = {}
+    if step.step_operator:
+        fields["step_operator"] = step.step_operator
+    if step.resources:
+        fields["resources"] = dict(step.resources)
     return fields
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
+import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
-from support.services import MlflowServer, fresh_database, mlflow_server, moto_server
+from support.services import MlflowServer, fresh_database, mlflow_server, moto_server, ray_head
 
 # CI must be reproducible: the same examples on every run (a failure found locally is
 # kept in .hypothesis/ and replayed first). Locally, hypothesis explores new inputs.
@@ -42,3 +45,28 @@ def mlflow_tracking_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator
     start, so every test that needs one shares it (use unique experiment/model names)."""
     with mlflow_server(tmp_path_factory.mktemp("mlflow-server")) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def ray_address(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A ray cluster on loopback shared by the whole session (ray starts in seconds and
+    takes hundreds of MB): its address, for configs with `address: HOST:PORT`."""
+    # ray's socket paths must stay short: a temp dir of its own, not under tmp_path
+    import tempfile
+
+    temp = tempfile.mkdtemp(prefix="stackctl-test-ray-")
+    # token auth (ray's default) with the token in the environment, as the ray flavors
+    # do for their own instances: nothing is written to ~/.ray
+    saved = {k: os.environ.get(k) for k in ("RAY_AUTH_MODE", "RAY_AUTH_TOKEN")}
+    os.environ["RAY_AUTH_MODE"] = "token"
+    os.environ["RAY_AUTH_TOKEN"] = uuid.uuid4().hex + uuid.uuid4().hex
+    try:
+        with ray_head(Path(temp)) as address:
+            yield address
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

@@ -61,3 +61,10 @@ def dump_yaml(data: Any) -> str:
     from stackctl.config.yaml import dump_plain
 
     return dump_plain(json.loads(json.dumps(data, default=str)))
+
+
+def ran_on(where: Any) -> str:
+    """``ray 127.0.0.1 pid 1234`` from a step's ``ran_on`` record (runs show)."""
+    if not isinstance(where, dict):
+        return str(where)
+    return f"{where.get('executor', '?')} {where.get('address', '?')} pid {where.get('pid', '?')}"

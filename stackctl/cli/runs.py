@@ -138,8 +138,11 @@ def show_run(run_id: RunId, json: options.Json = False) -> None:
         # {"name": component, "runs": {step: tracker run id}}: one line per tracked step
         for step_name, tracked in sorted((tracker.get("runs") or {}).items()):
             render.out(f"  tracker  {tracker.get('name', '')} run {tracked} (step {step_name})")
+    for step_name, where in sorted((run.extra.get("ran_on") or {}).items()):
+        # {step: {executor, address, pid}}: steps whose workers were elsewhere (issue 15)
+        render.out(f"  ran on   {render.ran_on(where)} (step {step_name})")
     for key, value in sorted(run.extra.items()):
-        if key not in ("pid", "host", "experiment_tracker", "edges", "beat", "lease_s"):
+        if key not in ("pid", "host", "experiment_tracker", "edges", "beat", "lease_s", "ran_on"):
             render.out(f"  {key} {value}")
     render.out("")
     render.table(

@@ -16,6 +16,7 @@ from stackctl.model import ComponentSpec
 # The modules each extra of pyproject.toml brings (keep in step with its extras).
 EXTRA_MODULES: dict[str, tuple[str, ...]] = {
     "dask": ("dask", "distributed"),
+    "ray": ("ray",),
     "postgres": ("psycopg",),
     "s3": ("s3fs",),
     "mlflow": ("mlflow",),
@@ -27,6 +28,7 @@ EXTRA_MODULES: dict[str, tuple[str, ...]] = {
 # The distribution to report the version of, per extra.
 EXTRA_DISTRIBUTION = {
     "dask": "distributed",
+    "ray": "ray",
     "postgres": "psycopg",
     "s3": "s3fs",
     "mlflow": "mlflow-skinny",

@@ -34,7 +34,8 @@ def store_is_shared(store_cls: Any, config: Mapping[str, Any]) -> bool:
 
 def check_shared_store(stack: StackSpec, orchestrator: ComponentSpec, store: ComponentSpec) -> None:
     """PlanError when the stack's workers could not reach its artifact store."""
-    orchestrator_cls = get_flavor("orchestrator", orchestrator.flavor).load()
+    # an orchestrator, or a step operator (its workers are elsewhere too)
+    orchestrator_cls = get_flavor(orchestrator.type, orchestrator.flavor).load()
     if not needs_shared_store(orchestrator_cls, orchestrator.config):
         return
     store_cls = get_flavor("artifact_store", store.flavor).load()

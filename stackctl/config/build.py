@@ -18,6 +18,7 @@ from typing import Any
 from stackctl.config.context import PipelineCheck
 from stackctl.config.declared import Collector, Declared
 from stackctl.config.hooks import check_alerter
+from stackctl.config.operators import check_step_operators
 from stackctl.config.refactors import Refactors
 from stackctl.config.resolve import resolve
 from stackctl.config.schema import closest, load_schema, validate
@@ -180,6 +181,8 @@ class Builder:
                 pipelines[name] = pipeline
                 if pipeline.stack in stacks:  # a hook needing an alerter its stack lacks
                     check_alerter(self.out, decl, pipeline, stacks[pipeline.stack])
+        operators = [n for t, n in self.components if t == "step_operator"]
+        check_step_operators(self.out, self.pipelines, pipelines, stacks, operators)
         declared = {
             *components,
             *(f"{t}.{n}" for t, n in self.components),

@@ -188,6 +188,9 @@ def _step(
         artifact_inputs=external,
         on_failure=hooks_of(body, "on_failure"),
         on_success=hooks_of(body, "on_success"),
+        step_operator=body.get("step_operator"),
+        # the schema checked the values are numbers
+        resources={str(k): float(v) for k, v in (body.get("resources") or {}).items()},
     )
 
 

@@ -15,3 +15,5 @@ def check_stacks(spec: ProjectSpec) -> None:
     for stack in spec.stacks.values():
         components = spec.stack_components(stack.name)
         check_shared_store(stack, components["orchestrator"], components["artifact_store"])
+        if "step_operator" in components:  # its workers need the store just the same
+            check_shared_store(stack, components["step_operator"], components["artifact_store"])

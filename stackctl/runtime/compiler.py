@@ -26,6 +26,7 @@ from stackctl.model import (
     StepSpec,
     artifact_fields,
     hook_fields,
+    placement_fields,
 )
 from stackctl.runtime.naming import ArtifactConfig, ExternalArtifact
 
@@ -73,6 +74,8 @@ class StepOptions:
     named: Mapping[str, NamedOutput] = field(default_factory=dict)
     on_failure: tuple[str, ...] = ()
     on_success: tuple[str, ...] = ()
+    step_operator: str | None = None
+    resources: Mapping[str, float] = field(default_factory=dict)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -187,6 +190,8 @@ class _Builder:
             artifact_inputs=external,
             on_failure=options.on_failure,
             on_success=options.on_success,
+            step_operator=options.step_operator,
+            resources=options.resources,
         )
         self.steps.append(step)
         handles = [OutputHandle(step.name, output) for output in step.outputs]
@@ -259,6 +264,7 @@ def pipeline_version(spec: PipelineSpec) -> str:
             "cache": s.cache,
             "cache_version": s.cache_version,
             **artifact_fields(s),
+            **placement_fields(s),
         }
         for s in spec.steps
     ]

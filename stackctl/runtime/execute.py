@@ -66,6 +66,9 @@ class StepResult:
     warnings: tuple[str, ...] = field(default=())
     tracker_run_id: str = ""  # the experiment tracker's run of this step, if it logged
     metadata: tuple[MetadataEntry, ...] = ()  # log_metadata calls and output descriptions
+    #: where it ran ({executor, address, pid}), set by orchestrators whose workers are
+    #: elsewhere (ray, dask, step operators); {} in the run's own process
+    ran_on: Mapping[str, Any] = field(default_factory=dict)
 
 
 def now() -> str:

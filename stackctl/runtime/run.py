@@ -33,6 +33,7 @@ from stackctl.runtime.execute import StepResult, StepTask, execute_step, now, st
 from stackctl.runtime.flusher import FLUSH_EVERY_S, Flusher
 from stackctl.runtime.heartbeat import Heartbeat, beating
 from stackctl.runtime.imports import StepError, ensure_on_path, import_function
+from stackctl.runtime.operators import check_operators, task_function
 from stackctl.runtime.params import run_params, step_params
 from stackctl.runtime.publish import Publisher
 from stackctl.runtime.stack import ActiveStack
@@ -67,6 +68,7 @@ def run_pipeline(
         from stackctl.runtime.pipeline_hooks import check_alerter
 
         check_alerter(spec, stack.name)
+    check_operators(spec, stack)  # a step operator the stack lacks, before any record too
     run = Run(
         id=_run_id(),
         pipeline=spec.name,
@@ -98,6 +100,9 @@ def run_pipeline(
         raise
     loop.sync()  # every artifact durable before the run is recorded as finished
     loop.flush()
+    if loop.placed:
+        with loop.run_lock:
+            store.record_run(loop.run)
     finished = replace(loop.run, status=status, finished_at=now())
     store.finish_run(run.id, status, finished.finished_at or "")
     if spec.on_failure if loop.failures else spec.on_success:
@@ -173,6 +178,7 @@ class _RunLoop:
         self.completed_keys: dict[str, str] = {}  # cache key -> step completed in this run
         self.written: list[str] = []  # URIs this run wrote, made durable by sync()
         self.publisher = Publisher(store, run.id)  # named versions, metadata, lineage
+        self.placed = False  # some step reported where it ran (Run.extra["ran_on"])
 
     def execute(self, order: list[str]) -> RunStatus:
         ensure_on_path(str(self.root))
@@ -244,7 +250,7 @@ class _RunLoop:
             return
         self._record(running)
         try:
-            session.submit(step.name, execute_step, task)
+            session.submit(step.name, task_function(step, self.stack, execute_step), task)
         except Exception as exc:  # e.g. a process pool broken by a killed worker
             orchestrator = self.stack.orchestrator.name
             message = (
@@ -351,6 +357,8 @@ class _RunLoop:
         self._wrote(log, *(a.uri for a in result.artifacts))
         if result.tracker_run_id:
             self._link_tracker_run(name, result.tracker_run_id)
+        if result.ran_on:
+            self._ran_on(name, result.ran_on)
         if not result.ok:
             self.failures.append((name, result.error))
             self._record(replace(base, status=RunStatus.FAILED, error=result.error))
@@ -370,6 +378,14 @@ class _RunLoop:
             self.run = replace(self.run, extra={**self.run.extra, "experiment_tracker": linked})
             self.flush()
             self.store.record_run(self.run)
+
+    def _ran_on(self, step: str, where: Mapping[str, Any]) -> None:
+        """Keep where a step ran in ``Run.extra["ran_on"]`` (`runs show`); written with
+        the run record by the next heartbeat or at the end, not one write per step."""
+        with self.run_lock:
+            placed = {**(self.run.extra.get("ran_on") or {}), step: dict(where)}
+            self.run = replace(self.run, extra={**self.run.extra, "ran_on": placed})
+            self.placed = True
 
     def beat(self, run: Run) -> None:
         """The heartbeat recorded ``run``: keep it (under ``run_lock``)."""

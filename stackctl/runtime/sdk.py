@@ -37,6 +37,7 @@ from stackctl.runtime.compiler import (
     return_annotation,
 )
 from stackctl.runtime.naming import named_outputs
+from stackctl.runtime.resources import checked_resources
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -75,6 +76,8 @@ def step(
     outputs: Sequence[str] | None = None,
     on_failure: Hooks = None,
     on_success: Hooks = None,
+    step_operator: str | None = None,
+    resources: Mapping[str, float] | None = None,
 ) -> Callable[[Callable[P, R]], Step[P, R]]: ...
 def step(
     func: Callable[P, R] | None = None,
@@ -87,10 +90,18 @@ def step(
     outputs: Sequence[str] | None = None,
     on_failure: Hooks = None,
     on_success: Hooks = None,
+    step_operator: str | None = None,
+    resources: Mapping[str, float] | None = None,
 ) -> Step[P, R] | Callable[[Callable[P, R]], Step[P, R]]:
-    """Mark a function as a step: ``@step`` or ``@step(retries=2, outputs=["a", "b"])``;
-    ``on_failure`` / ``on_success``: hooks run after its last attempt (docs/hooks.md)."""
+    """Mark a function as a step: ``@step`` or ``@step(retries=2, outputs=["a", "b"])``.
+
+    ``on_failure`` / ``on_success``: hooks run after its last attempt (docs/hooks.md).
+    ``step_operator`` names the stack's step operator that runs it elsewhere;
+    ``resources`` (``{"cpu": 2, "gpu": 1, "memory": 512}``, memory in MB) is what it
+    needs where it runs (ray and dask honour it; docs/orchestrators.md).
+    """
     failure_hooks, success_hooks = _hooks(on_failure, on_success)  # a bad hook fails here
+    needs = checked_resources(resources or {})
 
     def decorate(f: Callable[P, R]) -> Step[P, R]:
         names = output_names(f, outputs)
@@ -104,6 +115,8 @@ def step(
             named=named_outputs(return_annotation(f), names),
             on_failure=failure_hooks,
             on_success=success_hooks,
+            step_operator=step_operator,
+            resources=needs,
         )
         return Step(f, options)
 

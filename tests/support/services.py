@@ -1,8 +1,9 @@
 """Real services on this machine: a fresh PostgreSQL database, an S3 API (moto server),
-an MLflow tracking server with basic auth."""
+an MLflow tracking server with basic auth, a ray cluster."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import secrets
@@ -191,3 +192,102 @@ def mlflow_server(workdir: Path) -> Iterator[MlflowServer]:
                 break
             except subprocess.TimeoutExpired:
                 continue
+
+
+def ray_processes(marker: str) -> list[int]:
+    """Live processes whose command line names ``marker`` (a ray temp dir), and all
+    their descendants (ray workers rename themselves `ray::IDLE`, so only the tree
+    finds them)."""
+    children: dict[int, list[int]] = {}
+    roots: list[int] = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            cmdline = (entry / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        if stat[0] == "Z":
+            continue
+        children.setdefault(int(stat[1]), []).append(int(entry.name))
+        if marker in cmdline:
+            roots.append(int(entry.name))
+    found, todo = set(roots), list(roots)
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return sorted(found)
+
+
+@contextmanager
+def ray_head(temp_dir: Path, num_cpus: int = 2) -> Iterator[str]:
+    """A ray cluster (`ray start --head --block`) on free loopback ports, its files in
+    ``temp_dir``: its GCS address. Every process it started is ended afterwards."""
+    port = free_port()
+    ports = {
+        "--port": port,
+        "--node-manager-port": free_port(),
+        "--object-manager-port": free_port(),
+        "--dashboard-agent-listen-port": free_port(),
+        "--dashboard-agent-grpc-port": free_port(),
+        "--runtime-env-agent-port": free_port(),
+        "--metrics-export-port": free_port(),
+    }
+    command = [
+        str(Path(sys.executable).with_name("ray")),
+        "start",
+        "--head",
+        "--block",
+        "--node-ip-address=127.0.0.1",
+        f"--num-cpus={num_cpus}",
+        "--include-dashboard=false",
+        f"--object-store-memory={100 * 1024 * 1024}",
+        f"--temp-dir={temp_dir}",
+        "--disable-usage-stats",
+        *(f"{flag}={value}" for flag, value in ports.items()),
+    ]
+    env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0"}
+    proc = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
+    address = f"127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                service_missing(f"`ray start --head` exited: {proc.stderr.read()[-500:]!r}")  # type: ignore[union-attr]
+            with contextlib.suppress(OSError):
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            if time.monotonic() > deadline:
+                service_missing("`ray start --head` did not listen within 60 s")
+            time.sleep(0.2)
+        yield address
+    finally:
+        end_processes([*ray_processes(str(temp_dir)), proc.pid])
+        proc.wait(10)
+
+
+def end_processes(pids: list[int]) -> None:
+    """SIGTERM, up to 5 s, then SIGKILL: each pid (ours only: found by temp dir)."""
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(_alive(pid) for pid in pids):
+        time.sleep(0.1)
+    for pid in pids:
+        if _alive(pid):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return False
+    return stat[0] != "Z"

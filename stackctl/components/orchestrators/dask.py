@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from stackctl.components.orchestrators.base import Finished, Orchestrator, Session
+from stackctl.components.orchestrators.placement import check_dask, placed, resources_of
 from stackctl.components.provisioner import Observation, check_same
 from stackctl.errors import ProvisionError, StackctlError
 
@@ -51,7 +52,7 @@ def _shipping(fn: Callable[[Any], Any], task: Any) -> Any:
         worker.log_event(LINES_TOPIC, {"step": step, "line": line})
 
     lines.install_process(ship)
-    return fn(task)
+    return placed(fn(task), "dask", str(worker.address))
 
 
 def _relay(event: tuple[float, Any]) -> None:
@@ -77,9 +78,7 @@ class DaskSession:
     def submit(self, key: str, fn: Callable[[Any], Any], task: Any) -> None:
         # pure=False: a step may be impure (time, randomness); a readable unique key
         # makes the dask dashboard show step names.
-        future = self._client.submit(
-            _shipping, fn, task, pure=False, key=f"{key}-{uuid.uuid4().hex}"
-        )
+        future = submit(self._client, key, fn, task)
         self._futures[future] = key
         self._done.add(future)
 
@@ -104,6 +103,42 @@ class DaskSession:
             self._futures.clear()
 
 
+def submit(client: Any, key: str, fn: Callable[[Any], Any], task: Any) -> Any:
+    """``fn(task)`` on a worker with the resources the step declares, refused when no
+    worker declares them (dask would hold the task forever)."""
+    resources = resources_of(task)
+    extra: dict[str, Any] = {}
+    if resources:
+        check_dask(key, resources, client.scheduler_info().get("workers") or {})
+        extra["resources"] = resources
+    return client.submit(_shipping, fn, task, pure=False, key=f"{key}-{uuid.uuid4().hex}", **extra)
+
+
+def worker_resources(config: Mapping[str, Any]) -> dict[str, float]:
+    """What each worker of a LocalCluster declares: ``worker_resources``, by default
+    ``cpu`` = its threads (so ``resources: {cpu: N}`` means N threads' worth)."""
+    declared = config.get("worker_resources")
+    if declared is not None:
+        return {str(k): float(v) for k, v in declared.items()}
+    return {"cpu": float(config.get("threads_per_worker") or 1)}
+
+
+def local_cluster(
+    n_workers: int, threads_per_worker: int, processes: bool, resources: Mapping[str, float]
+) -> Any:
+    """A LocalCluster on loopback: a random port, quiet workers."""
+    # A random loopback port: the default 8787 collides between concurrent runs
+    # (and None still binds 8787 for the scheduler's HTTP routes).
+    return _distributed().LocalCluster(
+        n_workers=n_workers,
+        threads_per_worker=threads_per_worker,
+        processes=processes,
+        dashboard_address="127.0.0.1:0",
+        silence_logs=40,  # logging.ERROR: worker chatter is not the run's output
+        resources=dict(resources) or None,
+    )
+
+
 class DaskOrchestrator:
     """``address`` of a scheduler, or a per-run LocalCluster (``n_workers`` x threads)."""
 
@@ -114,6 +149,7 @@ class DaskOrchestrator:
         self.threads_per_worker = int(config.get("threads_per_worker") or 1)
         self.processes = bool(config.get("processes", True))
         self.timeout = float(config.get("timeout") or CONNECT_TIMEOUT_S)
+        self.worker_resources = worker_resources(config)
 
     @staticmethod
     def requires_shared_store(config: Mapping[str, Any]) -> bool:
@@ -142,14 +178,8 @@ class DaskOrchestrator:
             with connect(self.address, self.timeout, StackctlError) as client:
                 yield client
             return
-        # A random loopback port: the default 8787 collides between concurrent runs
-        # (and None still binds 8787 for the scheduler's HTTP routes).
-        cluster = distributed.LocalCluster(
-            n_workers=self.n_workers,
-            threads_per_worker=self.threads_per_worker,
-            processes=self.processes,
-            dashboard_address="127.0.0.1:0",
-            silence_logs=40,  # logging.ERROR: worker chatter is not the run's output
+        cluster = local_cluster(
+            self.n_workers, self.threads_per_worker, self.processes, self.worker_resources
         )
         try:
             client = distributed.Client(cluster, set_as_default=False)
