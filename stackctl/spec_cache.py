@@ -262,10 +262,9 @@ def _code_stamps() -> Iterable[str]:
             dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
             for name in sorted(filenames):
                 if name.endswith((".py", ".json")):
-                    path = f"{dirpath}/{name}"  # a str: a Path per file cost ~1 ms a run
                     with contextlib.suppress(OSError):
-                        st = os.stat(path)
-                        yield f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n"
+                        st = (Path(dirpath) / name).stat()
+                        yield f"{dirpath}/{name}\0{st.st_size}\0{st.st_mtime_ns}\n"
     yield f"python\0{sys.version}\0{sys.prefix}\n"
     for entry in sys.path:  # where installed packages (and so flavor plugins) live
         if _has_packages(entry):

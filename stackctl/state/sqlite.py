@@ -318,9 +318,9 @@ class SqliteStateStore(SqlStateStore):
         """The state file's size, mtime, ctime and inode; None when a ``-wal`` file
         is there (another connection is open, or one ended without its checkpoint)."""
         try:
-            if os.path.exists(f"{self.path}-wal"):
+            if self.path.with_name(self.path.name + "-wal").exists():
                 return None
-            st = os.stat(self.path)
+            st = self.path.stat()
         except OSError:
             return None
         return f"{st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino}"
