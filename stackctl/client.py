@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from stackctl.model import ArtifactRecord, ArtifactVersion, Run, StepRun
+from stackctl.model import ArtifactRecord, ArtifactVersion, Run, RunStatus, StepRun
 
 if TYPE_CHECKING:
     from stackctl.project import Project
@@ -75,12 +75,18 @@ def run(run_id: str, *, project: ProjectPath = None) -> Run:
         return opened.state().run(run_id)
 
 
-def status(record: Run) -> str:
+def status(record: Run, *, project: ProjectPath = None) -> str:
     """The run's status as `stackctl runs list` shows it: `interrupted` for a run whose
-    process died without recording its end."""
+    process died without recording its end. A `running` run's lease is judged on the
+    state database's clock, as the CLI does (hosts sharing PostgreSQL may disagree
+    about the time; this host's clock could show a live run `interrupted`)."""
     from stackctl.runtime.liveness import effective_status
+    from stackctl.state.clock import database_now
 
-    return effective_status(record)
+    if record.status != RunStatus.RUNNING:  # finished: no store to ask
+        return record.status.value
+    with _opened(project) as opened:
+        return effective_status(record, database_now(opened.state()))
 
 
 def steps(run_id: str, *, project: ProjectPath = None) -> list[StepRun]:

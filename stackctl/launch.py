@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from stackctl.errors import NotFoundError, StackctlError
+from stackctl.errors import NotFoundError, RunCancelled, StackctlError
 from stackctl.model import DEFAULT_STACK, PipelineSpec, Run, RunStatus, StepRun
 from stackctl.project import STACK_ENV, Project, find_root
 
@@ -225,11 +225,17 @@ def install_excepthook() -> None:
             sys.stderr.write(exc.render() + "\n")
         elif isinstance(exc, KeyboardInterrupt):
             # Ctrl-C: the run loop already recorded the run cancelled; the interpreter
-            # still exits as killed by SIGINT (status 130), as the CLI does
+            # still exits as killed by SIGINT (status 130), as the CLI does. A stop
+            # inside a pipeline call carries its RunCancelled as the context
+            # (runtime.sdk re-raises it as a plain KeyboardInterrupt): the last line
+            # then names the run, like the CLI's `run ID on stack S: cancelled`.
+            stop = exc.__context__
             sys.stderr.write(
                 "interrupted: the run is recorded as cancelled; run it again and its "
                 "finished steps come from the cache\n"
             )
+            if isinstance(stop, RunCancelled):
+                sys.stderr.write(f"run {stop.run_id} on stack {stop.stack}: cancelled\n")
         else:
             previous(kind, exc, tb)
 

@@ -6,12 +6,15 @@ Used by plan (to propose fixes for drift) and by ``stackctl drift``. Never write
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from stackctl.config.secrets import Secrets, reveal
-from stackctl.engine.changes import Drift
 from stackctl.engine.flavors import provisioner
 from stackctl.errors import ProvisionError, StackctlError
 from stackctl.model import State
+
+if TYPE_CHECKING:  # imported when a drift is found: a run refreshes its stack first
+    from stackctl.engine.changes import Drift
 
 
 def refresh(state: State, root: Path, secrets: Secrets) -> list[Drift]:
@@ -35,5 +38,7 @@ def refresh(state: State, root: Path, secrets: Secrets) -> list[Drift]:
                 hint="check that it is reachable, or plan without it: --no-refresh",
             ) from None
         if not seen.exists:
+            from stackctl.engine.changes import Drift
+
             found.append(Drift(address, seen.detail or "it no longer exists", exists=False))
     return found

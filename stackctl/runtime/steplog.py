@@ -33,7 +33,6 @@ import os
 import sys
 import threading
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -183,7 +182,9 @@ class StepLog:
 
     def _put_chunk(self, data: bytes) -> None:
         self._chunk += 1
-        self._writer = self._writer or uuid.uuid4().hex[:8]
+        # 8 random hex digits, as uuid4().hex[:8]; importing uuid (and platform) cost
+        # every run's start ~3 ms
+        self._writer = self._writer or os.urandom(4).hex()
         name = f"{_path(self.store, self.key)}/{self._chunk:06d}-{self._writer}"
         getattr(self.store, "fs").pipe_file(name, data)  # noqa: B009  # one PUT: visible whole or not at all
         self._last_put = time.monotonic()

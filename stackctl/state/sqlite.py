@@ -4,6 +4,13 @@ WAL mode lets readers (`stackctl show`, the dashboard, runs) go on while a write
 commits; every write is a short ``BEGIN IMMEDIATE`` transaction with a busy timeout.
 A file that is not a healthy stackctl database is refused, and never written to.
 
+The integrity check (``PRAGMA quick_check``) reads the whole file, so its cost grows
+with the state (16 ms at 2 MB, 69 ms at 19 MB): an open skips it when the file is
+exactly as a clean close of this store left it. That close (the last connection's
+checkpoint done, no ``-wal`` file left) writes the file's identity (size, mtime,
+ctime, inode) to ``state.db.checked``; any other change to the file, a crash (a
+``-wal`` file left behind) or a missing/torn stamp makes the next open check again.
+
 ``read_only=True`` is for commands that only look (show, drift, runs, the dashboard):
 the file is opened ``mode=ro``, the schema is neither created nor migrated, and a
 missing file reads as an empty state without creating anything.
@@ -88,11 +95,12 @@ class SqliteStateStore(SqlStateStore):
     def _open(self) -> sqlite3.Connection:
         self._pid = os.getpid()
         existed = self._exists()
+        clean = existed and self._clean()  # as our own clean close left it
         if existed:
             with self.path.open("rb") as fh:
                 if fh.read(len(_HEADER)) != _HEADER:
                     raise self._corrupt("it is not a SQLite database")
-            if not self.read_only:
+            if not self.read_only and not clean:  # a clean file is ours: no probe
                 self._probe()
         elif self.read_only:
             if self.path.exists() and not self.path.is_file():
@@ -111,7 +119,7 @@ class SqliteStateStore(SqlStateStore):
             ) from exc
         conn.row_factory = _dict_row
         try:
-            found = self._check(conn) if existed else None
+            found = self._check(conn, quick=not clean) if existed else None
             conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout * 1000)}")
             if self.read_only:
                 self._check_readable(conn, found)
@@ -217,12 +225,14 @@ class SqliteStateStore(SqlStateStore):
                 hint="run `stackctl plan` once (it upgrades the state file), then retry",
             )
 
-    def _check(self, conn: sqlite3.Connection) -> int | None:
+    def _check(self, conn: sqlite3.Connection, *, quick: bool = True) -> int | None:
         """Integrity and version checks that only read, before anything is written;
-        the schema version found (None when the file has no stackctl metadata)."""
-        problems = [row["quick_check"] for row in conn.execute("PRAGMA quick_check")]
-        if problems != ["ok"]:
-            raise self._corrupt("integrity check failed: " + "; ".join(problems[:3]))
+        the schema version found (None when the file has no stackctl metadata).
+        ``quick=False`` (a file as our clean close left it) skips the integrity scan."""
+        if quick:
+            problems = [row["quick_check"] for row in conn.execute("PRAGMA quick_check")]
+            if problems != ["ok"]:
+                raise self._corrupt("integrity check failed: " + "; ".join(problems[:3]))
         if "meta" not in self._table_names(SqliteTx(conn)):
             return None
         row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
@@ -301,6 +311,47 @@ class SqliteStateStore(SqlStateStore):
     def close(self) -> None:
         with self._mutex:
             self._conn.close()
+            if not self.read_only and not self._missing and self._pid == os.getpid():
+                self._stamp_clean()
+
+    def _identity(self) -> str | None:
+        """The state file's size, mtime, ctime and inode; None when a ``-wal`` file
+        is there (another connection is open, or one ended without its checkpoint)."""
+        try:
+            if self.path.with_name(self.path.name + "-wal").exists():
+                return None
+            st = self.path.stat()
+        except OSError:
+            return None
+        return f"{st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino}"
+
+    def _stamp_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".checked")
+
+    def _clean(self) -> bool:
+        """Whether the file is exactly as a clean close of this store left it (the
+        stamp of ``_stamp_clean``): then its integrity check can be skipped."""
+        found = self._identity()
+        if found is None:
+            return False
+        try:
+            return self._stamp_path().read_text() == found
+        except (OSError, UnicodeDecodeError):
+            return False
+
+    def _stamp_clean(self) -> None:
+        """After the last connection's close (checkpointed, no ``-wal`` left): record
+        the file's identity so the next open need not scan it. Best effort: without a
+        stamp the next open checks, as before."""
+        found = self._identity()
+        stamp = self._stamp_path()
+        try:
+            if found is None:
+                stamp.unlink(missing_ok=True)
+            else:
+                stamp.write_text(found)
+        except OSError:
+            pass
 
 
 _: type[StateStore] = SqliteStateStore

@@ -218,7 +218,10 @@ def test_ctrl_c_in_an_sdk_script_prints_one_line_not_a_traceback(project: Path, 
     _, err = proc.communicate(timeout=60)
     assert proc.returncode in (130, -signal.SIGINT), err  # killed by SIGINT, as Python does
     assert "Traceback" not in err, err
-    assert err.rstrip().splitlines()[-1].startswith("interrupted: the run is recorded"), err
+    lines = err.rstrip().splitlines()
+    assert lines[-2].startswith("interrupted: the run is recorded"), err
+    # the closing line names the run, like the CLI's (`run ID on stack S: cancelled`)
+    assert lines[-1] == f"run {_last_run_id(project)} on stack {stack}: cancelled", err
     time.sleep(0.5)
     assert _group(proc.pid) == []
     assert _last_run(project)[0] == "cancelled"

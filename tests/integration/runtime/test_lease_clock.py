@@ -109,3 +109,27 @@ def test_a_run_whose_beats_stopped_is_interrupted_once_the_lease_passed(pg_url: 
         assert effective_status(store.run(done.id), database_now(store)) == "completed"
     finally:
         store.close()
+
+
+def test_client_status_judges_the_lease_on_the_database_clock(
+    pg_url: str, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from stackctl import client
+
+    (tmp_path / "stackctl.yaml").write_text(
+        f"project: lease\nstate:\n  backend: postgres\n  url: {pg_url}\n"
+    )
+    store = PostgresStateStore(pg_url)
+    try:
+        run = beating(_run(), database_now(store).isoformat())
+        store.record_run(run)
+    finally:
+        store.close()
+    # this host's clock is two minutes ahead: by it, the lease has long passed
+    monkeypatch.setattr(liveness, "datetime", _skewed(SKEW))
+    monkeypatch.setattr(clock, "datetime", _skewed(SKEW))
+    seen = client.run(run.id, project=tmp_path)
+    assert client.status(seen, project=tmp_path) == "running"
+    assert effective_status(seen) == "interrupted"  # what the local clock would say
+    done = replace(seen, status=RunStatus.COMPLETED)
+    assert client.status(done, project=tmp_path) == "completed"

@@ -125,6 +125,21 @@ def test_unchanged_rerun_is_served_from_the_cache(steps, state):
     assert all(a.producer_run_id == first.id for a in state.artifacts(second.id))
 
 
+@pytest.mark.parametrize("damage", ["edited", "truncated"])
+def test_a_damaged_cached_output_is_a_cache_miss(steps, state, damage):
+    stack = steps.stack()
+    first = run_pipeline(chain(steps), stack, state, root=steps.root)
+    [record] = [a for a in state.artifacts(first.id) if a.step == "total"]
+    path = Path(record.uri)
+    data = path.read_bytes()
+    # same size, other bytes (only the digest tells) / shorter (the size tells)
+    path.write_bytes(bytes([data[0] ^ 0xFF]) + data[1:] if damage == "edited" else data[:-1])
+    steps.reset_calls()
+    second = run_pipeline(chain(steps), stack, state, root=steps.root)
+    assert steps.calls() == ["total"]
+    assert statuses(state, second.id)["total"] is RunStatus.COMPLETED
+
+
 def test_no_cache_and_changed_params_run_again(steps, state):
     stack = steps.stack()
     run_pipeline(chain(steps), stack, state, root=steps.root)
