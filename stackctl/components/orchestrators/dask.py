@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from stackctl.components.orchestrators.base import Finished, Orchestrator, Session
+from stackctl.components.orchestrators.cluster_provisioner import AddressProvisioner
 from stackctl.components.orchestrators.placement import check_dask, placed, resources_of
-from stackctl.components.provisioner import Observation, check_same
 from stackctl.errors import ProvisionError, StackctlError
 
 _CLOSE_S = 0.5  # per close on cancel; then what is left is killed
@@ -259,46 +259,15 @@ def _timeout(config: Mapping[str, Any]) -> float:
     return float(config.get("timeout") or CONNECT_TIMEOUT_S)
 
 
-class DaskProvisioner:
+class DaskProvisioner(AddressProvisioner):
     """Nothing to create: checks that a configured scheduler answers."""
 
-    def create(self, config: Mapping[str, Any], root: Path) -> Mapping[str, Any]:
-        address = config.get("address")
-        if not address:
-            return {"address": None}
-        with connect(address, _timeout(config), ProvisionError):
-            return {"address": address}
+    what = "dask scheduler"
+    local = "a LocalCluster"
 
-    def update(
-        self, old: Mapping[str, Any], new: Mapping[str, Any], root: Path
-    ) -> Mapping[str, Any]:
-        return self.create(new, root)
-
-    def observe(self, config: Mapping[str, Any], root: Path) -> Observation:
-        address = config.get("address")
-        if not address:
-            return Observation(True, {"address": None})
-        try:
-            with connect(address, _timeout(config), ProvisionError):
-                return Observation(True, {"address": address})
-        except ProvisionError as exc:
-            return Observation(False, detail=exc.message)
-
-    def adopt(self, config: Mapping[str, Any], id: str, root: Path) -> Mapping[str, Any]:
-        """``id`` is the scheduler address; it must be the declared one and answer."""
-        address = config.get("address")
-        if not address:
-            raise ProvisionError(
-                "cannot import a dask scheduler: this orchestrator declares `address: null` "
-                "(a LocalCluster started per run, nothing to adopt)",
-                hint=f"set `address: {id}` in the orchestrator config, then import again",
-            )
-        check_same("dask scheduler", str(address), id, "config.address")
-        with connect(address, _timeout(config), ProvisionError):
-            return {"address": address}
-
-    def delete(self, config: Mapping[str, Any], root: Path) -> None:
-        """A scheduler is never ours to stop."""
+    def probe(self, config: Mapping[str, Any]) -> None:
+        with connect(config["address"], _timeout(config), ProvisionError):
+            pass
 
 
 if TYPE_CHECKING:  # static proof that the classes satisfy the contract

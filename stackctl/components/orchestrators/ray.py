@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from stackctl.components.orchestrators import ray_cluster
 from stackctl.components.orchestrators.base import Finished, Orchestrator, Session
+from stackctl.components.orchestrators.cluster_provisioner import AddressProvisioner
 from stackctl.components.orchestrators.dask import requires_shared_store as _dask_remote
 from stackctl.components.orchestrators.placement import check_ray, ray_options, resources_of
-from stackctl.components.provisioner import Observation, check_same
 from stackctl.errors import ProvisionError, StackctlError
 
 
@@ -86,45 +86,14 @@ def requires_shared_store(config: Mapping[str, Any]) -> bool:
     return _dask_remote({"address": address.replace("ray://", "tcp://", 1)})
 
 
-class RayProvisioner:
+class RayProvisioner(AddressProvisioner):
     """Nothing to create: checks that a configured cluster answers."""
 
-    def create(self, config: Mapping[str, Any], root: Path) -> Mapping[str, Any]:
-        address = config.get("address")
-        if address:
-            _probe(config, ProvisionError)
-        return {"address": address or None}
+    what = "ray cluster"
+    local = "a local instance"
 
-    def update(
-        self, old: Mapping[str, Any], new: Mapping[str, Any], root: Path
-    ) -> Mapping[str, Any]:
-        return self.create(new, root)
-
-    def observe(self, config: Mapping[str, Any], root: Path) -> Observation:
-        address = config.get("address")
-        if not address:
-            return Observation(True, {"address": None})
-        try:
-            _probe(config, ProvisionError)
-        except ProvisionError as exc:
-            return Observation(False, detail=exc.message)
-        return Observation(True, {"address": address})
-
-    def adopt(self, config: Mapping[str, Any], id: str, root: Path) -> Mapping[str, Any]:
-        """``id`` is the cluster address; it must be the declared one and answer."""
-        address = config.get("address")
-        if not address:
-            raise ProvisionError(
-                "cannot import a ray cluster: this orchestrator declares `address: null` "
-                "(a local instance started per run, nothing to adopt)",
-                hint=f"set `address: {id}` in the orchestrator config, then import again",
-            )
-        check_same("ray cluster", str(address), id, "config.address")
+    def probe(self, config: Mapping[str, Any]) -> None:
         _probe(config, ProvisionError)
-        return {"address": address}
-
-    def delete(self, config: Mapping[str, Any], root: Path) -> None:
-        """A cluster is never ours to stop."""
 
 
 def _probe(config: Mapping[str, Any], error: type[StackctlError]) -> None:
