@@ -10,8 +10,7 @@ from starlette.routing import Route
 
 from stackctl.dashboard import artifacts_api, compare, declared, logs, params, runs
 from stackctl.dashboard.responses import SafeJSONResponse
-from stackctl.dashboard.source import Source
-from stackctl.model import ProjectSpec
+from stackctl.dashboard.source import source, spec_or_none
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -33,21 +32,6 @@ ENDPOINTS = {
     **artifacts_api.ENDPOINTS,
     **compare.ENDPOINTS,
 }
-
-
-def source(request: Request) -> Source:
-    src: Source = request.app.state.source
-    return src
-
-
-def spec_or_none(src: Source) -> ProjectSpec | None:
-    """The config when valid: run pages stay usable while someone edits a broken YAML."""
-    from stackctl.errors import ConfigError
-
-    try:
-        return src.spec()
-    except ConfigError:
-        return None
 
 
 def index(request: Request) -> Response:

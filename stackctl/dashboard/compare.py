@@ -16,9 +16,7 @@ from starlette.routing import Route
 from stackctl.dashboard import params
 from stackctl.dashboard.responses import SafeJSONResponse, page
 from stackctl.dashboard.runs import PAGE, run_url
-from stackctl.dashboard.source import ReadStore, Source
-from stackctl.errors import ConfigError
-from stackctl.model import ProjectSpec
+from stackctl.dashboard.source import ReadStore, source, spec_or_none
 from stackctl.runtime.compare import ABSENT, CompareError, Comparison, Row, load, text
 from stackctl.runtime.series import Series, model_series, number, pipeline_series
 from stackctl.state.clock import database_now
@@ -35,20 +33,6 @@ ENDPOINTS = {
     "/api/compare": "runs side by side; ?runs=ID,ID[,...] (or runs= repeated)",
     "/api/charts": "a numeric key across runs; ?pipeline= or ?model=, &key=",
 }
-
-
-def source(request: Request) -> Source:
-    # not dashboard.api.source: api imports this module for its ENDPOINTS
-    src: Source = request.app.state.source
-    return src
-
-
-def spec_or_none(src: Source) -> ProjectSpec | None:
-    """The config when valid: a chart of recorded runs needs no valid YAML."""
-    try:
-        return src.spec()
-    except ConfigError:
-        return None
 
 
 def run_ids(query: QueryParams) -> list[str]:

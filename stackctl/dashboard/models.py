@@ -10,9 +10,9 @@ from urllib.parse import quote
 from starlette.exceptions import HTTPException
 
 from stackctl.dashboard import params
-from stackctl.dashboard.api import source
 from stackctl.dashboard.responses import page
 from stackctl.dashboard.runs import run_url, step_url, summary
+from stackctl.dashboard.source import source
 from stackctl.model import ModelVersion
 
 if TYPE_CHECKING:

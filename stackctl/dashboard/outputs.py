@@ -10,9 +10,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from stackctl.dashboard import artifacts, params, runs, visualizations
-from stackctl.dashboard.api import source
 from stackctl.dashboard.responses import page
-from stackctl.dashboard.source import ReadStore
+from stackctl.dashboard.source import ReadStore, source
 from stackctl.errors import NotFoundError
 from stackctl.model import ArtifactRecord
 from stackctl.runtime.metadata_view import cards, output_metadata

@@ -11,8 +11,8 @@ from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from stackctl.dashboard import artifacts, compare, declared, logs, models, params, runs
-from stackctl.dashboard.api import source, spec_or_none
 from stackctl.dashboard.responses import page
+from stackctl.dashboard.source import source, spec_or_none
 
 if TYPE_CHECKING:
     from starlette.requests import Request

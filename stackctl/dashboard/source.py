@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
+from stackctl.errors import ConfigError
 from stackctl.model import (
     ArtifactRecord,
     ArtifactSelector,
@@ -29,6 +30,9 @@ from stackctl.model import (
     StepRun,
 )
 from stackctl.project import PROJECT_FILE, Project
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
 
 
 class ReadStore(Protocol):
@@ -138,3 +142,18 @@ class Source:
 
     def close(self) -> None:
         self._project.close()
+
+
+def source(request: Request) -> Source:
+    """The app's one Source (dashboard.app puts it on the app state)."""
+    src: Source = request.app.state.source
+    return src
+
+
+def spec_or_none(src: Source) -> ProjectSpec | None:
+    """The config when valid: run pages and charts of recorded runs stay usable while
+    someone edits a broken YAML."""
+    try:
+        return src.spec()
+    except ConfigError:
+        return None
