@@ -18,7 +18,7 @@ from pathlib import Path
 from stackctl.errors import Diagnostic, Location
 from stackctl.runtime.finder import find_module
 from stackctl.runtime.naming import name_problem, tag_problem
-from stackctl.runtime.signatures import STEP_DECORATORS
+from stackctl.runtime.signatures import dotted, is_step
 
 _ANNOTATED = frozenset({"Annotated", "typing.Annotated", "typing_extensions.Annotated"})
 _CONFIG = frozenset({"ArtifactConfig", "stackctl.ArtifactConfig"})
@@ -50,7 +50,7 @@ def _check_tree(tree: ast.Module, filename: str) -> Iterator[Diagnostic]:
     for node in ast.walk(tree):
         if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) or node.returns is None:
             continue
-        if any(_is_step(d) for d in node.decorator_list):
+        if any(is_step(d) for d in node.decorator_list):
             for at, problem in _problems(node.returns):
                 yield Diagnostic(
                     Location(filename, at.lineno, at.col_offset + 1),
@@ -61,11 +61,11 @@ def _check_tree(tree: ast.Module, filename: str) -> Iterator[Diagnostic]:
 
 def _problems(returns: ast.expr) -> Iterator[tuple[ast.expr, str]]:
     parts = [returns]
-    if isinstance(returns, ast.Subscript) and _dotted(returns.value) in ("tuple", "typing.Tuple"):
+    if isinstance(returns, ast.Subscript) and dotted(returns.value) in ("tuple", "typing.Tuple"):
         inner = returns.slice
         parts = list(inner.elts) if isinstance(inner, ast.Tuple) else [inner]
     for part in parts:
-        if not (isinstance(part, ast.Subscript) and _dotted(part.value) in _ANNOTATED):
+        if not (isinstance(part, ast.Subscript) and dotted(part.value) in _ANNOTATED):
             continue
         extras = part.slice.elts[1:] if isinstance(part.slice, ast.Tuple) else []
         for extra in extras:
@@ -77,7 +77,7 @@ def _extra(extra: ast.expr) -> Iterator[tuple[ast.expr, str]]:
         if problem := name_problem(extra.value):
             yield extra, problem
         return
-    if not (isinstance(extra, ast.Call) and _dotted(extra.func) in _CONFIG):
+    if not (isinstance(extra, ast.Call) and dotted(extra.func) in _CONFIG):
         return
     name = extra.args[0] if extra.args else None
     for keyword in extra.keywords:
@@ -90,20 +90,6 @@ def _extra(extra: ast.expr) -> Iterator[tuple[ast.expr, str]]:
             for tag in keyword.value.elts:
                 if isinstance(tag, ast.Constant) and (problem := tag_problem(str(tag.value))):
                     yield tag, problem
-
-
-def _is_step(decorator: ast.expr) -> bool:
-    target = decorator.func if isinstance(decorator, ast.Call) else decorator
-    return _dotted(target) in STEP_DECORATORS
-
-
-def _dotted(node: ast.expr) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        head = _dotted(node.value)
-        return f"{head}.{node.attr}" if head else ""
-    return ""
 
 
 def _parse(path: Path) -> ast.Module | None:

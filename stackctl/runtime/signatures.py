@@ -212,7 +212,7 @@ def _dynamic(node: ast.stmt) -> bool:
 
 def _signature(node: ast.FunctionDef | ast.AsyncFunctionDef) -> Signature | None:
     """The call signature, or None when a decorator may have changed it."""
-    if not all(_is_step(d) for d in node.decorator_list):
+    if not all(is_step(d) for d in node.decorator_list):
         return None
     args = node.args
     positional = [*args.posonlyargs, *args.args]
@@ -223,16 +223,18 @@ def _signature(node: ast.FunctionDef | ast.AsyncFunctionDef) -> Signature | None
     return Signature(names, tuple(required), args.kwarg is not None)
 
 
-def _is_step(decorator: ast.expr) -> bool:
+def is_step(decorator: ast.expr) -> bool:
+    """Whether ``decorator`` is ``@step`` or ``@step(...)`` under a name stackctl exports."""
     target = decorator.func if isinstance(decorator, ast.Call) else decorator
-    return _dotted(target) in STEP_DECORATORS
+    return dotted(target) in STEP_DECORATORS
 
 
-def _dotted(node: ast.expr) -> str:
+def dotted(node: ast.expr) -> str:
+    """``a.b.c`` for a name or attribute chain, else ``""``."""
     if isinstance(node, ast.Name):
         return node.id
     if isinstance(node, ast.Attribute):
-        head = _dotted(node.value)
+        head = dotted(node.value)
         return f"{head}.{node.attr}" if head else ""
     return ""
 
