@@ -173,7 +173,6 @@ class DaskOrchestrator:
 
     @contextmanager
     def _client(self) -> Iterator[Any]:
-        distributed = _distributed()
         if self.address is not None:
             with connect(self.address, self.timeout, StackctlError) as client:
                 yield client
@@ -181,18 +180,31 @@ class DaskOrchestrator:
         cluster = local_cluster(
             self.n_workers, self.threads_per_worker, self.processes, self.worker_resources
         )
-        try:
-            client = distributed.Client(cluster, set_as_default=False)
-        except BaseException:
-            cluster.close()
-            raise
-        try:
+        with local_client(cluster) as client:
             yield client
-        except BaseException:
-            _close_fast(client, cluster)  # Ctrl-C: the contract is an exit within 2 s
-            raise
-        client.close()
+
+
+@contextmanager
+def local_client(cluster: Any, *, close_errors_ok: bool = False) -> Iterator[Any]:
+    """A client of the new LocalCluster ``cluster``; both are closed after, fast on
+    Ctrl-C. ``close_errors_ok``: a client that fails to close is not an error (the
+    step operator's result is in hand by then)."""
+    try:
+        client = _distributed().Client(cluster, set_as_default=False)
+    except BaseException:
         cluster.close()
+        raise
+    try:
+        yield client
+    except BaseException:
+        _close_fast(client, cluster)  # Ctrl-C: the contract is an exit within 2 s
+        raise
+    if close_errors_ok:
+        with suppress(Exception):
+            client.close()
+    else:
+        client.close()
+    cluster.close()
 
 
 def _close_fast(client: Any, cluster: Any) -> None:

@@ -9,7 +9,7 @@ resources, lines shipped as scheduler events, the fast close).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -49,19 +49,8 @@ class DaskStepOperator:
             bool(self.config.get("processes", True)),
             dask_flavor.worker_resources(self.config),
         )
-        try:
-            client = dask_flavor._distributed().Client(cluster, set_as_default=False)
-        except BaseException:
-            cluster.close()
-            raise
-        try:
+        with dask_flavor.local_client(cluster, close_errors_ok=True) as client:
             yield client
-        except BaseException:
-            dask_flavor._close_fast(client, cluster)  # Ctrl-C: exit within 2 s
-            raise
-        with suppress(Exception):
-            client.close()
-        cluster.close()
 
     @staticmethod
     def requires_shared_store(config: Mapping[str, Any]) -> bool:
