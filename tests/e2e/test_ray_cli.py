@@ -11,11 +11,11 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import subprocess
 import time
 from pathlib import Path
 
 import pytest
+from support import sleepy
 from support.cli import STACKCTL, call, clean_env
 from support.projects import write_files
 from support.services import free_port, ray_processes
@@ -35,28 +35,6 @@ stacks:
   dev: {orchestrator: local, artifact_store: local}
   ray: {orchestrator: ray, artifact_store: local}
 """
-SLEEPY = """\
-pipelines:
-  sleepy:
-    steps:
-      first: {function: "steps.slow:nap", params: {tag: a}}
-      second: {function: "steps.slow:nap", params: {tag: b}}
-      after: {function: "steps.slow:done", inputs: {x: first.output}}
-"""
-STEPS = """\
-import time
-from pathlib import Path
-
-
-def nap(tag: str) -> str:
-    Path(f"started-{tag}").touch()  # the test signals once a step is really running
-    time.sleep(120)
-    return tag
-
-
-def done(x: str) -> str:
-    return x
-"""
 
 
 @pytest.fixture
@@ -65,9 +43,9 @@ def project(tmp_path: Path) -> Path:
     files = {
         "stackctl.yaml": "project: ray-e2e\ninclude: [stacks/*.yaml, pipelines/*.yaml]\n",
         "stacks/local.yaml": STACKS,
-        "pipelines/sleepy.yaml": SLEEPY,
+        "pipelines/sleepy.yaml": sleepy.PIPELINE,
         "steps/__init__.py": "",
-        "steps/slow.py": STEPS,
+        "steps/slow.py": sleepy.STEPS,
     }
     write_files(tmp_path, files)
     call([STACKCTL, "apply", "--auto-approve"], cwd=tmp_path, env=clean_env())
@@ -106,31 +84,12 @@ def test_iris_on_a_per_run_ray_instance_matches_local(project: Path) -> None:
     assert token.exists() == had_token  # nothing written outside the project
 
 
-def _start(project: Path) -> subprocess.Popen[str]:
-    proc = subprocess.Popen(
-        [STACKCTL, "run", "sleepy", "--stack", "ray"],
-        cwd=project,
-        env=clean_env(),
-        text=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,  # its own process group, like a terminal's foreground job
-    )
-    deadline = time.monotonic() + 90
-    while not (project / "started-a").exists():
-        assert proc.poll() is None, proc.communicate()
-        assert time.monotonic() < deadline, "the step never started"
-        time.sleep(0.05)
-    return proc
-
-
 @pytest.mark.parametrize(("how", "code"), [("sigint-group", 130), ("sigterm", 143)])
 def test_stopping_a_ray_run_is_fast_and_leaves_no_ray_process(
     project: Path, how: str, code: int
 ) -> None:
     before = set(ray_processes(MARKER))
-    proc = _start(project)
+    proc = sleepy.start(project, "ray", within_s=90)
     time.sleep(0.3)
     clock = time.monotonic()
     if how == "sigint-group":

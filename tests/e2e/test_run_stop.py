@@ -14,33 +14,12 @@ import time
 from pathlib import Path
 
 import pytest
+from support import sleepy
 from support.cli import STACKCTL, call, clean_env
 from support.projects import three_orchestrator_stacks, write_files
 
 PROJECT = "project: e2e-stop\ninclude: [stacks/*.yaml, pipelines/*.yaml]\n"
 STACKS = three_orchestrator_stacks(pool_workers=3, pool_stack="pool")
-PIPELINES = """\
-pipelines:
-  sleepy:
-    steps:
-      first: {function: "steps.slow:nap", params: {tag: a}}
-      second: {function: "steps.slow:nap", params: {tag: b}}
-      after: {function: "steps.slow:done", inputs: {x: first.output}}
-"""
-STEPS = """\
-import time
-from pathlib import Path
-
-
-def nap(tag: str) -> str:
-    Path(f"started-{tag}").touch()  # the test signals once a step is really running
-    time.sleep(120)
-    return tag
-
-
-def done(x: str) -> str:
-    return x
-"""
 BOUND_S = 2.0  # the contract (issue 10); measured 0.2-0.9 s (dask 3.2 s before its atexit close was skipped)
 
 
@@ -49,8 +28,8 @@ def project(tmp_path: Path) -> Path:
     files = {
         "stackctl.yaml": PROJECT,
         "stacks/local.yaml": STACKS,
-        "pipelines/sleepy.yaml": PIPELINES,
-        "steps/slow.py": STEPS,
+        "pipelines/sleepy.yaml": sleepy.PIPELINE,
+        "steps/slow.py": sleepy.STEPS,
         "steps/__init__.py": "",
     }
     write_files(tmp_path, files)
@@ -71,25 +50,6 @@ def _group(pgid: int) -> list[int]:
         if int(fields[2]) == pgid and fields[0] != "Z":
             found.append(int(entry.name))
     return found
-
-
-def _start(project: Path, stack: str) -> subprocess.Popen[str]:
-    proc = subprocess.Popen(
-        [STACKCTL, "run", "sleepy", "--stack", stack],
-        cwd=project,
-        env=clean_env(),
-        text=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,  # its own process group, like a terminal's foreground job
-    )
-    deadline = time.monotonic() + 60
-    while not (project / "started-a").exists():
-        assert proc.poll() is None, proc.communicate()
-        assert time.monotonic() < deadline, "the step never started"
-        time.sleep(0.05)
-    return proc
 
 
 def _last_run_id(project: Path) -> str:
@@ -114,7 +74,7 @@ def _last_run(project: Path) -> tuple[str, dict[str, str]]:
 def test_stop_is_fast_cancelled_and_leaves_no_process(
     project: Path, stack: str, how: str, code: int
 ) -> None:
-    proc = _start(project, stack)
+    proc = sleepy.start(project, stack, within_s=60)
     time.sleep(0.3)  # every worker of the pool is up
     clock = time.monotonic()
     if how == "sigint-group":
@@ -138,7 +98,7 @@ def test_stop_is_fast_cancelled_and_leaves_no_process(
 
 
 def test_second_ctrl_c_exits_at_once(project: Path) -> None:
-    proc = _start(project, "pool")
+    proc = sleepy.start(project, "pool", within_s=60)
     os.killpg(proc.pid, signal.SIGINT)
     os.killpg(proc.pid, signal.SIGINT)
     proc.communicate(timeout=60)
@@ -150,7 +110,7 @@ def test_second_ctrl_c_exits_at_once(project: Path) -> None:
 
 
 def test_kill_9_leaves_no_pool_worker(project: Path) -> None:
-    proc = _start(project, "pool")
+    proc = sleepy.start(project, "pool", within_s=60)
     time.sleep(0.3)
     assert len(_group(proc.pid)) >= 3  # the CLI and its workers
     proc.kill()
