@@ -12,20 +12,9 @@ from pathlib import Path
 
 import pytest
 from support.cli import STACKCTL, call, clean_env
+from support.projects import three_orchestrator_stacks
 
-STACKS = """\
-components:
-  orchestrator:
-    local: {flavor: local}
-    pool: {flavor: local_parallel, config: {max_workers: 2}}
-    cluster: {flavor: dask, config: {address: null, n_workers: 1, threads_per_worker: 2}}
-  artifact_store:
-    local: {flavor: local, config: {path: .stackctl/store}}
-stacks:
-  dev: {orchestrator: local, artifact_store: local}
-  pool: {orchestrator: pool, artifact_store: local}
-  cluster: {orchestrator: cluster, artifact_store: local}
-"""
+STACKS = three_orchestrator_stacks(pool_workers=2, pool_stack="pool")
 PIPELINES = """\
 pipelines:
   ticking:
