@@ -7,10 +7,10 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
+from support.background import spawn, wait_for
 from support.cli import STACKCTL, call, clean_env
 from support.projects import three_orchestrator_stacks
 
@@ -58,25 +58,8 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _start(project: Path, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [STACKCTL, *args],
-        cwd=project,
-        env=clean_env(),
-        text=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-
-
 def _wait_for(path: Path, proc: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + 60
-    while not path.exists():
-        assert proc.poll() is None, proc.communicate()
-        assert time.monotonic() < deadline, f"never saw {path.name}"
-        time.sleep(0.05)
+    wait_for(path, proc, 60, f"never saw {path.name}")
 
 
 def _run_id(project: Path) -> str:
@@ -86,10 +69,10 @@ def _run_id(project: Path) -> str:
 
 @pytest.mark.parametrize("stack", ["dev", "pool"])
 def test_follow_shows_lines_of_a_running_step_and_ends_with_it(project: Path, stack: str) -> None:
-    run = _start(project, "run", "ticking", "--stack", stack, "-p", "n=16", "--quiet")
+    run = spawn(project, "run", "ticking", "--stack", stack, "-p", "n=16", "--quiet")
     _wait_for(project / "ticked-0", run)
     run_id = _run_id(project)
-    follow = _start(project, "runs", "logs", run_id[:8], "tick", "--follow")
+    follow = spawn(project, "runs", "logs", run_id[:8], "tick", "--follow")
     assert follow.stdout is not None
     seen: list[str] = []
     for line in follow.stdout:  # the first tick arrives while the step still runs
@@ -107,9 +90,9 @@ def test_follow_shows_lines_of_a_running_step_and_ends_with_it(project: Path, st
 
 
 def test_follow_of_every_step_prefixes_lines_and_ends_with_the_run(project: Path) -> None:
-    run = _start(project, "run", "ticking", "--stack", "dev", "-p", "n=3", "--quiet")
+    run = spawn(project, "run", "ticking", "--stack", "dev", "-p", "n=3", "--quiet")
     _wait_for(project / "ticked-0", run)
-    follow = _start(project, "runs", "logs", _run_id(project), "-f")
+    follow = spawn(project, "runs", "logs", _run_id(project), "-f")
     out, err = follow.communicate(timeout=60)
     assert follow.returncode == 0, err
     assert run.wait(timeout=60) == 0
@@ -121,10 +104,10 @@ def test_follow_of_every_step_prefixes_lines_and_ends_with_the_run(project: Path
 
 
 def test_ctrl_c_ends_a_follow_quietly(project: Path) -> None:
-    run = _start(project, "run", "ticking", "--stack", "dev", "-p", "n=40", "--quiet")
+    run = spawn(project, "run", "ticking", "--stack", "dev", "-p", "n=40", "--quiet")
     try:
         _wait_for(project / "ticked-0", run)
-        follow = _start(project, "runs", "logs", _run_id(project), "tick", "-f")
+        follow = spawn(project, "runs", "logs", _run_id(project), "tick", "-f")
         assert follow.stdout is not None
         assert follow.stdout.readline().startswith("run ")
         os.killpg(follow.pid, signal.SIGINT)
@@ -138,7 +121,7 @@ def test_ctrl_c_ends_a_follow_quietly(project: Path) -> None:
 @pytest.mark.parametrize("stack", ["dev", "pool", "cluster"])
 @pytest.mark.parametrize("how", ["ctrl-c", "kill-9"])
 def test_a_stopped_step_keeps_what_it_printed(project: Path, stack: str, how: str) -> None:
-    run = _start(project, "run", "ticking", "--stack", stack, "-p", "n=40", "--quiet")
+    run = spawn(project, "run", "ticking", "--stack", stack, "-p", "n=40", "--quiet")
     _wait_for(project / "ticked-2", run)
     run_id = _run_id(project)
     # recorded when the step started: a follower finds the log before the step ends

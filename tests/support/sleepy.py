@@ -5,10 +5,9 @@ and a starter that returns the CLI once the first step is running."""
 from __future__ import annotations
 
 import subprocess
-import time
 from pathlib import Path
 
-from support.cli import STACKCTL, clean_env
+from support.background import spawn, wait_for
 
 PIPELINE = """\
 pipelines:
@@ -37,19 +36,6 @@ def done(x: str) -> str:
 def start(project: Path, stack: str, within_s: float) -> subprocess.Popen[str]:
     """`stackctl run sleepy --stack STACK` in its own session, once step `first` runs
     (fails the test when it does not start within ``within_s``)."""
-    proc = subprocess.Popen(
-        [STACKCTL, "run", "sleepy", "--stack", stack],
-        cwd=project,
-        env=clean_env(),
-        text=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,  # its own process group, like a terminal's foreground job
-    )
-    deadline = time.monotonic() + within_s
-    while not (project / "started-a").exists():
-        assert proc.poll() is None, proc.communicate()
-        assert time.monotonic() < deadline, "the step never started"
-        time.sleep(0.05)
+    proc = spawn(project, "run", "sleepy", "--stack", stack)
+    wait_for(project / "started-a", proc, within_s, "the step never started")
     return proc
