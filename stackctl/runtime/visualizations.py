@@ -23,6 +23,7 @@ from stackctl.components.artifact_stores.base import ArtifactStore, Writer, read
 from stackctl.errors import StackctlError
 from stackctl.model import MetadataEntry
 from stackctl.runtime import png
+from stackctl.state.references import VISUALIZATION_SCOPE
 from stackctl.types import (
     CSV,
     HTML,
@@ -37,7 +38,7 @@ from stackctl.types import (
 
 #: The metadata scope visualization records are kept under (readers of other scopes
 #: never see them; a cache hit copies them with the producer's other metadata).
-SCOPE = "visualization"
+SCOPE = VISUALIZATION_SCOPE
 HEAD_ROWS = 10  # a DataFrame's first rows: a glimpse, never the data set
 #: describe() reads every row: past this many it describes the first ones (and says so)
 DESCRIBE_ROWS = 1_000_000

@@ -32,6 +32,11 @@ from stackctl.state.base import StateDump, StateStore
 from stackctl.state.deployments_memory import DeploymentData, MemoryDeploymentRecords
 from stackctl.state.lookups import LATEST, no_latest, no_lock, no_run, no_serial, pick_run
 from stackctl.state.models_memory import MemoryModelRecords, ModelData
+from stackctl.state.references import (
+    VISUALIZATION_SCOPE,
+    VISUALIZATIONS_SQL,
+    visualization_references,
+)
 
 
 @dataclass
@@ -284,7 +289,9 @@ class MemoryStateStore(MemoryNamedArtifacts, MemoryModelRecords, MemoryDeploymen
                     "SELECT run_id, uri FROM step_inputs"
                     " UNION SELECT '' AS run_id, uri FROM artifact_versions"
                 )
+                shown = tx.all(VISUALIZATIONS_SQL, VISUALIZATION_SCOPE)
         found |= {(r["run_id"], r["uri"]) for r in rows}
+        found |= visualization_references(shown)
         return sorted((run, uri) for run, uri in found if uri)
 
     # -- migration -----------------------------------------------------------------------

@@ -13,6 +13,12 @@ from typing import Any
 from stackctl.model import ArtifactRecord, Run, RunStatus, StepRun
 from stackctl.state import codec
 from stackctl.state.lookups import LATEST, no_latest, no_run, pick_run
+from stackctl.state.references import (
+    REFERENCES_SQL,
+    VISUALIZATION_SCOPE,
+    VISUALIZATIONS_SQL,
+    visualization_references,
+)
 from stackctl.state.schema import Tx
 
 
@@ -144,18 +150,11 @@ class RunRecords:
     def object_references(self) -> list[tuple[str, str]]:
         with self._tx() as tx:
             rows = tx.all(REFERENCES_SQL)
-        return sorted({(r["run_id"], r["uri"]) for r in rows if r["uri"]})
+            shown = tx.all(VISUALIZATIONS_SQL, VISUALIZATION_SCOPE)
+        found = {(r["run_id"], r["uri"]) for r in rows if r["uri"]}
+        return sorted(found | visualization_references(shown))
 
 
 #: Tables whose rows belong to one run (deleted with it); named versions and model
 #: versions are not among them: they outlive a deleted run and keep its objects.
 RUN_TABLES = ("step_inputs", "metadata", "artifacts", "step_runs")
-
-#: Every object URI a record points at, with the run that holds the record ("" for
-#: named versions, which no run deletion removes).
-REFERENCES_SQL = (
-    "SELECT run_id, uri FROM artifacts"
-    " UNION SELECT run_id, log_uri AS uri FROM step_runs"
-    " UNION SELECT run_id, uri FROM step_inputs"
-    " UNION SELECT '' AS run_id, uri FROM artifact_versions"
-)

@@ -231,6 +231,9 @@ def ray_head(temp_dir: Path, num_cpus: int = 2) -> Iterator[str]:
         "--port": port,
         "--node-manager-port": free_port(),
         "--object-manager-port": free_port(),
+        # the head still runs its dashboard process (jobs API) even without the UI:
+        # on a port of its own, never the fixed 8265, so two sessions can run at once
+        "--dashboard-port": free_port(),
         "--dashboard-agent-listen-port": free_port(),
         "--dashboard-agent-grpc-port": free_port(),
         "--runtime-env-agent-port": free_port(),

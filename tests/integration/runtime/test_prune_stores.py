@@ -12,12 +12,14 @@ import pytest
 from support.run_records import every_record_loads, make_model_version, publish, record_run
 from support.stores import open_store
 
-from stackctl.components.artifact_stores.base import ArtifactStore
+from stackctl.components.artifact_stores.base import ArtifactStore, read_verified
 from stackctl.components.artifact_stores.fsspec_store import S3ArtifactStore, S3Provisioner
 from stackctl.components.artifact_stores.local import LocalArtifactStore
 from stackctl.components.artifact_stores.sweep import entries
+from stackctl.model import MetadataEntry
 from stackctl.runtime.prune import Policy, delete_runs, prune, reference_keys
 from stackctl.state.base import StateStore
+from stackctl.state.references import VISUALIZATION_SCOPE
 
 
 @pytest.fixture
@@ -110,3 +112,29 @@ def test_runs_delete_artifacts_on_real_stores(world: tuple[StateStore, ArtifactS
 
     assert result.objects == 1 and [r.id for r in state.runs()] == [keep.id]
     assert every_record_loads(state, store) == 1
+
+
+def test_prune_keeps_the_visualizations_of_kept_outputs(
+    world: tuple[StateStore, ArtifactStore],
+) -> None:
+    """A visualization is referenced only by its metadata row (scope `visualization`):
+    prune frees it with its run and keeps it while its run is kept."""
+    state, store = world
+    old, _ = record_run(state, store, {"a": b"old"}, age_s=700)
+    kept, _ = record_run(state, store, {"a": b"frame"}, age_s=600)
+    shown = {}
+    for run, body in ((old, b"x\n1\n"), (kept, b"x\n2\n")):
+        stored = store.put("a.head.csv", lambda fp, body=body: fp.write(body))
+        shown[run.id] = stored
+        value = {"media_type": "text/csv", "uri": stored.uri, "digest": stored.digest}
+        state.record_metadata(
+            [MetadataEntry(run.id, VISUALIZATION_SCOPE, "make", "a", "head", value)]
+        )
+
+    result = prune(state, {"s": store}, Policy(keep_last=1, grace_s=0))
+
+    assert [r.id for r in state.runs()] == [kept.id]
+    assert result.objects == 2  # the old run's output and its visualization
+    stored = shown[kept.id]
+    assert read_verified(store, stored.uri, stored.digest, "visualization") == b"x\n2\n"
+    assert _keys(store) == reference_keys(state.object_references())
