@@ -10,12 +10,17 @@ Deleting from the ``local`` store moves the file aside first, then looks at its
 modification time: ``put`` refreshes the time of an object it finds already published
 (instead of writing it again), so an object a run reuses while the prune runs is put
 back instead of deleted, and a ``put`` that comes after the move finds no object and
-publishes it again. Object stores have no such move; there the grace period
-(``--grace``) and the prune's start time protect objects written during the prune.
+publishes it again. The file set aside is named after its key (``.tmp/*.aside``), so a
+prune killed between the move and the put-back loses nothing: every listing of the
+store first puts such files back (restoring is always safe: the sweep then decides
+again). Object stores have no such move; there the grace period (``--grace``) and the
+prune's start time protect objects written during the prune.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import os
 import re
@@ -31,6 +36,8 @@ from stackctl.components.artifact_stores.base import TMP_DIR, ArtifactStore
 _CONTENT = re.compile(r"^([0-9a-f]{2})/(\1[0-9a-f]{62})/[^/]+$")
 _LOG = re.compile(r"^logs/[0-9A-Za-z_-]+/[^/]+\.log(/[^/]+)?$")
 _STAGED = re.compile(rf"^{re.escape(TMP_DIR)}/[^/]+\.part$")
+#: an object a prune set aside: ``<pid>-prune-<random>-<key, urlsafe base64>.aside``
+_ASIDE = re.compile(r"^\d+-prune-[0-9a-f]+-([A-Za-z0-9_-]+)\.aside$")
 
 
 @dataclass(frozen=True)
@@ -93,6 +100,7 @@ def supported(store: ArtifactStore) -> bool:
 def _local_entries(root: Path) -> Iterator[Entry]:
     if not root.is_dir():
         return
+    restore_aside(root)
     for folder, dirs, files in os.walk(root, followlinks=False):
         dirs.sort()
         for name in sorted(files):
@@ -110,7 +118,8 @@ def _local_entries(root: Path) -> Iterator[Entry]:
 
 def _local_remove(root: Path, key: str, cutoff: float) -> bool:
     path = root / key
-    aside = root / TMP_DIR / f"{os.getpid()}-prune-{os.urandom(6).hex()}.part"
+    token = base64.urlsafe_b64encode(key.encode()).decode().rstrip("=")
+    aside = root / TMP_DIR / f"{os.getpid()}-prune-{os.urandom(6).hex()}-{token}.aside"
     aside.parent.mkdir(parents=True, exist_ok=True)
     try:
         path.rename(aside)  # from here a put finds no object and publishes it again
@@ -147,3 +156,36 @@ def _mtime(info: dict[str, Any]) -> float:
             with contextlib.suppress(ValueError):
                 return datetime.fromisoformat(value).timestamp()
     return 0.0
+
+
+def restore_aside(root: Path) -> int:
+    """Put back every object a killed prune left set aside (or drop the copy when its
+    key exists again: content addressed, the bytes are the same); how many came back.
+    The state lock lets one prune run at a time, so a file found here is not in use."""
+    staging = root / TMP_DIR
+    if not staging.is_dir():
+        return 0
+    restored = 0
+    for aside in sorted(staging.iterdir()):
+        match = _ASIDE.match(aside.name)
+        if match is None or not aside.is_file() or aside.is_symlink():
+            continue
+        token = match.group(1)
+        try:
+            key = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        except (binascii.Error, UnicodeDecodeError):
+            continue
+        parts = key.split("/")
+        if not is_ours(key) or parts[0] == TMP_DIR or {".", ".."} & set(parts):
+            continue  # only an object's own key: never a path elsewhere
+        path = root / key
+        try:
+            if path.exists():
+                aside.unlink()
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            aside.rename(path)
+        except OSError:  # left where it is: the next listing tries again
+            continue
+        restored += 1
+    return restored

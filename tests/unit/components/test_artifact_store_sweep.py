@@ -73,3 +73,51 @@ def test_a_put_after_removal_publishes_again(tmp_path: Path) -> None:
     assert not Path(obj.uri).exists()
     again = store.put("a.bin", lambda fp: fp.write(b"data"))
     assert Path(again.uri).read_bytes() == b"data"
+
+
+def _set_aside_then_killed(store: LocalArtifactStore, key: str) -> Path:
+    """What a prune killed right after moving ``key`` aside leaves behind."""
+    import base64
+
+    token = base64.urlsafe_b64encode(key.encode()).decode().rstrip("=")
+    aside = store.path / ".tmp" / f"4242-prune-0123456789ab-{token}.aside"
+    aside.parent.mkdir(parents=True, exist_ok=True)
+    (store.path / key).rename(aside)
+    return aside
+
+
+def test_an_object_a_killed_prune_set_aside_comes_back(tmp_path: Path) -> None:
+    store = LocalArtifactStore("local", {"path": "store"}, tmp_path)
+    obj = store.put("a.bin", lambda fp: fp.write(b"data"))
+    key = Path(obj.uri).relative_to(store.path).as_posix()
+    aside = _set_aside_then_killed(store, key)
+    assert not Path(obj.uri).exists()
+
+    listed = [e.key for e in entries(store)]  # the next prune's listing
+
+    assert listed == [key] and not aside.exists()
+    assert Path(obj.uri).read_bytes() == b"data"
+
+
+def test_a_set_aside_copy_of_a_republished_object_is_dropped(tmp_path: Path) -> None:
+    store = LocalArtifactStore("local", {"path": "store"}, tmp_path)
+    obj = store.put("a.bin", lambda fp: fp.write(b"data"))
+    key = Path(obj.uri).relative_to(store.path).as_posix()
+    aside = _set_aside_then_killed(store, key)
+    store.put("a.bin", lambda fp: fp.write(b"data"))  # a run published it again
+
+    assert [e.key for e in entries(store)] == [key]
+    assert not aside.exists()
+
+
+def test_an_aside_name_never_restores_outside_the_store(tmp_path: Path) -> None:
+    import base64
+
+    store = LocalArtifactStore("local", {"path": "store"}, tmp_path)
+    (store.path / ".tmp").mkdir(parents=True)
+    token = base64.urlsafe_b64encode(b"../../evil.txt").decode().rstrip("=")
+    hostile = store.path / ".tmp" / f"1-prune-ab-{token}.aside"
+    hostile.write_bytes(b"x")
+
+    assert list(entries(store)) == []
+    assert hostile.exists() and not (tmp_path / "evil.txt").exists()
