@@ -22,6 +22,7 @@ from typing import Any, BinaryIO, Protocol
 
 from stackctl import plugins
 from stackctl.components.artifact_stores.base import ArtifactStore
+from stackctl.components.data_validators.materializer import ReportMaterializer
 from stackctl.errors import StackctlError
 
 ENTRY_POINT_GROUP = "stackctl.materializers"
@@ -216,6 +217,7 @@ def materializers() -> tuple[Materializer, ...]:
         found.append(loaded() if isinstance(loaded, type) else loaded)
     fallback = PickleMaterializer(_joblib_installed())
     builtins: list[Materializer] = [
+        ReportMaterializer(),  # the validation step's report: JSON + its HTML page
         JsonMaterializer(),
         *_text_materializers(),
         BytesMaterializer(),

@@ -8,7 +8,7 @@ YAML::
       params: {schema: validation/iris.yaml}   # or a name under the validator's schemas
 
 It returns the report (a JSON dict: ``passed``, ``checks``, ``failed`` per column and
-check with counts and examples, ``html``). When the data fails and ``fail`` is true (the
+check with counts and examples, ``html``: also the output's visualization). When the data fails and ``fail`` is true (the
 default), the step fails instead, its error naming the failed checks; the report is
 then kept in the artifact store (its URI is in the error's hint) and every failed
 check is printed to the step log (``stackctl runs logs RUN STEP``).

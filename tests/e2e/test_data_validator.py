@@ -12,6 +12,11 @@ import pytest
 from support.cli import STACKCTL, call, clean_env
 from support.golden import check_golden
 from support.projects import write_files
+from support.stores import open_store
+
+from stackctl.components.artifact_stores.base import read_verified
+from stackctl.components.artifact_stores.local import LocalArtifactStore
+from stackctl.runtime.visualizations import recorded
 
 GOLDEN = Path(__file__).parents[1] / "data" / "validation"
 
@@ -108,6 +113,17 @@ def test_good_data_passes_and_the_report_is_the_output(project: Path) -> None:
     assert (report["rows"], report["columns"]) == (3, 2)
     assert "sepal_length: greater_than(0)" in report["checks"]
     assert report["html"].startswith("<!doctype html>")
+    # the page is the output's visualization (the dashboard shows it sandboxed)
+    state = open_store(str(project / ".stackctl" / "state.db"))
+    try:
+        run_id = state.run(run).id
+        shown = recorded(state.metadata(run_id, "validate"), "validate", "output")
+    finally:
+        state.close()
+    assert [(v.name, v.media_type) for v in shown] == [("report", "text/html")]
+    store = LocalArtifactStore("local", {"path": ".stackctl/store"}, project)
+    page = read_verified(store, shown[0].uri, shown[0].digest, "report")
+    assert page.decode() == report["html"]
 
 
 def test_a_schema_named_in_the_validator_config_works_too(project: Path) -> None:

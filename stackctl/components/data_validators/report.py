@@ -1,8 +1,8 @@
 """A validation report: what was checked, what failed, and how it looks in a browser.
 
 Plain data (``to_dict`` is JSON), so the report artifact is readable by any tool and
-by ``stackctl artifacts show``. ``html`` is escaped text for a sandboxed viewer (it
-becomes a ``stackctl.types.HTMLString`` output once that type exists).
+by ``stackctl artifacts show``. ``html`` is a self-contained page, every value escaped;
+the report's materializer stores it as the output's visualization (``materializer.py``).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from stackctl.components.data_validators.materializer import ReportDict
 from stackctl.errors import StackctlError
 
 #: Failed checks named in the error line (the report and the log keep all of them).
@@ -67,11 +68,11 @@ class ValidationReport:
             for f in self.failed
         ]
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> ReportDict:
         data = asdict(self)
         data["failed"] = [{**asdict(f), "examples": list(f.examples)} for f in self.failed]
         data["checks"] = list(self.checks)
-        return {"passed": self.passed, **data, "html": self.html()}
+        return ReportDict({"passed": self.passed, **data, "html": self.html()})
 
     def html(self) -> str:
         """A self-contained HTML page (no scripts); every value escaped."""
