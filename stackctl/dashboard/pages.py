@@ -72,7 +72,9 @@ def step(request: Request) -> Response:
         request,
         "step.html",
         run=runs.summary(found),
-        step=runs.step(found.id, record, store.artifacts(found.id)),
+        step=runs.step(
+            found.id, record, store.artifacts(found.id), runs.placement(found, record.step)
+        ),
         log=logs.read(record.log_uri),
         limit=logs.LIMIT,
     )

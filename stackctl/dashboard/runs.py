@@ -109,8 +109,23 @@ def artifact(record: ArtifactRecord) -> dict[str, Any]:
     }
 
 
-def step(run_id: str, record: StepRun, artifacts: list[ArtifactRecord]) -> dict[str, Any]:
-    """A step run with its outputs and links."""
+def placement(run: Run, step_name: str) -> str:
+    """Where a step ran (``ray 192.0.2.2 pid 16617``), from ``run.extra["ran_on"]``, the
+    record the ray/dask step operators and the ray orchestrator leave; "" when it has none
+    (a step that ran in the run's own process)."""
+    placed = run.extra.get("ran_on")
+    where = placed.get(step_name) if isinstance(placed, dict) else None
+    if where is None:
+        return ""
+    if not isinstance(where, dict):
+        return str(where)
+    return f"{where.get('executor', '?')} {where.get('address', '?')} pid {where.get('pid', '?')}"
+
+
+def step(
+    run_id: str, record: StepRun, artifacts: list[ArtifactRecord], ran_on: str = ""
+) -> dict[str, Any]:
+    """A step run with its outputs and links (``ran_on``: `placement`)."""
     cached = record.status == RunStatus.CACHED or bool(record.cached_from)
     url = step_url(run_id, record.step)
     caption = [str(record.status)]
@@ -127,6 +142,7 @@ def step(run_id: str, record: StepRun, artifacts: list[ArtifactRecord]) -> dict[
         "duration": timefmt.duration(record.duration_s),
         "caption": " \u00b7 ".join(caption),
         "attempts": record.attempts,
+        "ran_on": ran_on,
         "cached": cached,
         "cached_from": record.cached_from,
         "cache_key": record.cache_key,
@@ -221,7 +237,7 @@ def detail(store: ReadStore, run_id: str, spec: ProjectSpec | None) -> dict[str,
     edges, declared = _edges(run, spec, records, artifacts)
     at = database_now(store)
     shown = effective_status(run, at)
-    steps = [step(run.id, r, artifacts) for r in records]
+    steps = [step(run.id, r, artifacts, placement(run, r.step)) for r in records]
     for drawn, record in zip(steps, records, strict=True):
         if (marked := step_status(record, shown)) != drawn["status"]:
             drawn["status"] = marked

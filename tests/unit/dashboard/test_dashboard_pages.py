@@ -162,3 +162,35 @@ def test_static_assets_are_served(dash):
     assert css.status_code == 200 and "svg.dag" in css.text
     js = dash.client.get("/static/live.js")
     assert js.status_code == 200 and "data-live-run" in js.text
+
+
+def test_run_and_step_pages_show_where_a_step_ran(dash):
+    from dataclasses import replace
+
+    where = {"executor": "ray", "address": "192.0.2.2<b>", "pid": 16617}
+    run = dash.store.run("r1aaaaaaaaaa")
+    dash.store.record_run(replace(run, extra={**run.extra, "ran_on": {"evaluate": where}}))
+    html = dash.client.get("/runs/r1aaaaaaaaaa").text
+    assert "192.0.2.2&lt;b&gt;" in html and "192.0.2.2<b>" not in html  # escaped
+    row = html[html.index('<tr data-step="evaluate"') :].split("</tr>")[0]
+    assert "ran on ray 192.0.2.2&lt;b&gt; pid 16617" in text_of(row)
+    train = html[html.index('<tr data-step="train"') :].split("</tr>")[0]
+    assert "ran on" not in train  # ran in the run's own process: nothing to say
+    step = dash.client.get("/runs/r1aaaaaaaaaa/steps/evaluate").text
+    assert "ran on ray 192.0.2.2&lt;b&gt; pid 16617" in text_of(step)
+    assert "ran on" not in dash.client.get("/runs/r1aaaaaaaaaa/steps/train").text
+    api = dash.client.get("/api/runs/r1aaaaaaaaaa").json()
+    assert api["run"]["extra"]["ran_on"] == {"evaluate": where}
+
+
+def test_pages_without_or_with_a_malformed_ran_on_still_render(dash):
+    from dataclasses import replace
+
+    assert "ran on" not in dash.client.get("/runs/r1aaaaaaaaaa").text
+    run = dash.store.run("r1aaaaaaaaaa")
+    dash.store.record_run(replace(run, extra={"ran_on": {"load": "elsewhere", "train": {}}}))
+    html = dash.client.get("/runs/r1aaaaaaaaaa").text
+    assert "ran on elsewhere" in text_of(html) and "ran on ? ? pid ?" in text_of(html)
+    dash.store.record_run(replace(run, extra={"ran_on": ["not", "a", "mapping"]}))
+    page = dash.client.get("/runs/r1aaaaaaaaaa/steps/load")
+    assert page.status_code == 200 and "ran on" not in page.text
