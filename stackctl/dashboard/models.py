@@ -9,11 +9,12 @@ from urllib.parse import quote
 
 from starlette.exceptions import HTTPException
 
+from stackctl.dashboard import artifacts as outputs
 from stackctl.dashboard import params
 from stackctl.dashboard.responses import page
-from stackctl.dashboard.runs import run_url, step_url, summary
+from stackctl.dashboard.runs import output_url, run_url, summary
 from stackctl.dashboard.source import source
-from stackctl.model import ModelVersion
+from stackctl.model import ArtifactRecord, ModelVersion
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -32,6 +33,21 @@ def _version(v: ModelVersion) -> dict[str, Any]:
         "run_id": v.run_id,
         "run_url": run_url(v.run_id),
         "url": version_url(v.model, v.version),
+    }
+
+
+def _artifact(a: ArtifactRecord, model: bool, named: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """One output of the version's run, linked as the run page links it: to the named
+    version it published, else to the output's own page."""
+    label = f"{a.step}.{a.name}"
+    url = named[label]["url"] if label in named else output_url(a.run_id, a.step, a.name)
+    return {
+        "label": label,
+        "type": a.type,
+        "size": a.size,
+        "digest": a.digest,
+        "model": model,
+        "url": url,
     }
 
 
@@ -64,22 +80,13 @@ def version_page(request: Request) -> Response:
 
     artifacts = store.artifacts(run.id)
     main = model_artifact(artifacts)
+    named = outputs.named_outputs(store, run.id)  # a named version's page before the output's
     data = {
         "model": name,
         **_version(found),
         "metadata": dict(found.metadata),
         "run": summary(run),
-        "artifacts": [
-            {
-                "label": f"{a.step}.{a.name}",
-                "type": a.type,
-                "size": a.size,
-                "digest": a.digest,
-                "model": a is main,
-                "step_url": step_url(run.id, a.step),
-            }
-            for a in artifacts
-        ],
+        "artifacts": [_artifact(a, a is main, named) for a in artifacts],
         "history": [asdict(c) for c in store.stage_history(name, found.version)],
     }
     return page(request, "model_version.html", data=data)

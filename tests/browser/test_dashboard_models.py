@@ -68,6 +68,12 @@ def test_version_page_links_its_run(
         "archived",
     ]
     page.screenshot(path=str(tmp_path / "model-version.png"), full_page=True)
+    output = page.locator("table.artifacts a.output-link", has_text="fit.output")
+    assert output.get_attribute("href") == f"/runs/{runs[0]}/outputs/fit/output"
+    output.click()
+    page.wait_for_url(f"**/runs/{runs[0]}/outputs/fit/output")
+    assert "fit" in page.locator("main").inner_text()
+    page.go_back()
     page.locator("a.run-link").click()
     page.wait_for_url(f"**/runs/{runs[0]}")
     assert page.url.endswith(f"/runs/{runs[0]}")
