@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from support import sleepy
+from support.background import spawn
 from support.cli import STACKCTL, call, clean_env
 from support.projects import write_files
 from support.services import free_port, ray_processes
@@ -108,6 +109,34 @@ def test_stopping_a_ray_run_is_fast_and_leaves_no_ray_process(
     assert set(ray_processes(MARKER)) - before == set()
     shown = _last_run(project)
     assert shown["status"] == "cancelled"
+
+
+@pytest.mark.parametrize(("how", "code"), [("sigint-group", 130), ("sigterm", 143)])
+def test_stopping_while_the_ray_instance_starts_leaves_no_ray_process(
+    project: Path, how: str, code: int
+) -> None:
+    before = set(ray_processes(MARKER))
+    proc = spawn(project, "run", "sleepy", "--stack", "ray")
+    # the signal as soon as the instance's first process exists: ray.init is still starting
+    deadline = time.monotonic() + 90
+    while not set(ray_processes(MARKER)) - before:
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "no ray process started"
+        time.sleep(0.05)
+    assert not (project / "started-a").exists()  # no step ran yet
+    if how == "sigint-group":
+        os.killpg(proc.pid, signal.SIGINT)
+    else:
+        proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == code, err
+    assert "Traceback" not in err and "SIGTERM received" not in err, err
+    assert err.splitlines()[-1].endswith(": cancelled" + (" (SIGTERM)" if code == 143 else ""))
+    deadline = time.monotonic() + 2  # issue 10: no ray process outlives the CLI
+    while set(ray_processes(MARKER)) - before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert set(ray_processes(MARKER)) - before == set()
+    assert _last_run(project)["status"] == "cancelled"
 
 
 def test_a_ray_step_operator_is_registered_applied_and_used(

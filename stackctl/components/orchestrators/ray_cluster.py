@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
+from stackctl.components.orchestrators import ray_startup
 from stackctl.components.orchestrators.placement import placed
 from stackctl.errors import StackctlError
 
@@ -94,11 +95,18 @@ def connected(config: Mapping[str, Any], error: type[StackctlError]) -> Iterator
         yield ray
         return
     temp = None if address else tempfile.mkdtemp(prefix="stackctl-ray-")
+    release: Callable[[], None] = _nothing
     try:
         try:
             with _signals_kept():
-                _init(ray, config, address, temp, error)
-        except BaseException:  # e.g. Ctrl-C while ray starts: stop what it started
+                if temp is None:
+                    _init(ray, config, address, temp, error)
+                else:  # a per-run instance: Ctrl-C kills it at once (ray_startup.py)
+                    init = lambda: _init(ray, config, None, temp, error)  # noqa: E731
+                    release = ray_startup.start(init, temp)
+        except (KeyboardInterrupt, SystemExit):  # the instance was killed: exit now
+            raise
+        except BaseException:  # e.g. ray failed to start: stop what it started
             with contextlib.suppress(Exception):
                 _stop_monitor(ray)
                 ray.shutdown()
@@ -109,8 +117,13 @@ def connected(config: Mapping[str, Any], error: type[StackctlError]) -> Iterator
             _stop_monitor(ray)
             ray.shutdown()
     finally:
+        release()  # the start-up thread, after ray.shutdown: its processes die with it
         if temp is not None:
             shutil.rmtree(temp, ignore_errors=True)
+
+
+def _nothing() -> None:
+    """No start-up thread to release (a cluster, or this process was connected)."""
 
 
 @contextmanager
