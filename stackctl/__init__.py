@@ -10,7 +10,9 @@ start fast::
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False  # not typing's: importing typing costs `stackctl --help` ~10 ms
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "ArtifactConfig",

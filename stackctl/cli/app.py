@@ -1,103 +1,32 @@
-"""The `stackctl` command: registers every command group and is the one error edge.
+"""The `stackctl` command's entry point: runs the typer app and is the one error edge.
 
 ``main()`` maps errors to the exit codes of DESIGN.md: StackctlError -> its exit_code
 (1 config/usage, 3 locked, 4 stale plan), KeyboardInterrupt -> 130, anything else ->
 "unexpected error" and 1 (``--verbose`` / STACKCTL_DEBUG=1 shows the traceback).
+
+The typer app itself is in cli/root.py; this module imports nothing heavy, so that the
+plain ``stackctl --help`` prints without importing typer (cli/fast_help.py).
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated
 
-import typer
-
-from stackctl.cli.lazy import LazyGroup
-
-# Sub-apps built for lazily loaded commands get the root's settings (cli/lazy.py).
-LazyGroup.typer_settings = {"pretty_exceptions_enable": False, "rich_markup_mode": None}
-
-app = typer.Typer(
-    name="stackctl",
-    help="ML stacks and pipelines as code: declare, plan, apply, run.",
-    no_args_is_help=True,
-    add_completion=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-    cls=LazyGroup,  # every command of cli/lazy.py's COMMANDS is imported on first use
-)
-
-
-def _version(value: bool) -> None:
-    if value:
-        from importlib.metadata import version
-
-        typer.echo(f"stackctl {version('stackctl')}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _root(
-    ctx: typer.Context,
-    verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="Show tracebacks on errors.")
-    ] = False,
-    _version_flag: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
-    ] = False,
-    env: Annotated[
-        str | None,
-        typer.Option(
-            "--env",
-            help="Environment: envs/NAME.yaml's vars and its own state.",
-            metavar="NAME",
-            envvar="STACKCTL_ENV",
-        ),
-    ] = None,
-) -> None:
-    if verbose:
-        os.environ["STACKCTL_DEBUG"] = "1"
-    from stackctl.cli.context import invoked
-
-    invoked(ctx.invoked_subcommand, env)
-
-
-# Commands are registered in stackctl/cli/lazy.py (COMMANDS), imported on first use.
-
-
-def register_state(app: typer.Typer) -> None:
-    """`state` and its `migrate` command (two modules, one group)."""
-    from stackctl.cli import state_cmd, state_migrate
-
-    state_migrate.register(state_cmd.state_app)
-    state_cmd.register(app)
-
-
-def register_runs(app: typer.Typer) -> None:
-    """`runs` and `artifacts`, with the named-artifact commands (four modules, two groups)."""
-    from stackctl.cli import (
-        artifacts_lineage,
-        artifacts_prune,
-        artifacts_show,
-        artifacts_versions,
-        runs,
-        runs_compare,
-        runs_delete,
-    )
-
-    for module in (artifacts_versions, artifacts_show, artifacts_lineage):
-        module.register(runs.artifacts_app)
-    runs_compare.register(runs.runs_app)
-    artifacts_prune.register(runs.artifacts_app)
-    runs_delete.register(runs.runs_app)
-    runs.register(app)
+TYPE_CHECKING = False  # not typing's: importing typing costs `stackctl --help` ~10 ms
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def main() -> None:
     """Console-script entry point: the single place errors become exit codes."""
+    from stackctl.cli.fast_help import root_help, write
+
+    text = root_help(sys.argv)
+    if text is not None:  # the plain `stackctl --help`: printed without importing typer
+        sys.exit(write(text))
     from stackctl.cli import signals
+    from stackctl.cli.root import app
     from stackctl.errors import StackctlError
 
     signals.install()
@@ -117,6 +46,7 @@ def main() -> None:
         raise
     except Exception as exc:  # the last resort: never a bare traceback for users
         import click
+        import typer
 
         # typer >= 0.20 vendors click: its usage errors subclass typer.TyperException and
         # its Exit/Abort are typer's own classes, not click's
@@ -152,3 +82,12 @@ def _report(exc: Exception) -> None:
         sys.stderr.write(json.dumps(exc.to_json()) + "\n")
     else:
         sys.stderr.write(exc.render() + "\n")
+
+
+def __getattr__(name: str) -> Any:
+    """``stackctl.cli.app.app``, the typer app, still importable (it lives in cli/root.py)."""
+    if name == "app":
+        from stackctl.cli.root import app
+
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -9,7 +9,7 @@ shell completion below it, or for `typer ... utils docs` (which walks every comm
 so docs/cli-reference.md is generated from the real commands). A unit test checks that
 every summary here is the one the command's own help starts with.
 
-A command added the old way (``module.register(app)`` in app.py) still works: it is
+A command added the old way (``module.register(app)`` in root.py) still works: it is
 loaded eagerly and listed after these.
 """
 
@@ -71,7 +71,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "run": ("run", "Run PIPELINE; every step output is persisted in the stack's artifact store."),
     "flavor": ("flavors", "Flavors: the implementations of each component type."),
-    "state": ("app:register_state", "Inspect and edit what state records."),
+    "state": ("root:register_state", "Inspect and edit what state records."),
     "stack": (
         "stack",
         "Stacks: the orchestrator, artifact store and other components a pipeline runs on.",
@@ -98,8 +98,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
         )
     },
     "pipelines": ("pipelines", "List the project's pipelines."),
-    "runs": ("app:register_runs", "Pipeline runs recorded in state."),
-    "artifacts": ("app:register_runs", "Artifacts written by runs."),
+    "runs": ("root:register_runs", "Pipeline runs recorded in state."),
+    "artifacts": ("root:register_runs", "Artifacts written by runs."),
     "import": (
         "import_cmd",
         "Adopt ID as the declared ADDR after its provisioner checks it (state only).",
@@ -127,7 +127,7 @@ def summary(help_text: str | None) -> str:
 class LazyGroup(TyperGroup):
     """The root group: lists ``COMMANDS`` without importing them, loads on demand."""
 
-    #: the settings the root Typer gives its sub-apps (set by app.py)
+    #: the settings the root Typer gives its sub-apps (set by root.py)
     typer_settings: dict[str, Any] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -44,7 +44,7 @@ def every_command() -> list[list[str]]:
     command added later is covered without editing this test."""
     import typer.main
 
-    from stackctl.cli.app import app
+    from stackctl.cli.root import app
 
     root = typer.main.get_command(app)
     ctx = root.make_context("stackctl", [], resilient_parsing=True)

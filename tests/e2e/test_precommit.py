@@ -194,7 +194,7 @@ def _stackctl_commands(script: str) -> list[list[str]]:
 def test_gitops_workflow_only_uses_commands_and_options_that_exist() -> None:
     import typer.main
 
-    from stackctl.cli.app import app
+    from stackctl.cli.root import app
 
     root = typer.main.get_command(app)
     workflow = next(b for b in _yaml_blocks(GITOPS.read_text()) if "jobs:" in b)

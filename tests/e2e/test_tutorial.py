@@ -317,7 +317,7 @@ def test_every_environment_variable_in_the_code_is_documented() -> None:
 def test_every_envvar_of_the_cli_is_documented() -> None:
     import typer
 
-    from stackctl.cli.app import app
+    from stackctl.cli.root import app
 
     def walk(command: object) -> set[str]:
         names: set[str] = set()
@@ -337,7 +337,7 @@ def _resolve(args: list[str]) -> tuple[object, list[str]]:
     """The click command that ``stackctl ARGS`` reaches, and the args left for it."""
     import typer.main
 
-    from stackctl.cli.app import app
+    from stackctl.cli.root import app
 
     command: Any = typer.main.get_command(app)
     ctx = command.make_context("stackctl", [], resilient_parsing=True)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
 import typer.main
 
-from stackctl.cli.app import app
 from stackctl.cli.lazy import COMMANDS, LazyGroup, summary
+from stackctl.cli.root import app
 
 
 def _root() -> LazyGroup:
@@ -29,6 +30,7 @@ def test_every_listed_summary_is_the_one_the_command_itself_has() -> None:
 
 
 def test_help_imports_no_command_module() -> None:
+    # 60 columns: typer renders the help (cli/fast_help.py only answers for >= 80)
     code = (
         "import sys\n"
         "sys.argv = ['stackctl', '--help']\n"
@@ -41,9 +43,18 @@ def test_help_imports_no_command_module() -> None:
         "loaded = sorted(m for m in sys.modules if m.startswith(prefixes))\n"
         "print(' '.join(loaded), file=sys.stderr)\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    env = {**os.environ, "COLUMNS": "60"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
     assert "Commands:" in done.stdout and "artifact-store" in done.stdout
-    assert done.stderr.split() == ["stackctl.cli.app", "stackctl.cli.lazy", "stackctl.cli.signals"]
+    assert done.stderr.split() == [
+        "stackctl.cli.app",
+        "stackctl.cli.fast_help",
+        "stackctl.cli.lazy",
+        "stackctl.cli.root",
+        "stackctl.cli.signals",
+    ]
 
 
 def test_a_command_runs_and_shows_its_own_help() -> None:
