@@ -16,11 +16,11 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from stackctl.components.artifact_stores.base import ArtifactStore, Writer, read_verified
 from stackctl.errors import StackctlError
+from stackctl.frozen import frozen
 from stackctl.model import MetadataEntry
 from stackctl.runtime import png
 from stackctl.state.references import VISUALIZATION_SCOPE
@@ -57,7 +57,7 @@ _TEXT_TYPES: dict[type, tuple[str, str, str]] = {
 }
 
 
-@dataclass(frozen=True)
+@frozen
 class Recorded:
     """A stored visualization, as its metadata records it."""
 
@@ -251,7 +251,7 @@ def read(artifact_store: ArtifactStore, record: Recorded) -> bytes:
 TABLE_ROWS = 50
 
 
-@dataclass(frozen=True)
+@frozen
 class Table:
     header: list[str]
     rows: list[list[str]]
