@@ -28,8 +28,15 @@ _Key = Callable[[Any], tuple[Any, ...]]
 
 @dataclass_transform(frozen_default=True, field_specifiers=(dataclasses.field,))
 def frozen(cls: type[T]) -> type[T]:
-    made = dataclasses.dataclass(frozen=True, eq=False, repr=False)(cls)
-    for name, method in (("__eq__", _eq), ("__hash__", _hash), ("__repr__", _repr)):
+    made = dataclasses.dataclass(eq=False, repr=False)(cls)
+    shared = (
+        ("__eq__", _eq),
+        ("__hash__", _hash),
+        ("__repr__", _repr),
+        ("__setattr__", _setattr),
+        ("__delattr__", _delattr),
+    )
+    for name, method in shared:
         if name not in made.__dict__:
             setattr(made, name, method)
     return made
@@ -70,8 +77,8 @@ def _getter(names: tuple[str, ...]) -> _Key:
 def _eq(self: object, other: object) -> Any:  # a bool, or NotImplemented
     if other.__class__ is not self.__class__:
         return NotImplemented
-    key = _shape(self.__class__).compare
-    return bool(key(self) == key(other))
+    key = (_SHAPES.get(self.__class__) or _shape(self.__class__)).compare
+    return key(self) == key(other)
 
 
 def _hash(self: object) -> int:
@@ -82,3 +89,14 @@ def _hash(self: object) -> int:
 def _repr(self: object) -> str:
     shown = ", ".join(f"{n}={getattr(self, n)!r}" for n in _shape(self.__class__).shown)
     return f"{self.__class__.__qualname__}({shown})"
+
+
+def _setattr(self: object, name: str, value: Any) -> None:
+    # the generated __init__ assigns each field once; after it, nothing can be set
+    if name in self.__dict__ or name not in self.__dataclass_fields__:  # type: ignore[attr-defined]
+        raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
+    object.__setattr__(self, name, value)
+
+
+def _delattr(self: object, name: str) -> None:
+    raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
