@@ -262,7 +262,7 @@ def _code_stamps() -> Iterable[str]:
     for entry in sys.path:  # where installed packages (and so flavor plugins) live
         if _has_packages(entry):
             with contextlib.suppress(OSError):
-                yield f"path\0{entry}\0{os.stat(entry or '.').st_mtime_ns}\n"
+                yield f"path\0{entry}\0{Path(entry).stat().st_mtime_ns}\n"
 
 
 def _tree_stamps(folder: str) -> Iterator[str]:
