@@ -127,3 +127,67 @@ def test_a_recursive_value_has_a_finite_repr() -> None:
     point = Point(1, note=loop)
     loop.append(point)
     assert repr(point) == "Point(x=1, label='p', note=[...], tags=())"
+
+
+@frozen
+class Made:
+    name: str
+    items: list[int] = field(default_factory=list)
+    count: int = 0
+
+
+def test_init_takes_the_fields_in_order_by_position_or_name() -> None:
+    assert Made("a", [1], 2) == Made(count=2, items=[1], name="a")
+    assert vars(Made("a")) == {"name": "a", "items": [], "count": 0}  # field order
+    assert list(vars(Made(count=1, name="b"))) == ["name", "items", "count"]
+    assert Made("a").items is not Made("a").items  # a new list from the factory each time
+
+
+def test_init_rejects_what_the_generated_one_rejects() -> None:
+    with pytest.raises(TypeError, match=r"Made\(\) missing required arguments: 'name'"):
+        Made()  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="unexpected keyword argument 'nme'"):
+        Made(nme="a")  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="multiple values for argument 'name'"):
+        Made("a", name="b")  # type: ignore[misc]
+    with pytest.raises(TypeError, match="at most 3 positional arguments"):
+        Made("a", [], 1, 2)  # type: ignore[call-arg]
+
+
+def test_post_init_runs_after_the_fields_are_set() -> None:
+    @frozen
+    class Checked:
+        value: int
+
+        def __post_init__(self) -> None:
+            if self.value < 0:
+                raise ValueError("negative")
+            object.__setattr__(self, "double", self.value * 2)
+
+    assert Checked(2).double == 4  # type: ignore[attr-defined]
+    with pytest.raises(ValueError, match="negative"):
+        Checked(-1)
+
+
+def test_unsupported_fields_fail_when_the_class_is_made() -> None:
+    with pytest.raises(TypeError, match="is not a plain one"):
+
+        @frozen
+        class Hidden:
+            shown: int
+            hidden: int = field(default=0, init=False)
+
+    with pytest.raises(TypeError, match="is not a plain one"):
+
+        @frozen
+        class Keyword:
+            a: int = field(kw_only=True)
+
+
+def test_signature_and_doc_name_the_fields() -> None:
+    import inspect
+
+    assert list(inspect.signature(Made).parameters) == ["name", "items", "count"]
+    assert inspect.signature(Made).parameters["count"].default == 0
+    assert Made.__doc__ == "Made(name: str, items: list[int] = <factory>, count: int = 0)"
+    assert Shown.__doc__ == "Shown(x: int)"
