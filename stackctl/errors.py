@@ -24,6 +24,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from stackctl.frozen import frozen
+
 
 def one_line(text: object) -> str:
     """``text`` with control characters escaped, for text that came from an untrusted file.
@@ -48,7 +50,7 @@ class Location:
         return f"{self.file}:{self.line}:{self.column}"
 
 
-@dataclass(frozen=True)
+@frozen
 class Diagnostic:
     """One problem found in the configuration."""
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from stackctl.errors import Location
+from stackctl.frozen import frozen
 
 #: Every component type stackctl knows, in the order stacks list them (ZenML's vocabulary).
 COMPONENT_TYPES: tuple[str, ...] = (
@@ -70,12 +71,12 @@ def address(kind: str, name: str) -> str:
     return f"{kind}.{name}"
 
 
-@dataclass(frozen=True)
+@frozen
 class Lifecycle:
     prevent_destroy: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class ComponentSpec:
     """A declared component: `components.<type>.<name>` in a stack file."""
 
@@ -91,7 +92,7 @@ class ComponentSpec:
         return address(self.type, self.name)
 
 
-@dataclass(frozen=True)
+@frozen
 class StackSpec:
     """A declared stack: one component name per component type it uses."""
 
@@ -113,7 +114,7 @@ class StackSpec:
         return self.components["artifact_store"]
 
 
-@dataclass(frozen=True)
+@frozen
 class InputRef:
     """`<step>.<output>` wiring one step's output into another step's input."""
 
@@ -124,7 +125,7 @@ class InputRef:
         return f"{self.step}.{self.output}"
 
 
-@dataclass(frozen=True)
+@frozen
 class ArtifactSelector:
     """``NAME[:VERSION|TAG]``: one version of a named artifact, chosen by number, by tag
     or ``latest`` (resolved against state when a step or a command needs it)."""
@@ -136,7 +137,7 @@ class ArtifactSelector:
         return f"{self.name}:{self.version}"
 
 
-@dataclass(frozen=True)
+@frozen
 class NamedOutput:
     """A step output published as a named artifact: each run adds a version."""
 
@@ -144,7 +145,7 @@ class NamedOutput:
     tags: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class StepSpec:
     name: str
     function: str  # "package.module:function"
@@ -206,7 +207,7 @@ def placement_fields(step: StepSpec) -> dict[str, Any]:
     return fields
 
 
-@dataclass(frozen=True)
+@frozen
 class PipelineSpec:
     name: str
     steps: tuple[StepSpec, ...]
@@ -232,7 +233,7 @@ class PipelineSpec:
         raise KeyError(name)
 
 
-@dataclass(frozen=True)
+@frozen
 class StateConfig:
     backend: str = "sqlite"  # sqlite | postgres | memory
     path: str = ".stackctl/state.db"
@@ -240,7 +241,7 @@ class StateConfig:
     schema: str | None = None  # postgres: the schema holding the state (an environment's)
 
 
-@dataclass(frozen=True)
+@frozen
 class MovedBlock:
     """`moved: [{from: OLD, to: NEW}]`: state's OLD is NEW now (Terraform 1.1 `moved`)."""
 
@@ -249,7 +250,7 @@ class MovedBlock:
     location: Location | None = field(default=None, compare=False)
 
 
-@dataclass(frozen=True)
+@frozen
 class RemovedBlock:
     """`removed: [{from: ADDR, lifecycle: {destroy: false}}]` (Terraform 1.7 `removed`):
     with ``destroy`` False the resource is forgotten by state, not destroyed."""
@@ -259,7 +260,7 @@ class RemovedBlock:
     location: Location | None = field(default=None, compare=False)
 
 
-@dataclass(frozen=True)
+@frozen
 class ImportSpec:
     """An ``import: [{to: ADDR, id: ID}]`` block: adopt ID as ADDR in the next apply."""
 
@@ -268,7 +269,7 @@ class ImportSpec:
     location: Location | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class ProjectSpec:
     """Everything declared by a project, resolved and validated."""
 
@@ -316,7 +317,7 @@ class Action(enum.Enum):
         }[self]
 
 
-@dataclass(frozen=True)
+@frozen
 class Resource:
     """One resource as recorded in state."""
 
@@ -330,7 +331,7 @@ class Resource:
     depends_on: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class State:
     """A snapshot of a state store: lineage never changes, serial grows with each commit."""
 
@@ -339,7 +340,7 @@ class State:
     resources: Mapping[str, Resource]  # keyed by address
 
 
-@dataclass(frozen=True)
+@frozen
 class HistoryEntry:
     """One committed apply (or state edit) in the state's history."""
 
@@ -351,7 +352,7 @@ class HistoryEntry:
     changes: tuple[Mapping[str, Any], ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class LockInfo:
     """Who holds the state's write lock."""
 
@@ -384,7 +385,7 @@ class RunStatus(enum.StrEnum):
     SKIPPED = "skipped"
 
 
-@dataclass(frozen=True)
+@frozen
 class ArtifactRecord:
     run_id: str
     step: str
@@ -398,7 +399,7 @@ class ArtifactRecord:
     preview: str = ""  # short description computed by the worker (runtime.previews)
 
 
-@dataclass(frozen=True)
+@frozen
 class StepRun:
     run_id: str
     step: str
@@ -414,7 +415,7 @@ class StepRun:
     log_uri: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class Run:
     id: str
     pipeline: str
@@ -428,7 +429,7 @@ class Run:
     extra: Mapping[str, Any] = field(default_factory=dict)  # e.g. mlflow run ids, pid, host
 
 
-@dataclass(frozen=True)
+@frozen
 class ArtifactVersion:
     """One version of a named artifact: which run and step produced which object."""
 
@@ -451,7 +452,11 @@ class ArtifactVersion:
         return f"{self.name}:{self.version}"
 
 
-@dataclass(frozen=True)
+#: Every scope a metadata key has (MetadataEntry.scope).
+METADATA_SCOPES: tuple[str, ...] = ("run", "step", "artifact")
+
+
+@frozen
 class MetadataEntry:
     """One logged key: ``scope`` is run, step or artifact; ``step`` is the step that
     logged it (for run scope too), ``output`` the output it describes (artifact scope)."""
@@ -464,7 +469,7 @@ class MetadataEntry:
     value: Any
 
 
-@dataclass(frozen=True)
+@frozen
 class StepInput:
     """What one step of one run consumed: the artifact, and the named version if any."""
 
@@ -488,7 +493,7 @@ MODEL_STAGES: tuple[str, ...] = ("staging", "production", "archived")
 EXCLUSIVE_STAGES: tuple[str, ...] = ("staging", "production")
 
 
-@dataclass(frozen=True)
+@frozen
 class ModelDecl:
     """A pipeline's `model:` declaration (YAML, or ``@pipeline(model=...)``)."""
 
@@ -497,7 +502,7 @@ class ModelDecl:
     tags: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class ModelVersion:
     """Version N of a model: made by one completed run of a pipeline declaring it."""
 
@@ -510,7 +515,7 @@ class ModelVersion:
     metadata: Mapping[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@frozen
 class ModelSummary:
     """One registered model with its latest version and who holds each stage."""
 
@@ -522,7 +527,7 @@ class ModelSummary:
     stages: Mapping[str, int] = field(default_factory=dict)  # stage -> version
 
 
-@dataclass(frozen=True)
+@frozen
 class StageChange:
     """One version moving between stages (``from_stage`` "" = it had none)."""
 
@@ -534,7 +539,7 @@ class StageChange:
     at: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Deployment:
     """A model version served by a model deployer as a local process (``model deploy``).
 

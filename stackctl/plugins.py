@@ -18,15 +18,16 @@ import importlib
 import json
 import os
 import sys
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from stackctl.frozen import frozen
+
 GROUP_PREFIX = "stackctl."
 
 
-@dataclass(frozen=True)
+@frozen
 class Plugin:
     """One entry point: ``value`` is ``module:attribute`` as in the package metadata."""
 

@@ -34,7 +34,7 @@ import os
 import pickle
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -256,20 +256,40 @@ def _relative(file: Path, root: Path) -> str:
 def _code_stamps() -> Iterable[str]:
     """Size and mtime of stackctl's own files (code and schemas, whether from a checkout
     or a wheel) and of every import path folder (installing a plugin touches one)."""
-    folders = [_PACKAGE, _PACKAGE.parent / "schemas"]
-    for folder in folders:
-        for dirpath, dirnames, filenames in os.walk(folder):
-            dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
-            for name in sorted(filenames):
-                if name.endswith((".py", ".json")):
-                    with contextlib.suppress(OSError):
-                        st = (Path(dirpath) / name).stat()
-                        yield f"{dirpath}/{name}\0{st.st_size}\0{st.st_mtime_ns}\n"
+    for folder in (str(_PACKAGE), str(_PACKAGE.parent / "schemas")):
+        yield from _tree_stamps(folder)
     yield f"python\0{sys.version}\0{sys.prefix}\n"
     for entry in sys.path:  # where installed packages (and so flavor plugins) live
         if _has_packages(entry):
             with contextlib.suppress(OSError):
                 yield f"path\0{entry}\0{Path(entry).stat().st_mtime_ns}\n"
+
+
+def _tree_stamps(folder: str) -> Iterator[str]:
+    """One line per .py and .json file under ``folder``, in sorted path order (as
+    ``os.walk`` with sorted names gave them). ``os.scandir`` and plain strings: this
+    runs at every ``python run.py``, over ~330 files, and Path objects made it ~7 ms."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    files, folders = [], []
+    for entry in entries:
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            continue
+        if is_dir:  # as os.walk: a link to a folder is not walked
+            if entry.name != "__pycache__" and not entry.is_symlink():
+                folders.append(entry.path)
+        elif entry.name.endswith((".py", ".json")):
+            files.append(entry)
+    for entry in files:
+        with contextlib.suppress(OSError):
+            st = entry.stat()
+            yield f"{folder}/{entry.name}\0{st.st_size}\0{st.st_mtime_ns}\n"
+    for sub in folders:
+        yield from _tree_stamps(sub)
 
 
 def _has_packages(entry: str) -> bool:

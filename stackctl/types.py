@@ -16,7 +16,7 @@ This module imports nothing from stackctl: plugins and user code may import it f
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from stackctl.frozen import frozen
 
 
 class HTMLString(str):
@@ -42,7 +42,7 @@ HTML, MARKDOWN, CSV, PNG = "text/html", "text/markdown", "text/csv", "image/png"
 MEDIA_TYPES = (HTML, MARKDOWN, CSV, PNG)
 
 
-@dataclass(frozen=True)
+@frozen
 class Visualization:
     """One rendering of a value, stored in the artifact store beside it.
 

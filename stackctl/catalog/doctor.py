@@ -4,23 +4,24 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
+from dataclasses import field
 from importlib import metadata
 
 from stackctl.components.extras import EXTRA_MODULES, install_command, version
 from stackctl.errors import StackctlError
+from stackctl.frozen import frozen
 from stackctl.project import Project
 from stackctl.state.postgres import redact_url
 
 
-@dataclass(frozen=True)
+@frozen
 class Extra:
     name: str
     version: str | None  # None: not installed
     install: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Report:
     stackctl: str
     python: str

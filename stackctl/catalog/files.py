@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -18,13 +18,14 @@ from stackctl.config.edit import StackFile, parse
 from stackctl.config.includes import mirror_of
 from stackctl.config.yaml import to_plain
 from stackctl.errors import ConfigError, Diagnostic, Location, StackctlError
+from stackctl.frozen import frozen
 from stackctl.model import ProjectSpec
 from stackctl.project import PROJECT_FILE, Project
 
 DEFAULT_STACK_DIR = "stacks"
 
 
-@dataclass(frozen=True)
+@frozen
 class Outcome:
     """What an edit did, for the CLI to render."""
 

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from stackctl.errors import StackctlError
+from stackctl.frozen import frozen
 
 _NULLS = ("null", "none", "~")
 _TRUE = ("true", "yes", "on", "1")
 _FALSE = ("false", "no", "off", "0")
 
 
-@dataclass(frozen=True)
+@frozen
 class Setting:
     """One config key offered as a CLI option for a component type."""
 

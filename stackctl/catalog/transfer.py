@@ -10,7 +10,6 @@ the stack to NEW and each clashing component to `NEW_<name>`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -21,11 +20,12 @@ from stackctl.config.edit import StackFile
 from stackctl.config.yaml import read_document, to_plain
 from stackctl.config.zenml import ImportedStack, is_zenml_export, parse_export
 from stackctl.errors import ConfigError, Diagnostic, Location, StackctlError
+from stackctl.frozen import frozen
 from stackctl.model import COMPONENT_TYPES, REQUIRED_COMPONENT_TYPES, ProjectSpec
 from stackctl.project import Project
 
 
-@dataclass(frozen=True)
+@frozen
 class _Incoming:
     """Stacks and components read from an import file, before clash handling."""
 

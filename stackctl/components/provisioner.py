@@ -8,14 +8,15 @@ already resolved (never store or log them) and the project root for relative pat
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any, Protocol
 
 from stackctl.errors import ProvisionError
+from stackctl.frozen import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Observation:
     """What refresh saw. ``exists=False`` means the resource is gone (drift)."""
 

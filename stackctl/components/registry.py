@@ -16,13 +16,14 @@ from __future__ import annotations
 import importlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from stackctl import plugins
 from stackctl.errors import NotFoundError, StackctlError
+from stackctl.frozen import frozen
 from stackctl.model import COMPONENT_TYPES
 
 ENTRY_POINT_GROUP = "stackctl.flavors"
@@ -40,7 +41,7 @@ def schemas_dir() -> Path:
     )
 
 
-@dataclass(frozen=True)
+@frozen
 class Flavor:
     """One flavor of one component type."""
 

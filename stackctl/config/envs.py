@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from stackctl.config.resolve import resolve
 from stackctl.config.yaml import Document
 from stackctl.errors import ConfigError, Diagnostic, Location, NotFoundError
 from stackctl.files import FileRefused, read_capped
+from stackctl.frozen import frozen
 from stackctl.model import StateConfig
 
 ENVS_DIR = "envs"
@@ -30,7 +31,7 @@ _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,62}$")
 load_env_file = partial(load_document, schema="env.schema.json")
 
 
-@dataclass(frozen=True)
+@frozen
 class EnvSpec:
     """One environment as its file declares it (state not yet resolved)."""
 

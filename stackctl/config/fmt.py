@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,7 @@ from stackctl.config.comments import align_comments, comment_texts, tighten_comm
 from stackctl.config.schema import load_schema
 from stackctl.config.yaml import parse_document, to_plain
 from stackctl.errors import ConfigError, Diagnostic, Location
+from stackctl.frozen import frozen
 
 LINE_WIDTH = 100
 PROJECT_FILE = "stackctl.yaml"
@@ -236,7 +236,7 @@ def _dump(data: Any, explicit_start: bool = False) -> str:
     return buf.getvalue()
 
 
-@dataclass(frozen=True)
+@frozen
 class Formatted:
     """One file's text before and after formatting."""
 

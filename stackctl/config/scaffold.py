@@ -9,10 +9,10 @@ schemas are copied to `schemas/` so editors complete and check the YAML offline.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from stackctl.errors import StackctlError
+from stackctl.frozen import frozen
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "project"
 PROJECT_FILE = "stackctl.yaml"
@@ -21,7 +21,7 @@ EDITOR_SCHEMAS = ("project.schema.json", "stack-file.schema.json", "pipeline-fil
 IGNORED = ".stackctl/"
 
 
-@dataclass(frozen=True)
+@frozen
 class Scaffold:
     """What `init` did: files written and files left alone because they existed."""
 

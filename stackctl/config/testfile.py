@@ -8,7 +8,7 @@ frozen data: running them is ``stackctl.testing``'s job.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ from typing import Any
 from stackctl.config.documents import load_document
 from stackctl.config.yaml import Document
 from stackctl.errors import ConfigError, Location
+from stackctl.frozen import frozen
 
 #: Where `stackctl test` looks when no file is named, relative to the project root.
 TEST_GLOB = "tests/*.stackctl.yaml"
@@ -34,7 +35,7 @@ PLAN_CHECKS = (
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class Assertion:
     """One expectation: ``kind`` (e.g. ``creates``, ``attribute``, ``state``), what is
     expected, and where the file says so."""
@@ -47,7 +48,7 @@ class Assertion:
     path: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class PlanTest:
     """A named test: plan with these inputs, then check these assertions."""
 

@@ -24,17 +24,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from stackctl.errors import ConfigError, Diagnostic, Location
+from stackctl.frozen import frozen
 
 ZENML_SECRET = re.compile(r"\{\{\s*([^{}\s]+?)\s*\}\}")
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _META_KEYS = frozenset({"name", "type", "flavor", "configuration", "id", "labels"})
 
 
-@dataclass(frozen=True)
+@frozen
 class ImportedComponent:
     type: str
     name: str
@@ -43,7 +44,7 @@ class ImportedComponent:
     zenml_flavor: str
 
 
-@dataclass(frozen=True)
+@frozen
 class ImportedStack:
     """A ZenML stack translated to stackctl names and settings."""
 

@@ -10,14 +10,15 @@ streams the whole file.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
+
+from stackctl.frozen import frozen
 
 LIMIT = 200 * 1024  # bytes shown inline; past this a page links to the raw text
 CHUNK = 64 * 1024
 
 
-@dataclass(frozen=True)
+@frozen
 class LogText:
     """The head of a log, or why it cannot be shown."""
 

@@ -6,7 +6,6 @@ How changes are executed and committed is in ``engine.execute``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from stackctl.config.secrets import Secrets
@@ -14,13 +13,14 @@ from stackctl.engine.changes import Change, Plan
 from stackctl.engine.execute import Progress, Runner
 from stackctl.engine.plancheck import check_consistent
 from stackctl.errors import StalePlanError
+from stackctl.frozen import frozen
 from stackctl.model import MovedBlock, RemovedBlock, Resource, State
 from stackctl.state.base import StateStore
 
 Approve = Callable[[Plan], bool]
 
 
-@dataclass(frozen=True)
+@frozen
 class ApplyResult:
     plan: Plan
     done: tuple[Change, ...]

@@ -7,16 +7,17 @@ A Plan is computed by ``engine.plan``, saved by ``engine.planfile``, executed by
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from stackctl.frozen import frozen
 from stackctl.model import Action, Resource
 
 #: Version of the plan JSON format (``--json`` and plan files); bump on breaking changes.
 FORMAT_VERSION = "1.1"
 
 
-@dataclass(frozen=True)
+@frozen
 class AttributeChange:
     """One attribute that differs: ``path`` like ``config.path`` or ``config.a.b``."""
 
@@ -28,7 +29,7 @@ class AttributeChange:
     forces_replacement: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class Change:
     """A planned change of one resource; ``before``/``after`` are None for create/delete."""
 
@@ -58,7 +59,7 @@ class Change:
         return (self.after or self.before).name  # type: ignore[union-attr]
 
 
-@dataclass(frozen=True)
+@frozen
 class Drift:
     """Reality differs from state: found by refresh (``detail`` in human words)."""
 
@@ -67,7 +68,7 @@ class Drift:
     exists: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class Interrupted:
     """A change a previous apply started and never finished (from the state journal)."""
 
@@ -82,7 +83,7 @@ class Interrupted:
         return f"interrupted while {verb} {self.address} (since {self.since})"
 
 
-@dataclass(frozen=True)
+@frozen
 class PlanOptions:
     """What the user asked for on the command line."""
 
@@ -94,7 +95,7 @@ class PlanOptions:
     refresh: bool = True
 
 
-@dataclass(frozen=True)
+@frozen
 class Plan:
     """Everything apply needs, and everything a reviewer reads."""
 

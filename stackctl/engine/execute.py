@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from itertools import groupby
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from stackctl.engine.changes import Change, Plan
 from stackctl.engine.flavors import provisioner
 from stackctl.engine.order import depths
 from stackctl.errors import ProvisionError, StackctlError
+from stackctl.frozen import frozen
 from stackctl.model import Action, State
 from stackctl.state.base import StateStore
 
@@ -35,7 +36,7 @@ BATCH = 1000  # record-only changes per commit
 Progress = Callable[[Change, str], None]  # (change, "start" | "done")
 
 
-@dataclass(frozen=True)
+@frozen
 class Outcome:
     """What one provisioner call did; ``commit`` is what state must now record."""
 

@@ -13,13 +13,14 @@ state: moving onto an address state already holds.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 
 from stackctl.errors import PlanError
+from stackctl.frozen import frozen
 from stackctl.model import MovedBlock, RemovedBlock, Resource, State
 
 
-@dataclass(frozen=True)
+@frozen
 class Refactor:
     """State as the moves make it, and what the plan must say about it."""
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from stackctl.components.artifact_stores.base import ArtifactStore
 from stackctl.errors import StackctlError
+from stackctl.frozen import frozen
 from stackctl.model import ArtifactSelector, ArtifactVersion, Run, StepInput
 from stackctl.runtime.client import load_version
 from stackctl.runtime.metadata_view import output_metadata
@@ -26,7 +26,7 @@ _PREVIEW_CHARS = 2000
 PREVIEW_MAX_BYTES = 256 * 1024 * 1024
 
 
-@dataclass(frozen=True)
+@frozen
 class VersionInfo:
     version: ArtifactVersion
     run: Run  # the run that published it
@@ -36,7 +36,7 @@ class VersionInfo:
     visualizations: tuple[ShownVisualization, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class ShownVisualization:
     """A recorded visualization and, for the text kinds (CSV, markdown), its text read
     digest-verified from the store when a preview was asked for."""

@@ -14,11 +14,11 @@ import inspect
 import json
 import types
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from stackctl.errors import NotFoundError
+from stackctl.frozen import frozen
 from stackctl.model import ArtifactRecord, RunStatus, StepRun, StepSpec
 from stackctl.runtime.imports import unwrap
 from stackctl.runtime.materializers import registry_digest
@@ -148,7 +148,7 @@ def _source(obj: Any) -> str:
         return repr((code.co_code, code.co_consts)) if code else repr(obj)
 
 
-@dataclass(frozen=True)
+@frozen
 class CacheExplanation:
     """A step's cache key, part by part, against the previous run of its pipeline."""
 

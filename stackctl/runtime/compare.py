@@ -16,11 +16,11 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
 from stackctl.errors import StackctlError
+from stackctl.frozen import frozen
 from stackctl.model import ArtifactRecord, MetadataEntry, Run, RunStatus, StepRun
 from stackctl.runtime.liveness import effective_status, step_status
 from stackctl.runtime.metadata import ARTIFACT, RUN, STEP
@@ -47,7 +47,7 @@ class _Absent:
 ABSENT: Any = _Absent()
 
 
-@dataclass(frozen=True)
+@frozen
 class RunRecords:
     """Everything state holds about one run that a comparison looks at."""
 
@@ -58,7 +58,7 @@ class RunRecords:
     status: str  # as shown (runtime.liveness: a dead run's lease makes it interrupted)
 
 
-@dataclass(frozen=True)
+@frozen
 class Row:
     """One comparable thing: ``values`` has one entry per run (ABSENT when missing)."""
 
@@ -69,7 +69,7 @@ class Row:
     timing: bool = False  # a duration: shown, never counted as a change
 
 
-@dataclass(frozen=True)
+@frozen
 class Comparison:
     runs: tuple[Run, ...]
     rows: tuple[Row, ...]

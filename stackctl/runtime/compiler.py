@@ -14,10 +14,11 @@ import typing
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from stackctl.errors import Location, StackctlError
+from stackctl.frozen import frozen
 from stackctl.model import (
     ArtifactSelector,
     InputRef,
@@ -33,7 +34,7 @@ from stackctl.runtime.naming import ArtifactConfig, ExternalArtifact
 DEFAULT_OUTPUT = "output"
 
 
-@dataclass(frozen=True)
+@frozen
 class OutputHandle:
     """Stands for one step output while a pipeline body is compiled."""
 
@@ -51,7 +52,7 @@ class Outputs(tuple[OutputHandle, ...]):
         raise AttributeError(name)
 
 
-@dataclass(frozen=True)
+@frozen
 class ParamRef:
     """Stands for a pipeline parameter while a pipeline body is compiled."""
 
@@ -61,7 +62,7 @@ class ParamRef:
         return f"${{params.{self.name}}}"
 
 
-@dataclass(frozen=True)
+@frozen
 class StepOptions:
     """What ``@step(...)`` declared about a function."""
 

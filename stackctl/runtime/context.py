@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from typing import Any
 
 from stackctl.components.artifact_stores.base import ArtifactStore
 from stackctl.components.experiment_trackers.base import ExperimentTracker
 from stackctl.errors import StackctlError
+from stackctl.frozen import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class StepContext:
     """The run, step and stack a step function is executing in."""
 

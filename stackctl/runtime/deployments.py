@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import socket
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from stackctl.components.artifact_stores.base import ArtifactStore
 from stackctl.components.model_deployers import process
 from stackctl.components.model_deployers.base import ModelDeployer
 from stackctl.components.model_deployers.mlflow import HANDLE
+from stackctl.frozen import frozen
 from stackctl.model import Deployment, ModelVersion
 from stackctl.runtime.models import load_version
 from stackctl.state.base import StateStore
@@ -27,7 +27,7 @@ from stackctl.state.base import StateStore
 RUNNING, DEAD, ELSEWHERE = "running", "dead", "another host"
 
 
-@dataclass(frozen=True)
+@frozen
 class Live:
     """A deployment with what is true of its server right now."""
 

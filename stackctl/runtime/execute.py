@@ -13,13 +13,14 @@ import contextlib
 import time
 import traceback
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import UTC, datetime
 from typing import Any
 
 from stackctl import lines
 from stackctl.components.artifact_stores.base import ArtifactStore, VerifiedStore, Writer
 from stackctl.components.experiment_trackers.base import ExperimentTracker
+from stackctl.frozen import frozen
 from stackctl.model import ArtifactRecord, MetadataEntry, StepSpec
 from stackctl.runtime import materializers, metadata, tracebacks, visualizations
 from stackctl.runtime.binding import check_types
@@ -30,7 +31,7 @@ from stackctl.runtime.previews import recorded_preview
 from stackctl.runtime.steplog import StepLog
 
 
-@dataclass(frozen=True)
+@frozen
 class StepTask:
     """Everything a worker needs to execute one step (picklable)."""
 
@@ -50,7 +51,7 @@ class StepTask:
     feature_store: Any | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class StepResult:
     """What happened to one step; ``error`` is one line, details are in the log."""
 

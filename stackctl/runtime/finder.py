@@ -13,12 +13,13 @@ import difflib
 import importlib.util
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
 from importlib.machinery import ModuleSpec, PathFinder
 from pathlib import Path
 
+from stackctl.frozen import frozen
 
-@dataclass(frozen=True)
+
+@frozen
 class Missing:
     """The module certainly cannot be imported."""
 

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Literal
 
 from stackctl.components.alerters.base import Alert
 from stackctl.errors import StackctlError
+from stackctl.frozen import frozen
 
 Event = Literal["on_failure", "on_success"]
 
@@ -33,7 +34,7 @@ BUILTIN = {
 _EXCEPTION_NAMES = ("exception", "exc", "error", "e")
 
 
-@dataclass(frozen=True)
+@frozen
 class HookContext:
     """What a hook knows about the step (or pipeline run) that finished."""
 

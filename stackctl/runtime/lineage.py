@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from stackctl import graph
+from stackctl.frozen import frozen
 from stackctl.model import ArtifactRecord, ArtifactSelector, ArtifactVersion, StepInput
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ class LineageStore(Protocol):
 MAX_NODES = 500
 
 
-@dataclass(frozen=True)
+@frozen
 class Node:
     id: str
     kind: str  # "artifact" | "step"

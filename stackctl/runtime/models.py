@@ -11,13 +11,13 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from stackctl.components.artifact_stores.base import ArtifactStore, VerifiedStore
 from stackctl.components.model_registries.base import ModelRegistry
 from stackctl.errors import StackctlError
+from stackctl.frozen import frozen
 from stackctl.model import (
     ArtifactRecord,
     ModelDecl,
@@ -155,7 +155,7 @@ def _mirrored(registry: ModelRegistry, what: str, call: Any, *args: Any) -> None
         log.warning("model registry %r did not take the %s: %s", registry.name, what, exc)
 
 
-@dataclass(frozen=True)
+@frozen
 class LoadedModel:
     """A model version with its artifacts loaded (``stackctl.client.get_model``)."""
 

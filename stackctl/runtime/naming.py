@@ -17,10 +17,10 @@ from __future__ import annotations
 import re
 import typing
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from stackctl.errors import StackctlError
+from stackctl.frozen import frozen
 from stackctl.model import ArtifactSelector, NamedOutput
 
 #: An artifact name: what an output name may be (it names the output too, in the SDK).
@@ -85,7 +85,7 @@ def selector(name: str, version: int | str | None = None) -> ArtifactSelector:
     return parse_ref(text)
 
 
-@dataclass(frozen=True)
+@frozen
 class ArtifactConfig:
     """``Annotated[T, ArtifactConfig("name", tags=(...))]``: a named output with tags."""
 
@@ -93,7 +93,7 @@ class ArtifactConfig:
     tags: Sequence[str] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class ExternalArtifact:
     """A named artifact version passed to a step inside a ``@pipeline`` body: the run
     loads it from the artifact store (digest verified) and records which version."""

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import UTC, datetime
 
 from stackctl.components.artifact_stores.base import ArtifactStore
 from stackctl.components.artifact_stores.sweep import Entry, entries, remove, supported
+from stackctl.frozen import frozen
 from stackctl.model import Run
 from stackctl.runtime.liveness import effective_status
 from stackctl.state.base import StateStore
@@ -34,7 +35,7 @@ STAGED_GRACE_S = 3600.0
 _ALL = 1 << 31
 
 
-@dataclass(frozen=True)
+@frozen
 class Policy:
     """Which runs to keep per pipeline: the newest ``keep_last`` and those newer than
     ``older_than_s`` (a run goes only when both let it); neither: no run goes."""
@@ -44,7 +45,7 @@ class Policy:
     grace_s: float = 60.0
 
 
-@dataclass(frozen=True)
+@frozen
 class Swept:
     """What one store held and what the prune freed (or would free) in it."""
 
@@ -59,7 +60,7 @@ class Swept:
         return sum(e.size for e in self.freed)
 
 
-@dataclass(frozen=True)
+@frozen
 class PruneResult:
     runs: tuple[Run, ...]
     stores: tuple[Swept, ...]

@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any, Generic, ParamSpec, TypeVar, overload
 
 from stackctl.errors import RunCancelled, StackctlError
+from stackctl.frozen import frozen
 from stackctl.model import ModelDecl, PipelineSpec, Run
 from stackctl.runtime.compiler import (
     StepOptions,
@@ -132,7 +133,7 @@ def _hooks(on_failure: Hooks, on_success: Hooks) -> tuple[tuple[str, ...], tuple
     return hook_refs(on_failure, "on_failure"), hook_refs(on_success, "on_success")
 
 
-@dataclass(frozen=True)
+@frozen
 class RunOptions:
     """How to run a pipeline: set by ``with_options`` and call arguments."""
 

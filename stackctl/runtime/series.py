@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from stackctl.errors import NotFoundError
+from stackctl.frozen import frozen
 from stackctl.model import MetadataEntry, ModelVersion, Run
 from stackctl.runtime.compare import flatten, metadata_keys
 
@@ -22,7 +22,7 @@ from stackctl.runtime.compare import flatten, metadata_keys
 MAX_POINTS = 500
 
 
-@dataclass(frozen=True)
+@frozen
 class Point:
     run_id: str
     label: str  # what the x axis shows: a short run id, or "v3" for a model version
@@ -30,7 +30,7 @@ class Point:
     value: float
 
 
-@dataclass(frozen=True)
+@frozen
 class Series:
     """Points oldest first, and every numeric key any of the runs has (to choose from)."""
 

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from stackctl.frozen import frozen
 from stackctl.runtime.finder import Missing, find_module
 
 #: Names ``@step`` is imported as; the decorated function keeps its own signature.
@@ -27,7 +28,7 @@ _DYNAMIC = frozenset({"globals", "exec", "setattr", "vars", "locals", "__import_
 _BLOCKS = (ast.If, ast.Try, ast.TryStar, ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.While)
 
 
-@dataclass(frozen=True)
+@frozen
 class Finding:
     """One certain problem, at ``where`` inside the step: ("function",), ("inputs", NAME)
     or ("params", NAME); the caller turns it into a located diagnostic."""
@@ -37,7 +38,7 @@ class Finding:
     hint: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class Signature:
     """What a call needs: argument names, required ones, whether **kwargs is open."""
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -12,13 +11,14 @@ from stackctl.components.experiment_trackers.base import ExperimentTracker
 from stackctl.components.orchestrators.base import Orchestrator
 from stackctl.components.registry import get_flavor
 from stackctl.errors import StackctlError
+from stackctl.frozen import frozen
 from stackctl.model import REQUIRED_COMPONENT_TYPES, ComponentSpec, StackSpec, redact
 
 #: Turns a config with ``${secret:NAME}`` references into one with the values.
 SecretResolver = Callable[[Mapping[str, Any]], Mapping[str, Any]]
 
 
-@dataclass(frozen=True)
+@frozen
 class ActiveStack:
     """Instantiated components plus a redacted snapshot for the run record."""
 

@@ -12,17 +12,15 @@ A failing visualizer never fails the step: the step log gets a warning.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from stackctl.components.artifact_stores.base import ArtifactStore, Writer, read_verified
 from stackctl.errors import StackctlError
+from stackctl.frozen import frozen
 from stackctl.model import MetadataEntry
-from stackctl.runtime import png
 from stackctl.state.references import VISUALIZATION_SCOPE
 from stackctl.types import (
     CSV,
@@ -57,7 +55,7 @@ _TEXT_TYPES: dict[type, tuple[str, str, str]] = {
 }
 
 
-@dataclass(frozen=True)
+@frozen
 class Recorded:
     """A stored visualization, as its metadata records it."""
 
@@ -111,6 +109,8 @@ def _frame(frame: Any) -> list[Visualization]:
 
 def _image(array: Any) -> list[Visualization]:
     import numpy as np
+
+    from stackctl.runtime import png  # zlib and struct: only for an image
 
     if array.ndim == 3 and array.shape[2] in (1, 3, 4):
         channels = int(array.shape[2])
@@ -251,7 +251,7 @@ def read(artifact_store: ArtifactStore, record: Recorded) -> bytes:
 TABLE_ROWS = 50
 
 
-@dataclass(frozen=True)
+@frozen
 class Table:
     header: list[str]
     rows: list[list[str]]
@@ -261,6 +261,8 @@ class Table:
 def table(data: bytes, max_rows: int = TABLE_ROWS) -> Table:
     """A CSV visualization as a bounded table: at most ``max_rows`` rows, MAX_COLUMNS
     columns besides the first (a DataFrame's index)."""
+    import csv  # only to show one: not on the run path
+
     width = MAX_COLUMNS + 1
     reader = csv.reader(io.StringIO(data.decode("utf-8", "replace")))
     header: list[str] = []

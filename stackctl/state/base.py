@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Protocol
 
+from stackctl.frozen import frozen
 from stackctl.model import (
     ArtifactRecord,
     HistoryEntry,
@@ -32,7 +33,7 @@ SCHEMA_VERSION = 7  # v2: indexes on run records' order; v3: history as deltas
 # v4: named artifacts; v5: models; v6: artifacts.preview; v7: deployments
 
 
-@dataclass(frozen=True)
+@frozen
 class StateDump:
     """Everything a store holds except the lock and the journal (``state migrate``)."""
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from stackctl.errors import Location
+from stackctl.frozen import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Failure:
     """One failed assertion: what was checked, expected vs got, and where it is written."""
 
@@ -21,7 +22,7 @@ class Failure:
         return f"{text}\n  hint: {self.hint}" if self.hint else text
 
 
-@dataclass(frozen=True)
+@frozen
 class CaseResult:
     """The outcome of one test case (``error`` when it could not even be run)."""
 
@@ -39,7 +40,7 @@ class CaseResult:
         return not self.failures and self.error is None
 
 
-@dataclass(frozen=True)
+@frozen
 class Report:
     """Every case of every file, in file order."""
 

@@ -9,15 +9,15 @@ and ``delivery.deliver`` prefers it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from stackctl.errors import StackctlError
+from stackctl.frozen import frozen
 
 Status = Literal["failure", "success", "info"]
 
 
-@dataclass(frozen=True)
+@frozen
 class Alert:
     """One message, independent of where it goes (components/alerters/message.py lays it out)."""
 

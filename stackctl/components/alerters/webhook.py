@@ -10,17 +10,17 @@ import json
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from stackctl.components.alerters.base import AlerterError
+from stackctl.frozen import frozen
 
 TIMEOUT_S = 10.0
 MAX_RESPONSE = 64 * 1024  # bytes of a response read: enough for any error body
 
 
-@dataclass(frozen=True)
+@frozen
 class Response:
     status: int
     body: str

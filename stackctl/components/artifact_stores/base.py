@@ -13,13 +13,13 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import BinaryIO, Protocol
 
 from stackctl.errors import NotFoundError, StackctlError
+from stackctl.frozen import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class StoredObject:
     """What ``put`` wrote: where, its sha256 and its size in bytes."""
 

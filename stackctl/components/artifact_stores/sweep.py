@@ -26,12 +26,12 @@ import os
 import re
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from stackctl.components.artifact_stores.base import TMP_DIR, ArtifactStore
+from stackctl.frozen import frozen
 
 _CONTENT = re.compile(r"^([0-9a-f]{2})/(\1[0-9a-f]{62})/[^/]+$")
 _LOG = re.compile(r"^logs/[0-9A-Za-z_-]+/[^/]+\.log(/[^/]+)?$")
@@ -40,7 +40,7 @@ _STAGED = re.compile(rf"^{re.escape(TMP_DIR)}/[^/]+\.part$")
 _ASIDE = re.compile(r"^\d+-prune-[0-9a-f]+-([A-Za-z0-9_-]+)\.aside$")
 
 
-@dataclass(frozen=True)
+@frozen
 class Entry:
     """One object stackctl wrote: its key under the root, size and modification time."""
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, field
 from typing import Any
 
 from stackctl.components.data_validators.materializer import ReportDict
 from stackctl.errors import StackctlError
+from stackctl.frozen import frozen
 
 #: Failed checks named in the error line (the report and the log keep all of them).
 LISTED = 5
@@ -21,7 +22,7 @@ LISTED = 5
 EXAMPLES = 3
 
 
-@dataclass(frozen=True)
+@frozen
 class CheckFailure:
     """One check that failed: on which column, how many values, a few of them."""
 
@@ -35,7 +36,7 @@ class CheckFailure:
         return f"{where}{self.check} x{self.failures}"
 
 
-@dataclass(frozen=True)
+@frozen
 class ValidationReport:
     """The outcome of one validation of one DataFrame against one schema."""
 

@@ -16,13 +16,13 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stackctl.components import mlflow_credentials
 from stackctl.components.experiment_trackers.base import ExperimentTracker, TrackedRun
 from stackctl.errors import StackctlError
+from stackctl.frozen import frozen
 
 if TYPE_CHECKING:
     from mlflow.tracking import MlflowClient
@@ -33,7 +33,7 @@ DEFAULT_DIR = ".stackctl/mlruns"
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
+@frozen
 class _Binding:
     run_id: str
     pipeline: str

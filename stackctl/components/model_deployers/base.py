@@ -7,11 +7,12 @@ and stops it again, so a deployer keeps no bookkeeping of its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Protocol
 
+from stackctl.frozen import frozen
 
-@dataclass(frozen=True)
+
+@frozen
 class Served:
     """A server a deployer started and saw answer."""
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from typing import Any, Protocol
 
+from stackctl.frozen import frozen
 
-@dataclass(frozen=True)
+
+@frozen
 class Finished:
     """One task that finished: its result, or the error that escaped the task function."""
 

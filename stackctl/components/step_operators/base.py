@@ -10,8 +10,9 @@ sees one more task like any other.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Protocol
+
+from stackctl.frozen import frozen
 
 
 class StepOperator(Protocol):
@@ -25,7 +26,7 @@ class StepOperator(Protocol):
         ...
 
 
-@dataclass(frozen=True)
+@frozen
 class OperatedStep:
     """The picklable task function of a step that runs on a step operator."""
 
