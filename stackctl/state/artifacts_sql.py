@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import fields
 from datetime import UTC, datetime
 from typing import Any
 
@@ -177,16 +178,16 @@ class NamedArtifactRecords:
     def record_inputs(self, inputs: Sequence[StepInput]) -> None:
         if not inputs:
             return
+        columns = [f.name for f in fields(StepInput)]
+        sql = (  # one statement for every row (the fields are the columns)
+            f"INSERT INTO step_inputs ({', '.join(columns)})"
+            f" VALUES ({', '.join('?' * len(columns))})"
+            " ON CONFLICT (run_id, step, arg) DO UPDATE SET"
+            + ", ".join(f" {c} = excluded.{c}" for c in columns if c not in _INPUT_KEY)
+        )
         with self._tx(write=True, durable=False) as tx:
             for item in inputs:
-                row = dict(vars(item))
-                tx.run(
-                    f"INSERT INTO step_inputs ({', '.join(row)})"
-                    f" VALUES ({', '.join('?' * len(row))})"
-                    " ON CONFLICT (run_id, step, arg) DO UPDATE SET"
-                    + ", ".join(f" {c} = excluded.{c}" for c in row if c not in _INPUT_KEY),
-                    *row.values(),
-                )
+                tx.run(sql, *(getattr(item, c) for c in columns))
 
     def step_inputs(self, run_id: str) -> list[StepInput]:
         with self._tx() as tx:
