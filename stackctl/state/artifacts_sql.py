@@ -16,7 +16,6 @@ from typing import Any
 
 from stackctl.errors import NotFoundError, StateError
 from stackctl.model import (
-    METADATA_SCOPES,
     ArtifactRecord,
     ArtifactSelector,
     ArtifactVersion,
@@ -159,13 +158,10 @@ class NamedArtifactRecords:
             if step is None:
                 rows = tx.all("SELECT * FROM metadata WHERE run_id = ? ORDER BY seq", run_id)
             else:
-                # every scope named: the primary key (run_id, scope, step, ...) then finds
-                # the step's rows, where `run_id AND step` read the whole run's (a cache
-                # hit does this per step: quadratic in the steps of a run)
-                rows = tx.all(
-                    "SELECT * FROM metadata WHERE run_id = ? AND scope IN (?, ?, ?) AND step = ?"
-                    " ORDER BY seq",
-                    *(run_id, *METADATA_SCOPES, step),
+                rows = tx.all(  # the metadata_step index (schema v8)
+                    "SELECT * FROM metadata WHERE run_id = ? AND step = ? ORDER BY seq",
+                    run_id,
+                    step,
                 )
         return [
             MetadataEntry(
