@@ -33,6 +33,8 @@ T = TypeVar("T")
 
 _Key = Callable[[Any], tuple[Any, ...]]
 _MISSING: Any = dataclasses.MISSING
+_REQUIRED: Any = object()  # no default: __init__ must be given it
+_FACTORY: Any = object()  # a default factory: __init__ calls it unless given a value
 
 
 @dataclass_transform(frozen_default=True, field_specifiers=(dataclasses.field,))
@@ -84,9 +86,19 @@ class _Shape:
         self.qualname = cls.__qualname__
         self.names = tuple(f.name for f in fields)
         self.known = frozenset(self.names)
-        #: name, default, default factory (each _MISSING when there is none)
-        self.init: tuple[tuple[str, Any, Any], ...] = tuple(
-            (f.name, f.default, f.default_factory) for f in fields
+        #: each field's default, _FACTORY for a default factory, _REQUIRED for none
+        self.template = {
+            f.name: f.default
+            if f.default is not _MISSING
+            else _REQUIRED
+            if f.default_factory is _MISSING
+            else _FACTORY
+            for f in fields
+        }
+        self.required = sum(v is _REQUIRED for v in self.template.values())
+        factories: Any = [(f.name, f.default_factory) for f in fields]
+        self.factories: tuple[tuple[str, Callable[[], Any]], ...] = tuple(
+            (name, factory) for name, factory in factories if factory is not _MISSING
         )
         self.post_init: Callable[[Any], None] | None = getattr(cls, "__post_init__", None)
         self.compare = _getter(tuple(f.name for f in fields if f.compare))
@@ -117,32 +129,33 @@ def _getter(names: tuple[str, ...]) -> _Key:
 
 
 def _init(self: object, *args: Any, **kwargs: Any) -> None:
+    # dict updates in C, not a loop over the fields: an instance is made per step record
     shape = _SHAPES.get(self.__class__) or _shape(self.__class__)
-    if len(args) > len(shape.names):
+    names = shape.names
+    if len(args) > len(names):
         raise TypeError(
-            f"{shape.qualname}() takes at most {len(shape.names)} positional arguments "
+            f"{shape.qualname}() takes at most {len(names)} positional arguments "
             f"({len(args)} given)"
         )
-    given = dict(zip(shape.names, args, strict=False))
-    for name in kwargs:
-        if name in given:
-            raise TypeError(f"{shape.qualname}() got multiple values for argument {name!r}")
-        if name not in shape.known:
-            raise TypeError(f"{shape.qualname}() got an unexpected keyword argument {name!r}")
-    given.update(kwargs)
-    state = self.__dict__  # in field order, as the generated __init__ fills it
-    missing = []
-    for name, default, factory in shape.init:
-        if name in given:
-            state[name] = given[name]
-        elif factory is not _MISSING:
+    state = self.__dict__
+    state.update(shape.template)  # every field in order: its default, or a marker
+    if args:
+        if kwargs and not kwargs.keys().isdisjoint(names[: len(args)]):
+            doubled = next(n for n in names[: len(args)] if n in kwargs)
+            raise TypeError(f"{shape.qualname}() got multiple values for argument {doubled!r}")
+        state.update(zip(names, args, strict=False))
+    if kwargs:
+        state.update(kwargs)
+        if len(state) > len(names):
+            unknown = next(n for n in kwargs if n not in shape.known)
+            raise TypeError(f"{shape.qualname}() got an unexpected keyword argument {unknown!r}")
+    if len(args) < shape.required:  # the fields without a default come first (dataclass)
+        missing = [repr(n) for n in names[len(args) : shape.required] if n not in kwargs]
+        if missing:
+            raise TypeError(f"{shape.qualname}() missing required arguments: {', '.join(missing)}")
+    for name, factory in shape.factories:
+        if state[name] is _FACTORY:
             state[name] = factory()
-        elif default is not _MISSING:
-            state[name] = default
-        else:
-            missing.append(repr(name))
-    if missing:
-        raise TypeError(f"{shape.qualname}() missing required arguments: {', '.join(missing)}")
     if shape.post_init is not None:
         shape.post_init(self)
 

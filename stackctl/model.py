@@ -452,10 +452,6 @@ class ArtifactVersion:
         return f"{self.name}:{self.version}"
 
 
-#: Every scope a metadata key has (MetadataEntry.scope).
-METADATA_SCOPES: tuple[str, ...] = ("run", "step", "artifact")
-
-
 @frozen
 class MetadataEntry:
     """One logged key: ``scope`` is run, step or artifact; ``step`` is the step that

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import fields
 from datetime import UTC, datetime
 from typing import Any
 
 from stackctl.errors import NotFoundError, StateError
 from stackctl.model import (
-    METADATA_SCOPES,
     ArtifactRecord,
     ArtifactSelector,
     ArtifactVersion,
@@ -158,13 +158,10 @@ class NamedArtifactRecords:
             if step is None:
                 rows = tx.all("SELECT * FROM metadata WHERE run_id = ? ORDER BY seq", run_id)
             else:
-                # every scope named: the primary key (run_id, scope, step, ...) then finds
-                # the step's rows, where `run_id AND step` read the whole run's (a cache
-                # hit does this per step: quadratic in the steps of a run)
-                rows = tx.all(
-                    "SELECT * FROM metadata WHERE run_id = ? AND scope IN (?, ?, ?) AND step = ?"
-                    " ORDER BY seq",
-                    *(run_id, *METADATA_SCOPES, step),
+                rows = tx.all(  # the metadata_step index (schema v8)
+                    "SELECT * FROM metadata WHERE run_id = ? AND step = ? ORDER BY seq",
+                    run_id,
+                    step,
                 )
         return [
             MetadataEntry(
@@ -177,16 +174,16 @@ class NamedArtifactRecords:
     def record_inputs(self, inputs: Sequence[StepInput]) -> None:
         if not inputs:
             return
+        columns = [f.name for f in fields(StepInput)]
+        sql = (  # one statement for every row (the fields are the columns)
+            f"INSERT INTO step_inputs ({', '.join(columns)})"
+            f" VALUES ({', '.join('?' * len(columns))})"
+            " ON CONFLICT (run_id, step, arg) DO UPDATE SET"
+            + ", ".join(f" {c} = excluded.{c}" for c in columns if c not in _INPUT_KEY)
+        )
         with self._tx(write=True, durable=False) as tx:
             for item in inputs:
-                row = dict(vars(item))
-                tx.run(
-                    f"INSERT INTO step_inputs ({', '.join(row)})"
-                    f" VALUES ({', '.join('?' * len(row))})"
-                    " ON CONFLICT (run_id, step, arg) DO UPDATE SET"
-                    + ", ".join(f" {c} = excluded.{c}" for c in row if c not in _INPUT_KEY),
-                    *row.values(),
-                )
+                tx.run(sql, *(getattr(item, c) for c in columns))
 
     def step_inputs(self, run_id: str) -> list[StepInput]:
         with self._tx() as tx:

@@ -29,8 +29,9 @@ from stackctl.state.models_base import ModelStore
 
 #: Bumped when the on-disk schema changes; stores migrate older schemas forward and
 #: refuse newer ones with a StateError that says to upgrade stackctl.
-SCHEMA_VERSION = 7  # v2: indexes on run records' order; v3: history as deltas
-# v4: named artifacts; v5: models; v6: artifacts.preview; v7: deployments
+SCHEMA_VERSION = 8  # v2: indexes on run records' order; v3: history as deltas
+# v4: named artifacts; v5: models; v6: artifacts.preview; v7: deployments;
+# v8: metadata indexed by step
 
 
 @frozen

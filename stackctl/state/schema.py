@@ -122,6 +122,13 @@ def _to_v7(tx: Tx, lineage: str) -> None:
         tx.run(statement)
 
 
+def _to_v8(tx: Tx, lineage: str) -> None:
+    # A cache hit copies the producing step's metadata: by (run_id, step) the primary
+    # key (run_id, scope, step, ...) found it only after reading every row of the run,
+    # so a fully cached run was quadratic in its steps.
+    tx.run("CREATE INDEX IF NOT EXISTS metadata_step ON metadata (run_id, step, seq)")
+
+
 #: version -> step from the version before it; a new version appends one function.
 MIGRATIONS: dict[int, Callable[[Tx, str], None]] = {
     1: _to_v1,
@@ -131,6 +138,7 @@ MIGRATIONS: dict[int, Callable[[Tx, str], None]] = {
     5: _to_v5,
     6: _to_v6,
     7: _to_v7,
+    8: _to_v8,
 }
 assert sorted(MIGRATIONS) == list(range(1, SCHEMA_VERSION + 1))
 

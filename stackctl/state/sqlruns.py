@@ -6,6 +6,7 @@ call is its own small transaction and never waits for the apply lock.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
@@ -23,6 +24,11 @@ from stackctl.state.schema import Tx
 
 
 def upsert_sql(table: str, columns: Sequence[str], keys: Sequence[str]) -> str:
+    return _upsert_sql(table, tuple(columns), tuple(keys))
+
+
+@functools.cache  # a few shapes, written per record of every step: build each once
+def _upsert_sql(table: str, columns: tuple[str, ...], keys: tuple[str, ...]) -> str:
     """INSERT or update in place; a new row gets the next ``seq`` (insertion order)."""
     updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in keys)
     return (
@@ -34,7 +40,7 @@ def upsert_sql(table: str, columns: Sequence[str], keys: Sequence[str]) -> str:
 
 
 def insert_row(tx: Tx, table: str, row: Mapping[str, Any], keys: Sequence[str]) -> None:
-    tx.run(upsert_sql(table, list(row), keys), *row.values())
+    tx.run(_upsert_sql(table, tuple(row), tuple(keys)), *row.values())
 
 
 class RunRecords:

@@ -89,3 +89,27 @@ def test_local_parallel_runs_independent_steps_concurrently(steps, state):
         "left": RunStatus.COMPLETED,
         "right": RunStatus.COMPLETED,
     }
+
+
+def test_a_run_served_from_the_cache_starts_no_worker_process(steps, monkeypatch):
+    """local_parallel's pool starts at the first step that really runs: a fully cached
+    re-run forks nothing (the step modules are imported in the run's own process,
+    which hashes their code for the cache keys)."""
+    from stackctl.components.orchestrators.local_parallel import PoolSession
+
+    started: list[int] = []
+    start = PoolSession._start
+
+    def counting(self: PoolSession):  # type: ignore[no-untyped-def]
+        started.append(1)
+        return start(self)
+
+    monkeypatch.setattr(PoolSession, "_start", counting)
+    state = MemoryStateStore()
+    stack = steps.stack("local_parallel", max_workers=2)
+    first = run_pipeline(fan(steps), stack, state, root=steps.root)
+    assert first.status is RunStatus.COMPLETED and started == [1]
+    again = run_pipeline(fan(steps), stack, state, root=steps.root)
+    assert again.status is RunStatus.COMPLETED
+    assert {s.status for s in state.steps(again.id)} == {RunStatus.CACHED}
+    assert started == [1]  # no pool for the second run

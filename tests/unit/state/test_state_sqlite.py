@@ -165,3 +165,24 @@ def test_older_schema_is_migrated_forward_keeping_the_data(tmp_path):
     indexes = {r[0] for r in check.execute("SELECT name FROM sqlite_master WHERE type='index'")}
     assert {"runs_seq", "step_runs_seq", "artifacts_seq"} <= indexes
     check.close()
+
+
+def test_a_steps_metadata_is_read_through_its_index_also_after_migrating_from_v7(tmp_path):
+    """A cache hit reads its producer step's metadata: by index, not the run's rows."""
+    path = tmp_path / "state.db"
+    make(path)
+    with sqlite3.connect(path) as conn:  # as schema v7 left it
+        conn.execute("DROP INDEX metadata_step")
+        conn.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+    conn.close()
+    SqliteStateStore(path).close()  # migrates to the current schema
+    with sqlite3.connect(path) as conn:
+        plan = conn.execute(
+            "EXPLAIN QUERY PLAN SELECT * FROM metadata WHERE run_id = ? AND step = ? ORDER BY seq",
+            ("r", "s"),
+        ).fetchall()
+        version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    conn.close()
+    assert version == (str(SCHEMA_VERSION),)
+    assert any("metadata_step" in row[-1] for row in plan), plan
+    assert not any("TEMP B-TREE" in row[-1] for row in plan), plan  # seq order from the index
