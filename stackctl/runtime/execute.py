@@ -13,15 +13,11 @@ import contextlib
 import time
 import traceback
 from collections.abc import Callable, Mapping
-from dataclasses import field
-from datetime import UTC, datetime
 from typing import Any
 
 from stackctl import lines
-from stackctl.components.artifact_stores.base import ArtifactStore, VerifiedStore, Writer
-from stackctl.components.experiment_trackers.base import ExperimentTracker
-from stackctl.frozen import frozen
-from stackctl.model import ArtifactRecord, MetadataEntry, StepSpec
+from stackctl.components.artifact_stores.base import VerifiedStore, Writer
+from stackctl.model import ArtifactRecord, MetadataEntry
 from stackctl.runtime import materializers, metadata, tracebacks, visualizations
 from stackctl.runtime.binding import check_types
 from stackctl.runtime.capture import captured
@@ -29,51 +25,7 @@ from stackctl.runtime.context import StepContext, step_context
 from stackctl.runtime.imports import StepError, import_function
 from stackctl.runtime.previews import recorded_preview
 from stackctl.runtime.steplog import StepLog
-
-
-@frozen
-class StepTask:
-    """Everything a worker needs to execute one step (picklable)."""
-
-    run_id: str
-    pipeline: str
-    stack: str
-    step: StepSpec
-    params: Mapping[str, Any]  # resolved values
-    inputs: Mapping[str, ArtifactRecord]  # argument name -> upstream artifact
-    artifact_store: ArtifactStore
-    experiment_tracker: ExperimentTracker | None
-    components: Mapping[str, Mapping[str, Any]]  # redacted stack snapshot, for the context
-    root: str
-    backoff_s: float = 0.5  # first retry delay; doubles per attempt
-    alerter: Any | None = None  # the stack's alerter: stackctl.alert() and step hooks
-    data_validator: Any | None = None  # the stack's, for get_step_context()
-    feature_store: Any | None = None
-
-
-@frozen
-class StepResult:
-    """What happened to one step; ``error`` is one line, details are in the log."""
-
-    step: str
-    ok: bool
-    attempts: int
-    started_at: str
-    finished_at: str
-    duration_s: float
-    artifacts: tuple[ArtifactRecord, ...] = ()
-    log_uri: str = ""
-    error: str = ""
-    warnings: tuple[str, ...] = field(default=())
-    tracker_run_id: str = ""  # the experiment tracker's run of this step, if it logged
-    metadata: tuple[MetadataEntry, ...] = ()  # log_metadata calls and output descriptions
-    #: where it ran ({executor, address, pid}), set by orchestrators whose workers are
-    #: elsewhere (ray, dask, step operators); {} in the run's own process
-    ran_on: Mapping[str, Any] = field(default_factory=dict)
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat()
+from stackctl.runtime.task import StepResult, StepTask, now
 
 
 def execute_step(task: StepTask) -> StepResult:
@@ -179,14 +131,6 @@ def _step_hooks(
     for line in failed:  # outside the capture, which would echo the line a second time
         log.write(f"warning: {line}\n")
         lines.emit(task.step.name, f"warning: {line}")
-
-
-def store_log(store: ArtifactStore, step: str, text: str) -> str:
-    """Persist a step log; "" when even that fails (the error already says why)."""
-    try:
-        return store.put(f"{step}.log", lambda fp: fp.write(text.encode())).uri
-    except Exception:
-        return ""
 
 
 def _load(task: StepTask, name: str, record: ArtifactRecord) -> Any:

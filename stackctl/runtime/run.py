@@ -30,7 +30,6 @@ from stackctl.runtime import steplog
 from stackctl.runtime.binding import check_arguments
 from stackctl.runtime.cache import CodeDigests, cache_key, cache_parts
 from stackctl.runtime.compiler import pipeline_version
-from stackctl.runtime.execute import StepResult, StepTask, execute_step, now, store_log
 from stackctl.runtime.flusher import FLUSH_EVERY_S, Flusher
 from stackctl.runtime.heartbeat import Heartbeat, beating
 from stackctl.runtime.imports import StepError, ensure_on_path, import_function
@@ -38,6 +37,7 @@ from stackctl.runtime.operators import check_operators, task_function
 from stackctl.runtime.params import run_params, step_params
 from stackctl.runtime.publish import Publisher
 from stackctl.runtime.stack import ActiveStack
+from stackctl.runtime.task import StepResult, StepTask, now, store_log
 from stackctl.state.base import StateStore
 from stackctl.state.clock import database_now
 from stackctl.state.locking import host
@@ -255,6 +255,10 @@ class _RunLoop:
         if self.cache and step.cache and self._link_cached(running, step, clock):
             return
         self._record(running)
+        # imported for the first step that really runs: a run the cache serves whole
+        # never loads the worker side (runtime/task.py says what that saves)
+        from stackctl.runtime.execute import execute_step
+
         try:
             session.submit(step.name, task_function(step, self.stack, execute_step), task)
         except Exception as exc:  # e.g. a process pool broken by a killed worker

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stackctl.components.artifact_stores.base import ArtifactStore
-from stackctl.components.experiment_trackers.base import ExperimentTracker
 from stackctl.components.orchestrators.base import Orchestrator
 from stackctl.components.registry import get_flavor
 from stackctl.errors import StackctlError
 from stackctl.frozen import frozen
 from stackctl.model import REQUIRED_COMPONENT_TYPES, ComponentSpec, StackSpec, redact
+
+if TYPE_CHECKING:  # an annotation: most stacks have no tracker, and a run need not load it
+    from stackctl.components.experiment_trackers.base import ExperimentTracker
 
 #: Turns a config with ``${secret:NAME}`` references into one with the values.
 SecretResolver = Callable[[Mapping[str, Any]], Mapping[str, Any]]
