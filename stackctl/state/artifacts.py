@@ -55,6 +55,11 @@ class NamedArtifacts(Protocol):
         with ``step`` only what that step logged (any scope)."""
         ...
 
+    def steps_metadata(self, run_id: str, steps: Sequence[str]) -> list[MetadataEntry]:
+        """What these steps of a run logged (any scope), in logging order: the keys a
+        run's cache hits copy from their producers, read once per flush."""
+        ...
+
     def record_inputs(self, inputs: Sequence[StepInput]) -> None:
         """What steps consumed (insert or replace per run, step and argument)."""
         ...

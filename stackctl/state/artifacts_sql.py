@@ -41,6 +41,10 @@ _SAME_OUTPUT = (
 )
 
 
+#: steps per IN list (SQLite's default limit is 32,766 parameters; 999 before 3.32)
+_IN_CHUNK = 500
+
+
 class NamedArtifactRecords:
     """Mixin: the NamedArtifacts contract over any store with a ``_tx``."""
 
@@ -163,6 +167,26 @@ class NamedArtifactRecords:
                     run_id,
                     step,
                 )
+        return [
+            MetadataEntry(
+                r["run_id"], r["scope"], r["step"], r["output"], r["key"], codec.loads(r["value"])
+            )
+            for r in rows
+        ]
+
+    def steps_metadata(self, run_id: str, steps: Sequence[str]) -> list[MetadataEntry]:
+        wanted = list(dict.fromkeys(steps))
+        rows: list[Mapping[str, Any]] = []
+        with self._tx() as tx:
+            for start in range(0, len(wanted), _IN_CHUNK):  # bounded statement parameters
+                chunk = wanted[start : start + _IN_CHUNK]
+                rows += tx.all(
+                    "SELECT * FROM metadata WHERE run_id = ?"
+                    f" AND step IN ({', '.join('?' * len(chunk))}) ORDER BY seq",
+                    run_id,
+                    *chunk,
+                )
+        rows.sort(key=lambda r: int(r["seq"]))
         return [
             MetadataEntry(
                 r["run_id"], r["scope"], r["step"], r["output"], r["key"], codec.loads(r["value"])

@@ -136,3 +136,42 @@ def test_metadata_that_is_not_json_fails_the_step_naming_the_key(steps, state):
     )
     with pytest.raises(StepFailedError, match="the value of 'oops' is not JSON"):
         run_pipeline(spec, steps.stack(), state, root=steps.root)
+
+
+def test_a_cached_run_copies_every_producer_keys_with_one_read_per_producing_run(
+    steps, state, monkeypatch
+):
+    stack = steps.stack()
+    first = run_pipeline(chain(steps), stack, state, root=steps.root)
+    per_step, batched = [], []
+    one, many = state.metadata, state.steps_metadata
+    monkeypatch.setattr(state, "metadata", lambda *a, **k: per_step.append(a) or one(*a, **k))
+    monkeypatch.setattr(
+        state,
+        "steps_metadata",
+        lambda run_id, names: batched.append(list(names)) or many(run_id, names),
+    )
+    second = run_pipeline(chain(steps), stack, state, root=steps.root)
+    assert per_step == [] and batched == [["load", "total"]]  # both hits, one query
+
+    def keys(run_id: str) -> list[tuple[str, str, str, str, object]]:
+        return [(e.scope, e.step, e.output, e.key, e.value) for e in state.metadata(run_id)]
+
+    assert keys(second.id) == keys(first.id)  # the same keys, in the same order
+
+
+def test_a_hit_on_a_step_of_the_same_run_copies_its_unwritten_keys(steps, state):
+    """Two steps with one key: the second is a cache hit of the first, in the same run
+    and flush, before the first one's metadata reached state."""
+    spec = PipelineSpec(
+        "twice",
+        (
+            StepSpec("a", steps.ref("load"), params={"n": 2}),
+            StepSpec("b", steps.ref("load"), params={"n": 2}),
+        ),
+    )
+    run = run_pipeline(spec, steps.stack(), state, root=steps.root)
+    by_step = {s.step: s for s in state.steps(run.id)}
+    assert by_step["b"].cached_from == f"{run.id}/a"
+    logged = {(e.step, e.key): e.value for e in state.metadata(run.id) if e.scope == "step"}
+    assert logged[("b", "source")] == logged[("a", "source")] == {"kind": "inline", "n": 2}
