@@ -61,11 +61,13 @@ class LineBox:
 #: The box of the task running in this worker process (one task at a time per ray
 #: worker): a process sink installed once keeps shipping to the current task's box.
 _box: Any = None
+#: the puts of the current task not yet known to have reached the box
+_shipped: list[Any] = []
 
 
 def _ship(step: str, line: str) -> None:
     if _box is not None:
-        _box.put.remote(step, line)
+        _shipped.append(_box.put.remote(step, line))
 
 
 def run_task(fn: Callable[[Any], Any], task: Any, box: Any) -> Any:
@@ -76,7 +78,14 @@ def run_task(fn: Callable[[Any], Any], task: Any, box: Any) -> Any:
     _box = box
     lines.install_process(_ship)
     ray = ray_module()
-    return placed(fn(task), "ray", ray.util.get_node_ip_address())
+    try:
+        return placed(fn(task), "ray", ray.util.get_node_ip_address())
+    finally:
+        # calls to an actor from two callers are not ordered: wait until this task's
+        # lines are in the box, so the driver's last drain after the task finds them
+        pending, _shipped[:] = list(_shipped), []
+        with contextlib.suppress(Exception):  # a lost box loses lines, never the step
+            ray.get(pending, timeout=5)
 
 
 @contextmanager
