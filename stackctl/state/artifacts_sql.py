@@ -25,7 +25,7 @@ from stackctl.model import (
 )
 from stackctl.state import codec
 from stackctl.state.schema import Tx
-from stackctl.state.sqlruns import insert_row
+from stackctl.state.sqlruns import insert_rows
 
 #: Attempts at the next version number before giving up (each loses only to a commit).
 _RETRIES = 50
@@ -154,8 +154,7 @@ class NamedArtifactRecords:
             return
         keys = ["run_id", "scope", "step", "output", "key"]
         with self._tx(write=True, durable=False) as tx:
-            for row in rows:
-                insert_row(tx, "metadata", row, keys)
+            insert_rows(tx, "metadata", rows, keys)
 
     def metadata(self, run_id: str, step: str | None = None) -> list[MetadataEntry]:
         with self._tx() as tx:
@@ -205,9 +204,9 @@ class NamedArtifactRecords:
             " ON CONFLICT (run_id, step, arg) DO UPDATE SET"
             + ", ".join(f" {c} = excluded.{c}" for c in columns if c not in _INPUT_KEY)
         )
+        values = [tuple(getattr(item, c) for c in columns) for item in inputs]
         with self._tx(write=True, durable=False) as tx:
-            for item in inputs:
-                tx.run(sql, *(getattr(item, c) for c in columns))
+            tx.many(sql, values)
 
     def step_inputs(self, run_id: str) -> list[StepInput]:
         with self._tx() as tx:

@@ -12,7 +12,7 @@ import contextlib
 import re
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
@@ -75,6 +75,10 @@ class _Tx:
 
     def run(self, sql: str, *params: Any) -> int:
         return int(self._conn.execute(self._sql(sql), params).rowcount)
+
+    def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        with self._conn.cursor() as cursor:  # psycopg pipelines the rows
+            cursor.executemany(self._sql(sql), rows)
 
 
 class PostgresStateStore(SqlStateStore):
@@ -146,6 +150,17 @@ class PostgresStateStore(SqlStateStore):
                     if not write:  # one consistent snapshot for multi-query reads
                         self._conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
                     yield _Tx(self._conn)
+            except psycopg.Error as exc:
+                raise StateError(f"state database {self._where}: {exc}") from exc
+
+    def _query(self, sql: str, *params: Any) -> list[Mapping[str, Any]]:
+        """One read statement: its own snapshot, so no REPEATABLE READ round trip."""
+        import psycopg
+
+        with self._mutex:
+            try:
+                with self._conn.transaction():
+                    return _Tx(self._conn).all(sql, *params)
             except psycopg.Error as exc:
                 raise StateError(f"state database {self._where}: {exc}") from exc
 

@@ -28,6 +28,11 @@ class Tx(Protocol):
         """Execute ``sql`` (``?`` placeholders); the number of rows changed."""
         ...
 
+    def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Execute ``sql`` once per row of parameters: one statement prepared, bound
+        per row (a run's records are hundreds of rows of a few shapes)."""
+        ...
+
 
 _V1 = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",

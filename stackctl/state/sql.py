@@ -19,7 +19,7 @@ from stackctl.state.deployments_sql import SqlDeploymentRecords
 from stackctl.state.lookups import no_lock, no_serial
 from stackctl.state.models_sql import SqlModelRecords
 from stackctl.state.schema import Tx
-from stackctl.state.sqlruns import RunRecords, insert_row
+from stackctl.state.sqlruns import RunRecords, insert_rows
 
 _UPSERT_RESOURCE = """
     INSERT INTO resources (address, type, name, flavor, config, outputs, lifecycle, depends_on)
@@ -260,14 +260,11 @@ class SqlStateStore(RunRecords, NamedArtifactRecords, SqlModelRecords, SqlDeploy
                     *row.values(),
                 )
             deltas.write_states(tx, dump.snapshots)
-            for run in dump.runs:
-                insert_row(tx, "runs", codec.run_to_row(run), ["id"])
-            for step in dump.steps:
-                insert_row(tx, "step_runs", codec.step_to_row(step), ["run_id", "step"])
-            for artifact in dump.artifacts:
-                insert_row(
-                    tx, "artifacts", codec.artifact_to_row(artifact), ["run_id", "step", "name"]
-                )
+            insert_rows(tx, "runs", [codec.run_to_row(r) for r in dump.runs], ["id"])
+            steps = [codec.step_to_row(s) for s in dump.steps]
+            insert_rows(tx, "step_runs", steps, ["run_id", "step"])
+            artifacts = [codec.artifact_to_row(a) for a in dump.artifacts]
+            insert_rows(tx, "artifacts", artifacts, ["run_id", "step", "name"])
             for table in V4_TABLES:
                 for values in dump.tables.get(table, ()):
                     tx.run(

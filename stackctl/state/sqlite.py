@@ -29,16 +29,13 @@ from pathlib import Path
 from typing import Any
 
 from stackctl.errors import StateError
-from stackctl.model import ArtifactRecord, StepRun
-from stackctl.state import codec, schema
+from stackctl.state import schema
 from stackctl.state.artifacts_schema import stand_in
 from stackctl.state.base import SCHEMA_VERSION, StateStore
 from stackctl.state.disk import disk_error, is_full
 from stackctl.state.sql import SqlStateStore
-from stackctl.state.sqlruns import insert_row
 
 _HEADER = b"SQLite format 3\x00"
-_STEP_KEY, _ARTIFACT_KEY = ("run_id", "step"), ("run_id", "step", "name")
 #: Schemas a read-only open can query without migrating them first (v2 only added
 #: indexes; v3 added ``resource_changes``, which only ``state_at`` reads, and v1/v2
 #: files have a full snapshot for every serial, so it is never needed there). A
@@ -65,6 +62,9 @@ class SqliteTx:
 
     def run(self, sql: str, *params: Any) -> int:
         return self._conn.execute(sql, params).rowcount
+
+    def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self._conn.executemany(sql, rows)
 
 
 class SqliteStateStore(SqlStateStore):
@@ -262,12 +262,7 @@ class SqliteStateStore(SqlStateStore):
                     f"state {self.path} was opened read-only, and this needs to change it",
                     hint="this is a stackctl bug: report it with the command you ran",
                 )
-            if self._pid != os.getpid():  # forked: a SQLite connection must not cross
-                self._conn = self._open()
-            elif self._missing and self._exists():  # a writer created the file meanwhile
-                self._conn.close()
-                self._conn = self._open()
-            conn = self._conn
+            conn = self._current()
             full = write and durable
             try:
                 if full:
@@ -287,6 +282,24 @@ class SqliteStateStore(SqlStateStore):
                 if full:
                     conn.execute("PRAGMA synchronous = NORMAL")
 
+    def _current(self) -> sqlite3.Connection:
+        """The connection to use now (call with ``_mutex`` held)."""
+        if self._pid != os.getpid():  # forked: a SQLite connection must not cross
+            self._conn = self._open()
+        elif self._missing and self._exists():  # a writer created the file meanwhile
+            self._conn.close()
+            self._conn = self._open()
+        return self._conn
+
+    def _query(self, sql: str, *params: Any) -> list[Mapping[str, Any]]:
+        """One read statement in autocommit mode: SQLite runs a statement in its own
+        read transaction, so a lookup made for every cache hit skips BEGIN and COMMIT."""
+        with self._mutex:
+            try:
+                return list(self._current().execute(sql, params).fetchall())
+            except sqlite3.Error as exc:
+                raise self._translate(exc) from exc
+
     def _translate(self, exc: sqlite3.Error) -> StateError:
         if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
             return StateError(
@@ -296,17 +309,6 @@ class SqliteStateStore(SqlStateStore):
         if isinstance(exc, sqlite3.DatabaseError) and "malformed" in str(exc):
             return self._corrupt(str(exc))
         return disk_error(self.path, exc) or StateError(f"state {self.path}: {exc}")
-
-    def record_batch(self, steps: Sequence[StepRun], artifacts: Sequence[ArtifactRecord]) -> None:
-        """Artifact records, then step records, in one transaction: the run loop's
-        write-behind (one short transaction per step instead of four)."""
-        if not steps and not artifacts:
-            return
-        with self._tx(write=True, durable=False) as tx:
-            for artifact in artifacts:
-                insert_row(tx, "artifacts", codec.artifact_to_row(artifact), _ARTIFACT_KEY)
-            for step in steps:
-                insert_row(tx, "step_runs", codec.step_to_row(step), _STEP_KEY)
 
     def close(self) -> None:
         with self._mutex:

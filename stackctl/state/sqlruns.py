@@ -43,11 +43,54 @@ def insert_row(tx: Tx, table: str, row: Mapping[str, Any], keys: Sequence[str]) 
     tx.run(_upsert_sql(table, tuple(row), tuple(keys)), *row.values())
 
 
+def insert_rows(tx: Tx, table: str, rows: Sequence[Mapping[str, Any]], keys: Sequence[str]) -> None:
+    """``insert_row`` for many rows, in their order: one statement per shape of row
+    (the codec's rows of a table share one), run for all its rows at once."""
+    shapes: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+    for row in rows:
+        shapes.setdefault(tuple(row), []).append(tuple(row.values()))
+    if len(shapes) > 1:  # mixed shapes: keep the order, so each new row's seq is right
+        for row in rows:
+            insert_row(tx, table, row, keys)
+        return
+    for columns, values in shapes.items():
+        tx.many(_upsert_sql(table, columns, tuple(keys)), values)
+
+
+#: A cache hit's producer and its artifacts in one statement (a hit's only read); the
+#: artifact columns are prefixed (``a_``): a step with no outputs is one row of NULLs.
+_ARTIFACT_COLUMNS = (
+    "name",
+    "uri",
+    "digest",
+    "size",
+    "materializer",
+    "type",
+    "producer_run_id",
+    "preview",
+)
+_CACHE_LOOKUP = (
+    "SELECT s.*, "
+    + ", ".join(f"a.{c} AS a_{c}" for c in _ARTIFACT_COLUMNS)
+    + " FROM (SELECT * FROM step_runs WHERE cache_key = ? AND status = ?"
+    " ORDER BY COALESCE(finished_at, '') DESC, seq DESC LIMIT 1) AS s"
+    " LEFT JOIN artifacts AS a ON a.run_id = s.run_id AND a.step = s.step"
+    " ORDER BY a.seq"
+)
+_STEP_KEY, _ARTIFACT_KEY = ("run_id", "step"), ("run_id", "step", "name")
+
+
 class RunRecords:
     """Mixin for SqlStateStore: the run half of the StateStore contract."""
 
     def _tx(self, write: bool = False, durable: bool = True) -> AbstractContextManager[Tx]:
         raise NotImplementedError
+
+    def _query(self, sql: str, *params: Any) -> list[Mapping[str, Any]]:
+        """One read statement (a store may run it without an explicit transaction:
+        a single statement reads one consistent snapshot anyway)."""
+        with self._tx() as tx:
+            return tx.all(sql, *params)
 
     def record_run(self, run: Run) -> None:
         row = codec.run_to_row(run)
@@ -73,8 +116,18 @@ class RunRecords:
         if not rows:
             return
         with self._tx(write=True, durable=False) as tx:
-            for row in rows:
-                insert_row(tx, "artifacts", row, ["run_id", "step", "name"])
+            insert_rows(tx, "artifacts", rows, _ARTIFACT_KEY)
+
+    def record_batch(self, steps: Sequence[StepRun], artifacts: Sequence[ArtifactRecord]) -> None:
+        """Artifact records, then step records, in one transaction: the run loop's
+        write-behind (one short transaction for all it buffered, not four per step)."""
+        if not steps and not artifacts:
+            return
+        with self._tx(write=True, durable=False) as tx:
+            insert_rows(
+                tx, "artifacts", [codec.artifact_to_row(a) for a in artifacts], _ARTIFACT_KEY
+            )
+            insert_rows(tx, "step_runs", [codec.step_to_row(s) for s in steps], _STEP_KEY)
 
     def runs(
         self,
@@ -126,19 +179,22 @@ class RunRecords:
         return [codec.artifact_from_row(r) for r in rows]
 
     def cache_lookup(self, cache_key: str) -> tuple[StepRun, list[ArtifactRecord]] | None:
-        with self._tx() as tx:
-            step = tx.one(
-                "SELECT * FROM step_runs WHERE cache_key = ? AND status = ?"
-                " ORDER BY COALESCE(finished_at, '') DESC, seq DESC LIMIT 1",
-                *(cache_key, str(RunStatus.COMPLETED)),
+        rows = self._query(_CACHE_LOOKUP, cache_key, str(RunStatus.COMPLETED))
+        if not rows:
+            return None
+        step = rows[0]
+        artifacts = [
+            codec.artifact_from_row(
+                {
+                    "run_id": step["run_id"],
+                    "step": step["step"],
+                    **{c: row[f"a_{c}"] for c in _ARTIFACT_COLUMNS},
+                }
             )
-            if step is None:
-                return None
-            rows = tx.all(
-                "SELECT * FROM artifacts WHERE run_id = ? AND step = ? ORDER BY seq",
-                *(step["run_id"], step["step"]),
-            )
-        return codec.step_from_row(step), [codec.artifact_from_row(r) for r in rows]
+            for row in rows
+            if row["a_name"] is not None
+        ]
+        return codec.step_from_row(step), artifacts
 
     # -- deletion (issue 11 part 7: `artifacts prune`, `runs delete`) ----------------------
     def delete_runs(self, run_ids: Sequence[str]) -> int:
