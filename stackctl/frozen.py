@@ -101,6 +101,7 @@ class _Shape:
             (name, factory) for name, factory in factories if factory is not _MISSING
         )
         self.post_init: Callable[[Any], None] | None = getattr(cls, "__post_init__", None)
+        self.values = _getter(self.names)
         self.compare = _getter(tuple(f.name for f in fields if f.compare))
         # as @dataclass: hash=None follows compare
         self.hash = _getter(
@@ -158,6 +159,21 @@ def _init(self: object, *args: Any, **kwargs: Any) -> None:
             state[name] = factory()
     if shape.post_init is not None:
         shape.post_init(self)
+
+
+def replace(obj: T, /, **changes: Any) -> T:
+    """``dataclasses.replace`` for a ``@frozen`` instance, at a third of its cost: the
+    fields are read with one ``attrgetter`` (the standard one walks every field's
+    descriptor per call) and the new instance is made by the class's ``__init__``, so
+    ``__post_init__`` runs and an unknown field is the same ``TypeError``. The run loop
+    replaces a few records per step. Any other dataclass goes to the standard one."""
+    cls = obj.__class__
+    if cls.__init__ is not _init:  # type: ignore[misc]  # not @frozen, or its own __init__
+        return dataclasses.replace(obj, **changes)  # type: ignore[type-var]
+    shape = _SHAPES.get(cls) or _shape(cls)
+    values = dict(zip(shape.names, shape.values(obj), strict=True))
+    values.update(changes)
+    return cls(**values)
 
 
 def _eq(self: object, other: object) -> Any:  # a bool, or NotImplemented

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 
 from stackctl.errors import StackctlError
-from stackctl.frozen import frozen
+from stackctl.frozen import frozen, replace
 from stackctl.model import (
     ArtifactRecord,
     ArtifactVersion,

@@ -16,7 +16,6 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -24,6 +23,7 @@ from typing import Any
 from stackctl.components.artifact_stores.base import ArtifactStore, is_verified
 from stackctl.components.orchestrators.base import Finished, Session
 from stackctl.errors import RunCancelled, StepFailedError
+from stackctl.frozen import replace
 from stackctl.graph import topological_steps
 from stackctl.model import ArtifactRecord, PipelineSpec, Run, RunStatus, StepRun, StepSpec
 from stackctl.runtime import steplog
@@ -232,7 +232,7 @@ class _RunLoop:
     def _start(self, session: Session, step: StepSpec) -> None:
         started, clock = now(), time.perf_counter()
         try:
-            task, parts = self._prepare(step)
+            params, inputs, parts = self._prepare(step)
         except StepError as exc:
             message = f"step {step.name!r} failed: {exc.message}"
             log = f"run {self.run.id} stack {self.stack.name} step {step.name}\n"
@@ -259,6 +259,7 @@ class _RunLoop:
         # never loads the worker side (runtime/task.py says what that saves)
         from stackctl.runtime.execute import execute_step
 
+        task = self._task(step, params, inputs)  # only for a step that runs (not a hit)
         try:
             session.submit(step.name, task_function(step, self.stack, execute_step), task)
         except Exception as exc:  # e.g. a process pool broken by a killed worker
@@ -271,7 +272,10 @@ class _RunLoop:
             return
         self.in_flight.add(step.name)
 
-    def _prepare(self, step: StepSpec) -> tuple[StepTask, dict[str, str]]:
+    def _prepare(
+        self, step: StepSpec
+    ) -> tuple[dict[str, Any], dict[str, ArtifactRecord], dict[str, str]]:
+        """The step's params and inputs, and its cache key's parts."""
         function = import_function(step.function, str(self.root))
         params = step_params(step, self.run.params)
         check_arguments(function, step, params)
@@ -287,7 +291,13 @@ class _RunLoop:
         named = self.publisher.resolve(step)
         inputs.update({arg: record for arg, (_, record) in named.items()})
         self.publisher.consumed(step, inputs, named)
-        task = StepTask(
+        code = self.code.parts(function, step)
+        return params, inputs, cache_parts(function, step, params, inputs, self.root, code)
+
+    def _task(
+        self, step: StepSpec, params: dict[str, Any], inputs: dict[str, ArtifactRecord]
+    ) -> StepTask:
+        return StepTask(
             run_id=self.run.id,
             pipeline=self.spec.name,
             stack=self.stack.name,
@@ -303,8 +313,6 @@ class _RunLoop:
             data_validator=self.stack.components.get("data_validator"),
             feature_store=self.stack.components.get("feature_store"),
         )
-        code = self.code.parts(function, step)
-        return task, cache_parts(function, step, params, inputs, self.root, code)
 
     def _link_cached(self, running: StepRun, step: StepSpec, clock: float) -> bool:
         """Reuse a previous step run with the same key whose artifacts still exist."""

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stackctl.frozen import frozen
+from stackctl.frozen import frozen, replace
 
 
 @frozen
@@ -191,3 +191,44 @@ def test_signature_and_doc_name_the_fields() -> None:
     assert inspect.signature(Made).parameters["count"].default == 0
     assert Made.__doc__ == "Made(name: str, items: list[int] = <factory>, count: int = 0)"
     assert Shown.__doc__ == "Shown(x: int)"
+
+
+changes = st.fixed_dictionaries(
+    {},
+    optional={
+        "x": st.integers(),
+        "label": st.text(max_size=5),
+        "note": st.integers(),
+        "secret": st.text(max_size=5),
+        "tags": st.lists(st.text(max_size=3)).map(tuple),
+    },
+)
+
+
+@given(values, changes)
+def test_replace_matches_the_standard_replace(v: tuple[Any, ...], change: dict[str, Any]) -> None:
+    point = Point(v[0], v[1], note=v[2], secret=v[3], tags=tuple(v[4]))
+    ours, theirs = replace(point, **change), dataclasses.replace(point, **change)
+    assert type(ours) is Point
+    assert ours == theirs and ours.__dict__ == theirs.__dict__
+    assert point == Point(v[0], v[1], note=v[2], secret=v[3], tags=tuple(v[4]))  # unchanged
+
+
+def test_replace_runs_post_init_and_rejects_unknown_fields() -> None:
+    @frozen
+    class Checked:
+        value: int
+
+        def __post_init__(self) -> None:
+            if self.value < 0:
+                raise ValueError("negative")
+
+    with pytest.raises(ValueError, match="negative"):
+        replace(Checked(1), value=-1)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'nope'"):
+        replace(Checked(1), nope=2)
+
+
+def test_replace_of_another_dataclass_is_the_standard_one() -> None:
+    twin = Twin(1, "a")
+    assert replace(twin, x=2) == Twin(2, "a")
