@@ -28,7 +28,6 @@ def main() -> None:
     from stackctl.cli import signals
     from stackctl.cli.root import app
     from stackctl.errors import StackctlError
-
     from stackctl.startup import freeze_startup
 
     signals.install()
