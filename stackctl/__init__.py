@@ -28,7 +28,9 @@ __all__ = [
 def __getattr__(name: str) -> Any:
     if name in ("step", "pipeline"):
         from stackctl.runtime import sdk
+        from stackctl.startup import freeze_startup
 
+        freeze_startup("sdk")  # what is alive now lives until exit (stackctl/startup.py)
         # The SDK sits below the project layer, so the project hands it the function
         # that runs a pipeline on the active stack (dependency inversion).
         sdk.set_launcher(_launch)

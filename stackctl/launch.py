@@ -89,10 +89,13 @@ def run(
 ) -> Run:
     """Run a declared pipeline (by name) or a compiled one on the chosen stack."""
     from stackctl.runtime.run import run_pipeline
+    from stackctl.startup import freeze_startup
 
     spec = _pipeline(project, pipeline) if isinstance(pipeline, str) else pipeline
     stack_name = stack_for(project, spec, stack)
     active = active_stack(project, stack_name)
+    # the run machinery, the project and its stack are loaded: start-up state from here
+    freeze_startup("run")
     return run_pipeline(
         spec,
         active,

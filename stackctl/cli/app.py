@@ -28,8 +28,10 @@ def main() -> None:
     from stackctl.cli import signals
     from stackctl.cli.root import app
     from stackctl.errors import StackctlError
+    from stackctl.startup import freeze_startup
 
     signals.install()
+    freeze_startup("cli")  # typer, click, rich and the commands: start-up state
     try:
         # standalone_mode=False makes typer *return* the code of a `typer.Exit(n)`
         code = app(standalone_mode=False)
