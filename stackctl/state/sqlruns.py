@@ -44,17 +44,16 @@ def insert_row(tx: Tx, table: str, row: Mapping[str, Any], keys: Sequence[str]) 
 
 
 def insert_rows(tx: Tx, table: str, rows: Sequence[Mapping[str, Any]], keys: Sequence[str]) -> None:
-    """``insert_row`` for many rows, in their order: one statement per shape of row
-    (the codec's rows of a table share one), run for all its rows at once."""
-    shapes: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
-    for row in rows:
-        shapes.setdefault(tuple(row), []).append(tuple(row.values()))
-    if len(shapes) > 1:  # mixed shapes: keep the order, so each new row's seq is right
+    """``insert_row`` for many rows, in their order: one statement run for every row when
+    they share their columns (the codec's rows of a table do)."""
+    if not rows:
+        return
+    columns = tuple(rows[0])
+    if any(tuple(row) != columns for row in rows):  # mixed: row by row, in order
         for row in rows:
             insert_row(tx, table, row, keys)
         return
-    for columns, values in shapes.items():
-        tx.many(_upsert_sql(table, columns, tuple(keys)), values)
+    tx.many(_upsert_sql(table, columns, tuple(keys)), [tuple(row.values()) for row in rows])
 
 
 #: A cache hit's producer and its artifacts in one statement (a hit's only read); the
