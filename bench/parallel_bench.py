@@ -20,12 +20,11 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from report import check_repeat, write_section
+from report import check_repeat, scratch, write_section
 
 REPO = Path(__file__).resolve().parent.parent
 STACKCTL = str(Path(sys.executable).with_name("stackctl"))
@@ -108,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     check_repeat(args.repeat)
     rows: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="stackctl-parallel-bench-") as tmp:
+    with scratch("stackctl-parallel-bench-") as tmp:
         root = Path(tmp)
         project(root)
         for pipeline in ("training", "chain"):

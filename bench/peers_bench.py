@@ -28,13 +28,13 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from report import (
     README,
+    Disk,
     Load,
     Process,
     Sample,
@@ -43,6 +43,7 @@ from report import (
     fenced,
     machine_line,
     run_process,
+    scratch,
     write_section,
 )
 from runtime_bench import FLOOR_SCRIPT, RUN_SCRIPT, STACKCTL, steps_module
@@ -139,10 +140,11 @@ def setup(root: Path, env: dict[str, str], peer: str, zenml: bool) -> list[Tool]
     return tools
 
 
-def measure(repeat: int, zenml: bool) -> tuple[list[Tool], str]:
+def measure(repeat: int, zenml: bool) -> tuple[list[Tool], str, str]:
     peer = peers_python()
-    with tempfile.TemporaryDirectory(prefix="stackctl-peers-") as tmp:
+    with scratch("stackctl-peers-") as tmp:
         root = Path(tmp)
+        disk = Disk(root)
         env = {k: v for k, v in os.environ.items() if k not in ("STACKCTL_STACK",)}
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         env["PYTHONPYCACHEPREFIX"] = str(root / "pycache")  # byte-code as after an install
@@ -161,10 +163,11 @@ def measure(repeat: int, zenml: bool) -> tuple[list[Tool], str]:
                     out = root / "out" / f"{tool.cwd.name}-{salt}"
                     done = run_process(tool.argv(n, salt, out), tool.cwd, env)
                     tool.runs.setdefault(n, []).append(done)
-    return tools, versions(peer)
+        disk_line = disk.sentence()
+    return tools, versions(peer), disk_line
 
 
-def markdown(tools: list[Tool], repeat: int, load: Load, peers: str) -> str:
+def markdown(tools: list[Tool], repeat: int, load: Load, peers: str, disk: str) -> str:
     floor, ours = tools[0], tools[1]
     zenml_note = f" ZenML: {ZENML_ROUNDS} runs, 100 steps only." if len(tools) > 4 else ""
     lines = [
@@ -183,7 +186,7 @@ def markdown(tools: list[Tool], repeat: int, load: Load, peers: str) -> str:
         f"Peers: {peers} (bench/peers/requirements.txt), in their own venv.",
         "Per step = (500-step - 100-step) / 400.",
         "",
-        machine_line(repeat, load) + zenml_note,
+        machine_line(repeat, load) + zenml_note + f" Disk: {disk}.",
         "",
         "| tool | 100 steps s | min-max | CPU s | x floor | 500 steps s | per step ms | peak RSS MiB |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
@@ -220,8 +223,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     check_repeat(args.repeat)
     load = Load()
-    tools, peers = measure(args.repeat, zenml=not args.no_zenml)
-    section = markdown(tools, args.repeat, load, peers)
+    tools, peers, disk = measure(args.repeat, zenml=not args.no_zenml)
+    section = markdown(tools, args.repeat, load, peers, disk)
     print(section)
     if not args.no_readme:
         write_section("peers", section)

@@ -24,6 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 README = Path(__file__).resolve().parent / "README.md"
+# Where benchmarks make their throw-away projects (ignored by git): a folder on the disk
+# a project lives on. The system temp folder here was at times 8-10x slower per mkdir
+# or file create than any other folder of the same ext4 disk (227-352 us against
+# 28-45 us, 2026-12-03, minutes at a time), which moved every figure that writes files.
+SCRATCH = Path(__file__).resolve().parent / ".scratch"
 MIN_REPEAT = 3  # a median of fewer runs is one run's noise
 
 
@@ -130,6 +135,50 @@ class Load:
                 "not single figures"
             )
         return f"{text} on {cpus} CPUs (a quiet machine)"
+
+
+def scratch(prefix: str) -> tempfile.TemporaryDirectory[str]:
+    """A throw-away folder under ``SCRATCH`` (``$TMPDIR`` instead when it is set)."""
+    base = Path(os.environ.get("TMPDIR") or SCRATCH)
+    base.mkdir(parents=True, exist_ok=True)
+    return tempfile.TemporaryDirectory(prefix=prefix, dir=base)
+
+
+def disk_cost(folder: Path, count: int = 200) -> tuple[float, float]:
+    """Microseconds per mkdir and per create + write + close of a small file in
+    ``folder``: what a step's artifact costs the filesystem, so a reader sees when the
+    disk, not the code, moved a figure."""
+    with tempfile.TemporaryDirectory(prefix="probe-", dir=folder) as tmp:
+        started = time.perf_counter()
+        for i in range(count):
+            os.mkdir(f"{tmp}/{i}")
+        made = time.perf_counter()
+        for i in range(count):
+            fd = os.open(f"{tmp}/{i}/f", os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            os.write(fd, b"x" * 64)
+            os.close(fd)
+        done = time.perf_counter()
+    return (made - started) / count * 1e6, (done - made) / count * 1e6
+
+
+class Disk:
+    """The scratch folder's mkdir and create costs at the start and at the end."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder.parent  # the scratch folder, not this run's own
+        self.start = disk_cost(folder)
+
+    def sentence(self) -> str:
+        end = disk_cost(self.folder)
+        (m0, c0), (m1, c1) = self.start, end
+        try:
+            where = self.folder.relative_to(README.parent.parent)
+        except ValueError:  # $TMPDIR
+            where = self.folder
+        return (
+            f"in {where}, a mkdir took {m0:.0f} us and a small file create "
+            f"{c0:.0f} us at the start, {m1:.0f} and {c1:.0f} us at the end"
+        )
 
 
 def machine_line(repeat: int, load: Load, spread: str = "min-max beside it") -> str:

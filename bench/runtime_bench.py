@@ -4,7 +4,8 @@ Run it with ``make bench`` (every bench/*_bench.py) or on its own::
 
     .venv/bin/python bench/runtime_bench.py [--repeat 5] [--no-readme]
 
-Everything runs in a throw-away project under a temp folder. Pipelines are SDK scripts
+Everything runs in a throw-away project under bench/.scratch (report.SCRATCH says why
+not the system temp folder). Pipelines are SDK scripts
 (``python run.py``) whose steps are trivial; each timed figure is the wall time of a whole
 ``subprocess`` (interpreter start-up, imports, config, state, every artifact written),
 median of ``--repeat`` runs. The floor is a plain Python script that pickles each step's
@@ -31,7 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from report import README, Load, check_repeat, machine_line, write_section
+from report import README, Disk, Load, check_repeat, machine_line, scratch, write_section
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -301,9 +302,10 @@ def numpy_roundtrip(root: Path, megabytes: int, repeat: int) -> dict[str, float]
 
 def measure(
     repeat: int, width: int, sleep: float
-) -> tuple[list[Figure], list[tuple[str, str, str, bool]]]:
+) -> tuple[list[Figure], list[tuple[str, str, str, bool]], str]:
     figures: list[Figure] = []
-    with tempfile.TemporaryDirectory(prefix="stackctl-bench-") as tmp:
+    with scratch("stackctl-bench-") as tmp:
+        disk = Disk(Path(tmp))
         bench = Bench(Path(tmp), repeat)
         bench.setup(width)
         f, best, cpu = {}, {}, {}
@@ -326,6 +328,7 @@ def measure(
         take("sleep_parallel", bench.pipeline("fanout", width, stack="parallel", sleep=sleep))
         take("help", bench.median(lambda: [STACKCTL, "--help"], repeat=max(repeat, 5)))
         np_times = numpy_roundtrip(Path(tmp), 200, max(1, min(repeat, 3)))
+        disk_line = disk.sentence()
     slope = (f["chain500_local"] - f["chain100_local"]) / 400
     floor_slope = (f["floor_chain500"] - f["floor_chain100"]) / 400
     best_above = (best["chain500_local"] - best["chain100_local"]) / 400
@@ -429,11 +432,15 @@ def measure(
         ),
         ("peak RSS of any run above", "<= 80 MiB", f"{rss:.0f} MiB", rss <= 80),
     ]
-    return figures, targets
+    return figures, targets, disk_line
 
 
 def markdown(
-    figures: list[Figure], targets: list[tuple[str, str, str, bool]], repeat: int, load: Load
+    figures: list[Figure],
+    targets: list[tuple[str, str, str, bool]],
+    repeat: int,
+    load: Load,
+    disk: str,
 ) -> str:
     lines = [
         "## Runtime (`bench/runtime_bench.py`)",
@@ -454,7 +461,7 @@ def markdown(
         "materializer (memory-mapped load) vs `np.save` / `np.load`; *read* sums the array so",
         "both sides touch every byte. Slope = (500-step - 100-step) / 400.",
         "",
-        machine_line(repeat, load, "the fastest beside it"),
+        machine_line(repeat, load, "the fastest beside it") + f" Disk: {disk}.",
         "A *fully cached re-run* is checked in state after it ran: every step of every",
         "timed run a cache hit (the bench fails otherwise).",
         "",
@@ -483,8 +490,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     check_repeat(args.repeat)
     load = Load()
-    figures, targets = measure(args.repeat, args.width, args.sleep)
-    section = markdown(figures, targets, args.repeat, load)
+    figures, targets, disk = measure(args.repeat, args.width, args.sleep)
+    section = markdown(figures, targets, args.repeat, load, disk)
     print(section)
     if not args.no_readme:
         write_section("runtime", section)

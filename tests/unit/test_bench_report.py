@@ -98,3 +98,34 @@ def test_linearity_says_only_what_the_ranges_allow(bench: tuple[ModuleType, Modu
     assert plan.linearity(5, [(small, report.Sample.of([5.0, 5.1, 5.2]))]) == "no worse than linear"
     assert plan.linearity(5, [(small, report.Sample.of([9.0, 9.5, 10.0]))]).startswith("worse")
     assert "too wide" in plan.linearity(5, [(small, report.Sample.of([4.0, 8.0, 20.0]))])
+
+
+def test_scratch_is_under_bench_unless_tmpdir_says(
+    bench: tuple[ModuleType, ModuleType], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report, _ = bench
+    monkeypatch.setattr(report, "SCRATCH", tmp_path / "scratch")
+    monkeypatch.delenv("TMPDIR", raising=False)
+    with report.scratch("x-") as folder:
+        assert Path(folder).parent == tmp_path / "scratch"
+    assert not Path(folder).exists()
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "elsewhere"))
+    with report.scratch("x-") as folder:
+        assert Path(folder).parent == tmp_path / "elsewhere"
+
+
+def test_the_disk_line_gives_both_costs_and_leaves_nothing(
+    bench: tuple[ModuleType, ModuleType], tmp_path: Path
+) -> None:
+    report, _ = bench
+    mkdir_us, create_us = report.disk_cost(tmp_path, count=20)
+    assert mkdir_us > 0 and create_us > 0
+    run = tmp_path / "run"
+    run.mkdir()
+    line = report.Disk(run).sentence()
+    assert re.fullmatch(
+        rf"in {re.escape(str(tmp_path))}, a mkdir took \d+ us and a small file create \d+ us"
+        r" at the start, \d+ and \d+ us at the end",
+        line,
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
