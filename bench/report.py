@@ -25,9 +25,10 @@ from pathlib import Path
 
 README = Path(__file__).resolve().parent / "README.md"
 # Where benchmarks make their throw-away projects (ignored by git): a folder on the disk
-# a project lives on. The system temp folder here was at times 8-10x slower per mkdir
-# or file create than any other folder of the same ext4 disk (227-352 us against
-# 28-45 us, 2026-12-03, minutes at a time), which moved every figure that writes files.
+# a project lives on. On 2026-12-03 the system temp folder was for minutes at a time
+# 8-10x slower per mkdir or file create than other folders of the same ext4 disk
+# (227-352 us against 28-45 us); any folder moves too (62-265 us seen), which is why
+# each figure's machine line gives what a mkdir and a create cost while it ran.
 SCRATCH = Path(__file__).resolve().parent / ".scratch"
 MIN_REPEAT = 3  # a median of fewer runs is one run's noise
 
