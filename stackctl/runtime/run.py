@@ -324,8 +324,13 @@ class _RunLoop:
         store = self.stack.artifact_store
         if set(by_name) != set(step.outputs) or not all(_intact(store, a) for a in artifacts):
             return False  # deleted, truncated or written to another store: run it again
-        linked = [
-            replace(a, run_id=self.run.id, producer_run_id=a.producer_run_id or a.run_id)
+        linked = [  # this step's records: the hit may be on a step of another name
+            replace(
+                a,
+                run_id=self.run.id,
+                step=step.name,
+                producer_run_id=a.producer_run_id or a.run_id,
+            )
             for a in artifacts
         ]
         self.unsaved_artifacts.extend(linked)

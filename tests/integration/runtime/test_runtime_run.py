@@ -125,6 +125,23 @@ def test_unchanged_rerun_is_served_from_the_cache(steps, state):
     assert all(a.producer_run_id == first.id for a in state.artifacts(second.id))
 
 
+def test_a_hit_on_another_step_records_the_outputs_under_its_own_name(steps, state):
+    # `twice` has the same function and input as `double`, so its key is double's: a
+    # hit within the run, then (next run) a hit on the previous run's `twice`
+    spec = chain(steps)
+    twice = StepSpec("twice", steps.ref("double"), {"xs": InputRef("load", "output")})
+    spec = PipelineSpec(spec.name, (*spec.steps, twice), params=spec.params)
+    stack = steps.stack()
+    first = run_pipeline(spec, stack, state, root=steps.root)
+    second = run_pipeline(spec, stack, state, root=steps.root)
+    for run in (first, second):
+        recorded = {(a.step, a.name): a for a in state.artifacts(run.id)}
+        assert {("double", "output"), ("twice", "output")} <= set(recorded)
+        assert recorded["twice", "output"].digest == recorded["double", "output"].digest
+        assert load_artifact(state, stack.artifact_store, run.id, "twice").tolist() == [2, 4, 6, 8]
+    assert {s.step: s.cached_from for s in state.steps(first.id)}["twice"] == f"{first.id}/double"
+
+
 @pytest.mark.parametrize("damage", ["edited", "truncated"])
 def test_a_damaged_cached_output_is_a_cache_miss(steps, state, damage):
     stack = steps.stack()

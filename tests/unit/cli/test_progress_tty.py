@@ -28,3 +28,22 @@ def test_a_step_line_reaches_the_terminal_in_every_state(
         progress.update(StepRun("r1", "load", status, error="KeyError: '[/x]'"))
         progress.line("load", "accuracy: 0.967")
     assert "load | accuracy: 0.967" in terminal.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("cached_from", "note"),
+    [
+        ("0123456789abcdef/load", "cached from 01234567"),
+        ("0123456789abcdef/fetch", "cached from 01234567/fetch"),
+        ("r1/fetch", "cached from step fetch (this run)"),
+    ],
+)
+def test_the_live_table_says_where_a_hit_came_from(
+    monkeypatch: pytest.MonkeyPatch, cached_from: str, note: str
+) -> None:
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setenv("COLUMNS", "120")
+    with StepProgress("p", "default") as progress:
+        progress.update(StepRun("r1", "load", RunStatus.CACHED, cached_from=cached_from))
+    assert note in terminal.getvalue()
