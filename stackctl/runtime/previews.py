@@ -16,7 +16,7 @@ def preview(value: Any) -> str:
     if isinstance(value, bool) or value is None:
         return str(value)
     if isinstance(value, int | float | complex):
-        return _short(f"{value:.4g}" if isinstance(value, float) else str(value))
+        return _short(_float(value) if isinstance(value, float) else str(value))
     if isinstance(value, str):
         return _short(repr(value))
     if isinstance(value, bytes):
@@ -53,6 +53,13 @@ def shown_preview(preview_text: str, type_name: str) -> str:
     previews were recorded) its type. Readers never load an artifact to preview it:
     slow for big ones, and unpickling in the CLI would run the artifact's code."""
     return preview_text or type_name.rsplit(".", 1)[-1]
+
+
+def _float(value: float) -> str:
+    """Four significant digits; a whole float keeps its point (``2.0``: a bare ``2``
+    reads as an int, and a mean or a score is a float)."""
+    text = f"{value:.4g}"
+    return f"{text}.0" if text.lstrip("-").isdigit() else text
 
 
 def _short(text: str) -> str:

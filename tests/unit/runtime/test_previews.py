@@ -12,6 +12,8 @@ from stackctl.runtime.previews import preview
 
 def test_scalars_and_short_strings_are_inline() -> None:
     assert preview(0.96666666) == "0.9667"
+    assert preview(2.0) == "2.0" and preview(-100.0) == "-100.0" and preview(1e20) == "1e+20"
+    assert preview(float("nan")) == "nan" and preview(float("-inf")) == "-inf"
     assert preview(42) == "42"
     assert preview(True) == "True"
     assert preview(None) == "None"
@@ -44,3 +46,9 @@ def test_a_wide_frame_lists_few_columns() -> None:
     frame = pd.DataFrame({f"column_{i}": [i] for i in range(100)})
     shown = preview(frame)
     assert shown.startswith("DataFrame 1x100 [column_0, column_1") and len(shown) <= 60
+
+
+@given(st.floats())
+def test_a_float_preview_never_reads_as_an_int(value: float) -> None:
+    shown = preview(value)
+    assert not shown.lstrip("-").isdigit() and len(shown) <= 12
