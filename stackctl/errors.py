@@ -21,7 +21,6 @@ Structured fields stay on the object so tests and ``--json`` output can use them
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from stackctl.frozen import frozen
@@ -36,7 +35,7 @@ def one_line(text: object) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
 
 
-@dataclass(frozen=True, order=True)
+@frozen(order=True)  # sorted: diagnostics are listed by file, line, column
 class Location:
     """Where something was declared: a file and a 1-based line and column."""
 

@@ -17,7 +17,8 @@ and shared by every class. They behave as the generated ones:
 - a repr of the ``repr=True`` fields (recursion-safe);
 - ``FrozenInstanceError`` for any assignment or deletion.
 
-A method written in the class body wins, as with ``@dataclass``. What ``@frozen`` does
+``@frozen(order=True)`` adds ``<``, ``<=``, ``>`` and ``>=`` the same way. A method
+written in the class body wins, as with ``@dataclass``. What ``@frozen`` does
 not take (``InitVar``, ``kw_only``, ``field(init=False)``) fails when the class is made.
 """
 
@@ -27,7 +28,7 @@ import dataclasses
 import reprlib
 from collections.abc import Callable
 from operator import attrgetter
-from typing import Any, TypeVar, dataclass_transform
+from typing import Any, TypeVar, dataclass_transform, overload
 
 T = TypeVar("T")
 
@@ -37,8 +38,24 @@ _REQUIRED: Any = object()  # no default: __init__ must be given it
 _FACTORY: Any = object()  # a default factory: __init__ calls it unless given a value
 
 
+@overload
+def frozen(cls: type[T], /) -> type[T]: ...
+
+
+@overload
+def frozen(*, order: bool = False) -> Callable[[type[T]], type[T]]: ...
+
+
 @dataclass_transform(frozen_default=True, field_specifiers=(dataclasses.field,))
-def frozen(cls: type[T]) -> type[T]:
+def frozen(cls: type[T] | None = None, /, *, order: bool = False) -> Any:
+    """``@frozen`` or ``@frozen(order=True)`` (``<``, ``<=``, ``>``, ``>=`` compare the
+    ``compare=True`` fields as a tuple, as ``@dataclass(order=True)`` does)."""
+    if cls is None:
+        return lambda klass: _make(klass, order)
+    return _make(cls, order)
+
+
+def _make(cls: type[T], order: bool) -> type[T]:
     documented = bool(cls.__doc__)
     if not documented:  # else dataclass() asks inspect.signature for one: ~0.1 ms
         cls.__doc__ = cls.__name__
@@ -54,7 +71,7 @@ def frozen(cls: type[T]) -> type[T]:
         raise TypeError(f"@frozen class {cls.__qualname__}: InitVar is not supported")
     if not documented:  # what @dataclass would have written
         made.__doc__ = f"{cls.__name__}({', '.join(_described(f) for f in fields)})"
-    shared = (
+    shared: tuple[tuple[str, object], ...] = (
         ("__init__", _init),
         ("__eq__", _eq),
         ("__hash__", _hash),
@@ -63,6 +80,8 @@ def frozen(cls: type[T]) -> type[T]:
         ("__delattr__", _delattr),
         ("__signature__", _Signature()),
     )
+    if order:
+        shared += (("__lt__", _lt), ("__le__", _le), ("__gt__", _gt), ("__ge__", _ge))
     for name, method in shared:
         if name not in made.__dict__:
             setattr(made, name, method)
@@ -181,6 +200,22 @@ def _eq(self: object, other: object) -> Any:  # a bool, or NotImplemented
         return NotImplemented
     key = (_SHAPES.get(self.__class__) or _shape(self.__class__)).compare
     return key(self) == key(other)
+
+
+def _ordered(compare: Callable[[Any, Any], bool]) -> Callable[[object, object], Any]:
+    def method(self: object, other: object) -> Any:  # a bool, or NotImplemented
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        key = (_SHAPES.get(self.__class__) or _shape(self.__class__)).compare
+        return compare(key(self), key(other))
+
+    return method
+
+
+_lt = _ordered(lambda a, b: a < b)
+_le = _ordered(lambda a, b: a <= b)
+_gt = _ordered(lambda a, b: a > b)
+_ge = _ordered(lambda a, b: a >= b)
 
 
 def _hash(self: object) -> int:

@@ -232,3 +232,41 @@ def test_replace_runs_post_init_and_rejects_unknown_fields() -> None:
 def test_replace_of_another_dataclass_is_the_standard_one() -> None:
     twin = Twin(1, "a")
     assert replace(twin, x=2) == Twin(2, "a")
+
+
+@frozen(order=True)
+class Ranked:
+    file: str
+    line: int = 0
+    note: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True, order=True)
+class RankedTwin:
+    file: str
+    line: int = 0
+    note: str = field(default="", compare=False)
+
+
+_RANKED = st.tuples(st.sampled_from(["a", "b", ""]), st.integers(-2, 2), st.text(max_size=2))
+
+
+@given(_RANKED, _RANKED)
+def test_order_matches_the_standard_dataclass(a: tuple[Any, ...], b: tuple[Any, ...]) -> None:
+    ours, theirs = (Ranked(*a), Ranked(*b)), (RankedTwin(*a), RankedTwin(*b))
+    for compare in ("__lt__", "__le__", "__gt__", "__ge__"):
+        assert getattr(ours[0], compare)(ours[1]) == getattr(theirs[0], compare)(theirs[1])
+    assert (ours[0] == ours[1]) == (theirs[0] == theirs[1])
+    assert hash(ours[0]) == hash(theirs[0])
+
+
+def test_order_only_within_the_very_same_class_and_only_when_asked() -> None:
+    with pytest.raises(TypeError):
+        _ = Ranked("a") < RankedTwin("a")  # type: ignore[operator]
+    with pytest.raises(TypeError):
+        _ = Point(1) < Point(2)  # type: ignore[operator]
+    assert sorted([Ranked("b"), Ranked("a", 2), Ranked("a", 1)]) == [
+        Ranked("a", 1),
+        Ranked("a", 2),
+        Ranked("b"),
+    ]
