@@ -15,6 +15,7 @@ from stackctl.dashboard.source import ReadStore
 from stackctl.errors import NotFoundError
 from stackctl.model import ArtifactRecord, ProjectSpec, Run, RunStatus, StepRun, redact
 from stackctl.runtime.liveness import effective_status, step_status
+from stackctl.runtime.previews import shown_preview
 from stackctl.state.clock import database_now
 
 PAGE = 500  # records per store query when a whole history is scanned
@@ -104,6 +105,8 @@ def artifact(record: ArtifactRecord) -> dict[str, Any]:
         "size": record.size,
         "materializer": record.materializer,
         "type": record.type,
+        # what `stackctl run` prints for it: the value of a scalar, a frame's shape
+        "preview": shown_preview(record.preview, record.type),
         "producer_run_id": record.producer_run_id or record.run_id,
         "url": output_url(record.run_id, record.step, record.name),
     }

@@ -120,6 +120,7 @@ def fill(store: MemoryStateStore, root: Path) -> None:
                 512,
                 "parquet",
                 "pandas.DataFrame",
+                preview="DataFrame 150x5 [sepal_length, sepal_width, petal_length, ...]",
             ),
         ]
     )

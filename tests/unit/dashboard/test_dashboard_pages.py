@@ -61,6 +61,9 @@ def test_run_page(dash):
     assert "completed \u00b7 1m 01s" in text  # node caption with duration
     assert "cached \u00b7 0.01s" in text
     assert "2.0 KB \u00b7 pickle" in text  # artifact size and materializer
+    # what `stackctl run` printed for each output: its preview, or (none recorded) its type
+    assert "output DataFrame 150x5 [sepal_length, sepal_width, petal_length, ...] 512 B" in text
+    assert "output SVC 2.0 KB" in text
     assert 'href="/runs/r1aaaaaaaaaa/steps/load"' in html
     assert "data-live-run" not in html  # finished: no polling
     # the stack snapshot the run used
