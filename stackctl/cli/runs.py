@@ -76,11 +76,13 @@ def list_runs(
     if json:
         render.emit_json(rows)
         return
+    from stackctl.timefmt import when
+
     render.table(
         None,
         ["run", "pipeline", "stack", "status", "started", *keys],
         [
-            [r["id"][:8], r["pipeline"], r["stack"], r["status"], r["started"]]
+            [r["id"][:8], r["pipeline"], r["stack"], r["status"], when(r["started"])]
             + [run_metadata.column_text(r["metadata"][k]) for k in keys]
             for r in rows
         ],
@@ -129,9 +131,12 @@ def show_run(run_id: RunId, json: options.Json = False) -> None:
             }
         )
         return
-    render.out(
+    from stackctl.timefmt import when
+
+    render.out(  # as people read times; --json keeps the stored ISO timestamps
         f"run {run.id}\n  pipeline {run.pipeline}\n  stack    {run.stack}\n"
-        f"  status   {shown}\n  started  {run.started_at}\n  finished {run.finished_at or '-'}"
+        f"  status   {shown}\n  started  {when(run.started_at)}\n"
+        f"  finished {when(run.finished_at) or '-'}"
     )
     tracker = run.extra.get("experiment_tracker")
     if isinstance(tracker, dict):

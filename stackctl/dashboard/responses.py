@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.responses import HTMLResponse, JSONResponse
 
-from stackctl.dashboard import timefmt
+from stackctl import timefmt
 
 if TYPE_CHECKING:
     import jinja2

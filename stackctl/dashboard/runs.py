@@ -10,7 +10,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-from stackctl.dashboard import logs, timefmt
+from stackctl import timefmt
+from stackctl.dashboard import logs
 from stackctl.dashboard.source import ReadStore
 from stackctl.errors import NotFoundError
 from stackctl.model import ArtifactRecord, ProjectSpec, Run, RunStatus, StepRun, redact

@@ -115,7 +115,10 @@ def parse_blocks(markdown: str) -> list[Block]:
 # -- comparing outputs ----------------------------------------------------------------------
 _PADDING = re.compile(r"(?<=\S) {2,}")
 _NORMALISERS = [
-    (re.compile(r"\b\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)?"), "<when>"),
+    (
+        re.compile(r"\b\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d| UTC)?"),
+        "<when>",
+    ),
     (re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"), "<id>"),
     # hex ids of 8+ characters (short run ids are 8); all digits or all letters too,
     # since a random 8-character id has no letter about 2% of the time
@@ -418,6 +421,7 @@ def test_output_matching(expected: list[str], actual: list[str], ok: bool) -> No
 def test_normalise_hides_what_changes_between_runs() -> None:
     line = "run 3f2a9c1e8b7d on /tmp/x/my-project at 2026-11-26T18:00:01Z took 1.25s"
     assert normalise(line, "/tmp/x") == "run <id> on ~/my-project at <when> took <time>"
+    assert normalise("started 2026-11-26 18:00:01 UTC") == "started <when>"  # as CLI shows
     assert normalise("stack my_stack: 4 steps") == "stack my_stack: 4 steps"
     uuid = "0d9e0f8c-1b2a-4c3d-9e8f-7a6b5c4d3e2f"
     assert normalise(f"lineage {uuid}") == "lineage <id>"

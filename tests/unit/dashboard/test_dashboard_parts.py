@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from starlette.exceptions import HTTPException
 
-from stackctl.dashboard import dag, logs, params, timefmt
+from stackctl import timefmt
+from stackctl.dashboard import dag, logs, params
 
 
 @given(
