@@ -14,9 +14,11 @@ from support.services import MlflowServer, fresh_database, mlflow_server, moto_s
 
 # CI must be reproducible: the same examples on every run (a failure found locally is
 # kept in .hypothesis/ and replayed first). Locally, hypothesis explores new inputs.
+# No deadline in either: a test here checks behaviour, never time (a 200 ms deadline
+# failed a SQLite round trip that took 485 ms on a busy 2-core machine).
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
-if os.environ.get("CI"):
-    settings.load_profile("ci")
+settings.register_profile("dev", deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 @pytest.fixture
