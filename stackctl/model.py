@@ -466,6 +466,17 @@ class MetadataEntry:
 
 
 @frozen
+class MetadataCopy:
+    """Every key the producer step logged (any scope), copied to ``step`` of ``run_id``:
+    a cache hit's metadata, copied inside the database when it is recorded."""
+
+    run_id: str
+    step: str
+    producer_run: str
+    producer_step: str
+
+
+@frozen
 class StepInput:
     """What one step of one run consumed: the artifact, and the named version if any."""
 

@@ -5,14 +5,13 @@ written after them, so a version never names an artifact record that is not in s
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
 from stackctl.errors import StackctlError
-from stackctl.frozen import frozen, replace
 from stackctl.model import (
     ArtifactRecord,
     ArtifactVersion,
+    MetadataCopy,
     MetadataEntry,
     NamedOutput,
     StepInput,
@@ -37,23 +36,13 @@ def version_record(version: ArtifactVersion) -> ArtifactRecord:
     )
 
 
-@frozen
-class _Copied:
-    """Where a cache hit's metadata goes in the buffer: the producer step's keys, read
-    at flush for every hit at once (one query per producing run, not one per hit)."""
-
-    producer_run: str
-    producer_step: str
-    step: str
-
-
 class Publisher:
     """Buffers one run's versions, metadata and step inputs until ``flush``."""
 
     def __init__(self, store: StateStore, run_id: str) -> None:
         self.store, self.run_id = store, run_id
         self.versions: list[tuple[NamedOutput, ArtifactRecord]] = []
-        self.metadata: list[MetadataEntry | _Copied] = []
+        self.metadata: list[MetadataEntry | MetadataCopy] = []
         self.inputs: list[StepInput] = []
         self.published: list[ArtifactVersion] = []
 
@@ -106,34 +95,10 @@ class Publisher:
 
     def cached(self, step: StepSpec, producer_run: str, producer_step: str) -> None:
         """A cache hit: the step's and its outputs' metadata as the producer logged it,
-        so `runs list --columns accuracy` shows a value for a cached run too."""
-        self.metadata.append(_Copied(producer_run, producer_step, step.name))
-
-    def _resolved(self, items: list[MetadataEntry | _Copied]) -> list[MetadataEntry]:
-        """The buffer with each hit's copies in its place (the order hits came in)."""
-        copies = [item for item in items if isinstance(item, _Copied)]
-        if not copies:
-            return [item for item in items if isinstance(item, MetadataEntry)]
-        wanted: dict[str, list[str]] = defaultdict(list)
-        for copy in copies:
-            wanted[copy.producer_run].append(copy.producer_step)
-        logged: dict[tuple[str, str], list[MetadataEntry]] = defaultdict(list)
-        for run_id, steps in wanted.items():
-            for entry in self.store.steps_metadata(run_id, steps):
-                logged[(entry.run_id, entry.step)].append(entry)
-        for item in items:  # a producer of this run whose keys are not written yet
-            if isinstance(item, MetadataEntry) and item.run_id == self.run_id:
-                logged[(item.run_id, item.step)].append(item)
-        resolved: list[MetadataEntry] = []
-        for item in items:
-            if isinstance(item, MetadataEntry):
-                resolved.append(item)
-                continue
-            resolved.extend(
-                replace(e, run_id=self.run_id, step=item.step)
-                for e in logged[(item.producer_run, item.producer_step)]
-            )
-        return resolved
+        so `runs list --columns accuracy` shows a value for a cached run too. Copied in
+        the database at flush, after the buffer's earlier entries (a hit on a step of
+        this run gets the keys that step had not written yet)."""
+        self.metadata.append(MetadataCopy(self.run_id, step.name, producer_run, producer_step))
 
     def flush(self) -> None:
         inputs, self.inputs = self.inputs, []
@@ -141,4 +106,4 @@ class Publisher:
         metadata, self.metadata = self.metadata, []
         self.store.record_inputs(inputs)
         self.published.extend(self.store.record_versions(versions))
-        self.store.record_metadata(self._resolved(metadata))
+        self.store.record_metadata(metadata)

@@ -11,6 +11,7 @@ from stackctl.model import (
     ArtifactRecord,
     ArtifactSelector,
     ArtifactVersion,
+    MetadataCopy,
     MetadataEntry,
     NamedOutput,
     StepInput,
@@ -46,18 +47,15 @@ class NamedArtifacts(Protocol):
         """The named versions a run published, in the order they were recorded."""
         ...
 
-    def record_metadata(self, entries: Sequence[MetadataEntry]) -> None:
-        """Insert or replace logged keys (the latest value of a key wins)."""
+    def record_metadata(self, entries: Sequence[MetadataEntry | MetadataCopy]) -> None:
+        """Insert or replace logged keys (the latest value of a key wins), in order, in
+        one transaction. A MetadataCopy (a cache hit) copies its producer step's keys
+        inside the database, as they are after the items before it in ``entries``."""
         ...
 
     def metadata(self, run_id: str, step: str | None = None) -> list[MetadataEntry]:
         """Every key logged for a run (run, step and artifact scopes) in logging order;
         with ``step`` only what that step logged (any scope)."""
-        ...
-
-    def steps_metadata(self, run_id: str, steps: Sequence[str]) -> list[MetadataEntry]:
-        """What these steps of a run logged (any scope), in logging order: the keys a
-        run's cache hits copy from their producers, read once per flush."""
         ...
 
     def record_inputs(self, inputs: Sequence[StepInput]) -> None:

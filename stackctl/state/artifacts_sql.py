@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import fields
 from datetime import UTC, datetime
+from itertools import groupby
 from typing import Any
 
 from stackctl.errors import NotFoundError, StateError
@@ -19,11 +20,13 @@ from stackctl.model import (
     ArtifactRecord,
     ArtifactSelector,
     ArtifactVersion,
+    MetadataCopy,
     MetadataEntry,
     NamedOutput,
     StepInput,
 )
 from stackctl.state import codec
+from stackctl.state.metadata_copy import copy_statements
 from stackctl.state.schema import Tx
 from stackctl.state.sqlruns import insert_rows
 
@@ -39,10 +42,6 @@ _INSERT_VERSION = """
 _SAME_OUTPUT = (
     "SELECT * FROM artifact_versions WHERE name = ? AND run_id = ? AND step = ? AND output = ?"
 )
-
-
-#: steps per IN list (SQLite's default limit is 32,766 parameters; 999 before 3.32)
-_IN_CHUNK = 500
 
 
 class NamedArtifactRecords:
@@ -138,23 +137,23 @@ class NamedArtifactRecords:
         )
 
     # -- metadata --------------------------------------------------------------------------
-    def record_metadata(self, entries: Sequence[MetadataEntry]) -> None:
-        rows = [
-            {
-                "run_id": e.run_id,
-                "scope": e.scope,
-                "step": e.step,
-                "output": e.output,
-                "key": e.key,
-                "value": codec.dumps(e.value, f"metadata {e.key!r}"),
-            }
-            for e in entries
-        ]
-        if not rows:
+    def record_metadata(self, entries: Sequence[MetadataEntry | MetadataCopy]) -> None:
+        # Every value encoded (and checked) before the transaction; then each stretch of
+        # one kind in order, so a copy sees the keys written before it in this call.
+        writes: list[tuple[str, list[Any]] | list[dict[str, Any]]] = []
+        for copying, stretch in groupby(entries, lambda e: isinstance(e, MetadataCopy)):
+            if copying:
+                writes += copy_statements([e for e in stretch if isinstance(e, MetadataCopy)])
+            else:
+                writes.append([_metadata_row(e) for e in stretch if isinstance(e, MetadataEntry)])
+        if not writes:
             return
-        keys = ["run_id", "scope", "step", "output", "key"]
         with self._tx(write=True, durable=False) as tx:
-            insert_rows(tx, "metadata", rows, keys)
+            for write in writes:
+                if isinstance(write, tuple):
+                    tx.run(write[0], *write[1])
+                else:
+                    insert_rows(tx, "metadata", write, _METADATA_KEY)
 
     def metadata(self, run_id: str, step: str | None = None) -> list[MetadataEntry]:
         with self._tx() as tx:
@@ -166,26 +165,6 @@ class NamedArtifactRecords:
                     run_id,
                     step,
                 )
-        return [
-            MetadataEntry(
-                r["run_id"], r["scope"], r["step"], r["output"], r["key"], codec.loads(r["value"])
-            )
-            for r in rows
-        ]
-
-    def steps_metadata(self, run_id: str, steps: Sequence[str]) -> list[MetadataEntry]:
-        wanted = list(dict.fromkeys(steps))
-        rows: list[Mapping[str, Any]] = []
-        with self._tx() as tx:
-            for start in range(0, len(wanted), _IN_CHUNK):  # bounded statement parameters
-                chunk = wanted[start : start + _IN_CHUNK]
-                rows += tx.all(
-                    "SELECT * FROM metadata WHERE run_id = ?"
-                    f" AND step IN ({', '.join('?' * len(chunk))}) ORDER BY seq",
-                    run_id,
-                    *chunk,
-                )
-        rows.sort(key=lambda r: int(r["seq"]))
         return [
             MetadataEntry(
                 r["run_id"], r["scope"], r["step"], r["output"], r["key"], codec.loads(r["value"])
@@ -224,6 +203,18 @@ class NamedArtifactRecords:
 
 
 _INPUT_KEY = ("run_id", "step", "arg")
+_METADATA_KEY = ("run_id", "scope", "step", "output", "key")
+
+
+def _metadata_row(entry: MetadataEntry) -> dict[str, Any]:
+    return {
+        "run_id": entry.run_id,
+        "scope": entry.scope,
+        "step": entry.step,
+        "output": entry.output,
+        "key": entry.key,
+        "value": codec.dumps(entry.value, f"metadata {entry.key!r}"),
+    }
 
 
 def _input(row: Mapping[str, Any]) -> StepInput:

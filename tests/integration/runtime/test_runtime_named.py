@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from stackctl.errors import StepFailedError
-from stackctl.model import ArtifactSelector, InputRef, NamedOutput, PipelineSpec, StepSpec
+from stackctl.model import (
+    ArtifactSelector,
+    InputRef,
+    MetadataCopy,
+    NamedOutput,
+    PipelineSpec,
+    StepSpec,
+)
 from stackctl.runtime.run import run_pipeline
 
 STEPS = """
@@ -138,21 +145,23 @@ def test_metadata_that_is_not_json_fails_the_step_naming_the_key(steps, state):
         run_pipeline(spec, steps.stack(), state, root=steps.root)
 
 
-def test_a_cached_run_copies_every_producer_keys_with_one_read_per_producing_run(
+def test_a_cached_run_copies_every_producer_keys_in_the_database_without_reading_them(
     steps, state, monkeypatch
 ):
     stack = steps.stack()
     first = run_pipeline(chain(steps), stack, state, root=steps.root)
-    per_step, batched = [], []
-    one, many = state.metadata, state.steps_metadata
-    monkeypatch.setattr(state, "metadata", lambda *a, **k: per_step.append(a) or one(*a, **k))
+    reads, recorded = [], []
+    metadata, record = state.metadata, state.record_metadata
+    monkeypatch.setattr(state, "metadata", lambda *a, **k: reads.append(a) or metadata(*a, **k))
     monkeypatch.setattr(
-        state,
-        "steps_metadata",
-        lambda run_id, names: batched.append(list(names)) or many(run_id, names),
+        state, "record_metadata", lambda items: recorded.extend(items) or record(items)
     )
     second = run_pipeline(chain(steps), stack, state, root=steps.root)
-    assert per_step == [] and batched == [["load", "total"]]  # both hits, one query
+    assert reads == []  # no metadata read into Python for the hits
+    assert recorded == [
+        MetadataCopy(second.id, "load", first.id, "load"),
+        MetadataCopy(second.id, "total", first.id, "total"),
+    ]
 
     def keys(run_id: str) -> list[tuple[str, str, str, str, object]]:
         return [(e.scope, e.step, e.output, e.key, e.value) for e in state.metadata(run_id)]

@@ -10,11 +10,13 @@ from stackctl.errors import NotFoundError, StateError
 from stackctl.model import (
     ArtifactRecord,
     ArtifactSelector,
+    MetadataCopy,
     MetadataEntry,
     NamedOutput,
     StepInput,
 )
 from stackctl.state.memory import MemoryStateStore
+from stackctl.state.metadata_copy import CHUNK
 from stackctl.state.sqlite import SqliteStateStore
 
 
@@ -112,6 +114,108 @@ def test_metadata_keeps_json_values_and_the_latest_value_of_a_key(store):
     }
     with pytest.raises(StateError, match="metadata 'bad'"):
         store.record_metadata([MetadataEntry("r1", "step", "s", "", "bad", float("nan"))])
+
+
+def keys(store, run_id: str, step: str | None = None) -> list[tuple[str, str, str, str, object]]:
+    return [(e.scope, e.step, e.output, e.key, e.value) for e in store.metadata(run_id, step)]
+
+
+def test_a_copy_gives_a_step_every_key_its_producer_logged(store):
+    store.record_metadata(
+        [
+            MetadataEntry("r1", "step", "train", "", "loss", 0.1),
+            MetadataEntry("r1", "artifact", "train", "model", "size", 12),
+            MetadataEntry("r1", "run", "train", "", "card", {"a": [1]}),
+            MetadataEntry("r1", "step", "other", "", "loss", 9),  # another step: not copied
+        ]
+    )
+    store.record_metadata([MetadataCopy("r2", "fit", "r1", "train")])
+    assert keys(store, "r2") == [
+        ("step", "fit", "", "loss", 0.1),
+        ("artifact", "fit", "model", "size", 12),
+        ("run", "fit", "", "card", {"a": [1]}),
+    ]
+    assert len(keys(store, "r1")) == 4  # the producer's keys stay
+
+
+def test_copies_come_after_what_is_written_in_hit_then_logging_order(store):
+    store.record_metadata(
+        [
+            MetadataEntry("r1", "step", "b", "", "y", 2),
+            MetadataEntry("r1", "step", "a", "", "x", 1),
+            MetadataEntry("r1", "step", "b", "", "z", 3),
+        ]
+    )
+    store.record_metadata(
+        [
+            MetadataEntry("r2", "step", "first", "", "k", 0),
+            MetadataCopy("r2", "b2", "r1", "b"),
+            MetadataCopy("r2", "a2", "r1", "a"),
+            MetadataEntry("r2", "step", "last", "", "k", 4),
+        ]
+    )
+    assert [(e.step, e.key) for e in store.metadata("r2")] == [
+        ("first", "k"),
+        ("b2", "y"),
+        ("b2", "z"),
+        ("a2", "x"),
+        ("last", "k"),
+    ]
+
+
+def test_a_copy_of_a_step_of_the_same_run_gets_what_this_call_wrote_before_it(store):
+    store.record_metadata(
+        [
+            MetadataEntry("r1", "step", "a", "", "n", 2),
+            MetadataCopy("r1", "b", "r1", "a"),  # a hit on a, whose keys are in this call
+            MetadataCopy("r1", "c", "r1", "b"),  # and a hit on that hit
+        ]
+    )
+    assert keys(store, "r1") == [
+        ("step", "a", "", "n", 2),
+        ("step", "b", "", "n", 2),
+        ("step", "c", "", "n", 2),
+    ]
+
+
+def test_a_copy_of_a_step_that_logged_nothing_writes_nothing(store):
+    store.record_metadata([MetadataEntry("r1", "step", "a", "", "n", 1)])
+    store.record_metadata(
+        [MetadataCopy("r2", "b", "r1", "quiet"), MetadataCopy("r2", "c", "r0", "a")]
+    )
+    store.record_metadata([])
+    assert keys(store, "r2") == []
+
+
+def test_more_copies_than_one_statement_takes_are_all_copied_in_order(store):
+    count = CHUNK * 2 + 7
+    store.record_metadata([MetadataEntry("r1", "step", f"s{i}", "", "i", i) for i in range(count)])
+    store.record_metadata(
+        [MetadataCopy("r2", f"t{i}", "r1", f"s{i}") for i in reversed(range(count))]
+    )
+    found = store.metadata("r2")
+    assert [(e.step, e.value) for e in found] == [(f"t{i}", i) for i in reversed(range(count))]
+
+
+def test_the_latest_value_of_a_key_wins_over_and_from_a_copy(store):
+    store.record_metadata(
+        [
+            MetadataEntry("r1", "step", "a", "", "acc", 0.5),
+            MetadataEntry("r1", "step", "other", "", "acc", 0.7),
+            MetadataEntry("r2", "step", "b", "", "acc", 0.1),
+            MetadataEntry("r2", "step", "b", "", "mine", True),
+        ]
+    )
+    store.record_metadata([MetadataCopy("r2", "b", "r1", "a")])  # over what b had
+    assert keys(store, "r2") == [("step", "b", "", "acc", 0.5), ("step", "b", "", "mine", True)]
+    store.record_metadata(  # two hits on one step in one call: the later one wins
+        [MetadataCopy("r2", "b", "r1", "other"), MetadataCopy("r2", "b", "r1", "a")]
+    )
+    assert keys(store, "r2", "b")[0] == ("step", "b", "", "acc", 0.5)
+    store.record_metadata(
+        [MetadataCopy("r2", "b", "r1", "other"), MetadataEntry("r2", "step", "b", "", "acc", 1)]
+    )
+    assert keys(store, "r2", "b")[0] == ("step", "b", "", "acc", 1)
 
 
 def test_step_inputs_answer_both_directions(store):

@@ -9,9 +9,10 @@ import sqlite3
 import pytest
 
 from stackctl.errors import StateError
-from stackctl.model import Resource
+from stackctl.model import MetadataCopy, Resource
 from stackctl.state import schema
 from stackctl.state.base import SCHEMA_VERSION
+from stackctl.state.metadata_copy import copy_statements
 from stackctl.state.sqlite import SqliteStateStore
 
 
@@ -167,8 +168,8 @@ def test_older_schema_is_migrated_forward_keeping_the_data(tmp_path):
     check.close()
 
 
-def test_a_steps_metadata_is_read_through_its_index_also_after_migrating_from_v7(tmp_path):
-    """A cache hit reads its producer step's metadata: by index, not the run's rows."""
+def test_a_cache_hits_copy_finds_its_producer_by_index_also_after_migrating_from_v7(tmp_path):
+    """A cache hit copies its producer step's metadata: by index, not the run's rows."""
     path = tmp_path / "state.db"
     make(path)
     with sqlite3.connect(path) as conn:  # as schema v7 left it
@@ -176,13 +177,10 @@ def test_a_steps_metadata_is_read_through_its_index_also_after_migrating_from_v7
         conn.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
     conn.close()
     SqliteStateStore(path).close()  # migrates to the current schema
+    ((sql, params),) = copy_statements([MetadataCopy("r2", "s", "r", "s")])
     with sqlite3.connect(path) as conn:
-        plan = conn.execute(
-            "EXPLAIN QUERY PLAN SELECT * FROM metadata WHERE run_id = ? AND step = ? ORDER BY seq",
-            ("r", "s"),
-        ).fetchall()
+        plan = conn.execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()
         version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     conn.close()
     assert version == (str(SCHEMA_VERSION),)
     assert any("metadata_step" in row[-1] for row in plan), plan
-    assert not any("TEMP B-TREE" in row[-1] for row in plan), plan  # seq order from the index
