@@ -32,6 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import instructions
 from report import README, Disk, Load, check_repeat, machine_line, scratch, write_section
 
 HERE = Path(__file__).resolve().parent
@@ -300,9 +301,34 @@ def numpy_roundtrip(root: Path, megabytes: int, repeat: int) -> dict[str, float]
     return {k: statistics.median(v) for k, v in times.items()}
 
 
-def measure(
-    repeat: int, width: int, sleep: float
-) -> tuple[list[Figure], list[tuple[str, str, str, bool]], str]:
+@dataclass
+class Measured:
+    figures: list[Figure]
+    targets: list[tuple[str, str, str, bool]]
+    disk: str  # the scratch folder's mkdir and create costs (report.Disk)
+    counts: list[tuple[str, float]]  # (figure, millions of instructions); [] without valgrind
+
+
+def count_instructions(bench: Bench) -> list[tuple[str, float]]:
+    """W1, the cached re-run, the floor and a bare interpreter, one callgrind run each."""
+    if not instructions.available():
+        return []
+    bench.salt += 1_000_000
+    floor_out = str(bench.root / "floor" / f"ir-{bench.salt}")
+    runs = [
+        ("`python -c pass` (interpreter start and exit)", [PYTHON, "-c", "pass"]),
+        ("plain-Python floor, 100-step chain", [PYTHON, "floor.py", "chain", "100", floor_out]),
+        (
+            "W1: 100-step chain, `local`",
+            [PYTHON, "run.py", "chain", "100", str(bench.salt), "nocache"],
+        ),
+        ("100-step chain, fully cached re-run", [PYTHON, "run.py", "chain", "100", "0", "cache"]),
+    ]
+    env = {**bench.env, "STACKCTL_STACK": "default"}
+    return [(name, instructions.count(argv, bench.root, env)) for name, argv in runs]
+
+
+def measure(repeat: int, width: int, sleep: float, count: bool) -> Measured:
     figures: list[Figure] = []
     with scratch("stackctl-bench-") as tmp:
         disk = Disk(Path(tmp))
@@ -328,6 +354,7 @@ def measure(
         take("sleep_parallel", bench.pipeline("fanout", width, stack="parallel", sleep=sleep))
         take("help", bench.median(lambda: [STACKCTL, "--help"], repeat=max(repeat, 5)))
         np_times = numpy_roundtrip(Path(tmp), 200, max(1, min(repeat, 3)))
+        counts = count_instructions(bench) if count else []
         disk_line = disk.sentence()
     slope = (f["chain500_local"] - f["chain100_local"]) / 400
     floor_slope = (f["floor_chain500"] - f["floor_chain100"]) / 400
@@ -432,16 +459,11 @@ def measure(
         ),
         ("peak RSS of any run above", "<= 80 MiB", f"{rss:.0f} MiB", rss <= 80),
     ]
-    return figures, targets, disk_line
+    return Measured(figures, targets, disk_line, counts)
 
 
-def markdown(
-    figures: list[Figure],
-    targets: list[tuple[str, str, str, bool]],
-    repeat: int,
-    load: Load,
-    disk: str,
-) -> str:
+def markdown(measured: Measured, repeat: int, load: Load) -> str:
+    figures, targets, disk = measured.figures, measured.targets, measured.disk
     lines = [
         "## Runtime (`bench/runtime_bench.py`)",
         "",
@@ -474,6 +496,17 @@ def markdown(
     ]
     lines += ["", "| target (issue 10) | goal | measured | met |", "|---|---|---|---|"]
     lines += [f"| {n} | {g} | {m} | {'yes' if ok else 'NO'} |" for n, g, m, ok in targets]
+    if measured.counts:
+        floor = dict(measured.counts)["plain-Python floor, 100-step chain"]
+        lines += [
+            "",
+            "Instructions (valgrind callgrind, user space, whole process; bench/instructions.py",
+            "says why): the same count on a busy or a quiet machine, one run each.",
+            "",
+            "| process | instructions | ratio to the floor |",
+            "|---|---:|---:|",
+        ]
+        lines += [f"| {n} | {m:,.0f} M | {m / floor:.1f}x |" for n, m in measured.counts]
     return "\n".join(lines) + "\n"
 
 
@@ -487,11 +520,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--width", type=int, default=50, help="fan-out width")
     parser.add_argument("--sleep", type=float, default=0.2, help="seconds per sleeping step")
     parser.add_argument("--no-readme", action="store_true", help="do not rewrite bench/README.md")
+    parser.add_argument(
+        "--no-instructions", action="store_true", help="skip the callgrind counts (~2 min)"
+    )
     args = parser.parse_args(argv)
     check_repeat(args.repeat)
     load = Load()
-    figures, targets, disk = measure(args.repeat, args.width, args.sleep)
-    section = markdown(figures, targets, args.repeat, load, disk)
+    measured = measure(args.repeat, args.width, args.sleep, count=not args.no_instructions)
+    section = markdown(measured, args.repeat, load)
     print(section)
     if not args.no_readme:
         write_section("runtime", section)
