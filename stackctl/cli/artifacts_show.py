@@ -12,6 +12,7 @@ from stackctl.cli import options, render
 from stackctl.cli.artifacts_versions import version_json
 from stackctl.cli.metadata_render import metadata_lines
 from stackctl.cli.visualization_render import print_visualizations, visualization_json
+from stackctl.timefmt import when
 
 Ref = Annotated[str, typer.Argument(help="NAME, NAME:VERSION or NAME:TAG (NAME: the latest).")]
 
@@ -62,7 +63,7 @@ def show(
     render.out(f"artifact {v.label}")
     render.out(f"  produced by  run {v.run_id[:8]} step {v.step} (output {v.output}){cached}")
     render.out(f"  pipeline     {info.run.pipeline} on stack {info.run.stack}")
-    render.out(f"  created      {v.created_at[:19]}")
+    render.out(f"  created      {when(v.created_at)}")
     render.out(f"  type         {v.type} ({v.materializer})")
     render.out(f"  digest       sha256:{v.digest}")
     render.out(f"  uri          {v.uri}")

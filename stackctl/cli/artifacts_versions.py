@@ -8,6 +8,7 @@ import typer
 
 from stackctl.cli import options, render
 from stackctl.model import ArtifactVersion
+from stackctl.timefmt import when
 
 
 def register(artifacts_app: typer.Typer) -> None:
@@ -38,7 +39,7 @@ def versions(
         render.table(
             None,
             ["name", "versions", "latest run", "type", "created"],
-            [[v.name, v.version, v.run_id[:8], v.type, v.created_at[:19]] for v in latest],
+            [[v.name, v.version, v.run_id[:8], v.type, when(v.created_at)] for v in latest],
         )
         return
     found = state.artifact_versions(parse_ref(name).name)
@@ -56,7 +57,7 @@ def versions(
                 v.digest[:12],
                 v.size,
                 ", ".join(v.tags),
-                v.created_at[:19],
+                when(v.created_at),
             ]
             for v in found
         ],

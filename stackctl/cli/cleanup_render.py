@@ -6,6 +6,7 @@ from typing import Any
 
 from stackctl.cli import render
 from stackctl.runtime.prune import PruneResult
+from stackctl.timefmt import when
 
 
 def mib(size: int) -> str:
@@ -30,7 +31,7 @@ def deleted(result: PruneResult, *, artifacts: bool) -> str:
 
 def listing(result: PruneResult) -> None:
     for run in result.runs:
-        render.out(f"  run {run.id[:8]}  {run.pipeline}  {run.started_at[:19]}")
+        render.out(f"  run {run.id[:8]}  {run.pipeline}  {when(run.started_at)}")
     for swept in result.stores:
         for entry in swept.freed:
             render.out(f"  {swept.store}: {entry.key}  {entry.size} B")

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from stackctl.cli import options, render
+from stackctl.timefmt import when
 
 model_app = typer.Typer(
     help="Model versions made by pipelines with `model:`, and their stages.",
@@ -66,7 +67,7 @@ def versions(
         None,
         ["VERSION", "STAGE", "RUN", "PIPELINE", "CREATED"],
         [
-            [r["version"], r["stage"] or "-", r["run_id"][:8], r["pipeline"], r["created_at"]]
+            [r["version"], r["stage"] or "-", r["run_id"][:8], r["pipeline"], when(r["created_at"])]
             for r in rows
         ],
     )

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from stackctl.cli import options, render
+from stackctl.timefmt import when
 
 _COLUMNS = ("model", "version", "status", "url", "pid", "deployer", "started_at")
 
@@ -60,7 +61,7 @@ def deployments(json: options.Json = False) -> None:
         render.table(
             None,
             ["MODEL", "VERSION", "STATUS", "URL", "PID", "DEPLOYER", "STARTED"],
-            [[r[k] for k in _COLUMNS] for r in rows],
+            [[when(r[k]) if k == "started_at" else r[k] for k in _COLUMNS] for r in rows],
         )
 
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from stackctl.model import StageChange
+from stackctl.timefmt import when
 
 
 def detail_text(d: dict[str, Any]) -> str:
@@ -15,7 +16,7 @@ def detail_text(d: dict[str, Any]) -> str:
         f"model {d['model']} version {d['version']}"
         + (f" ({d['ref']})" if d["ref"] != str(d["version"]) else ""),
         f"  stage:    {d['stage'] or '-'}",
-        f"  created:  {d['created_at']}",
+        f"  created:  {when(d['created_at'])}",
         f"  run:      {run['id']} ({run['pipeline']} on stack {run['stack']}, {run['status']})",
         "",
         "artifacts:",
@@ -39,7 +40,7 @@ def detail_text(d: dict[str, Any]) -> str:
     lines += ["", "stage history:"]
     for c in d["stage_history"]:
         lines.append(
-            f"  {c['at']}  {c['from_stage'] or '(none)'} -> {c['to_stage']}  by {c['who']}"
+            f"  {when(c['at'])}  {c['from_stage'] or '(none)'} -> {c['to_stage']}  by {c['who']}"
         )
     if not d["stage_history"]:
         lines.append("  (never promoted)")

@@ -8,6 +8,7 @@ import typer
 
 from stackctl.cli import options, render
 from stackctl.cli import plan_options as po
+from stackctl.timefmt import when
 
 state_app = typer.Typer(help="Inspect and edit what state records.", no_args_is_help=True)
 Address = Annotated[str, typer.Argument(help="A resource address such as stack.dev.")]
@@ -83,7 +84,7 @@ def history(json: options.Json = False) -> None:
     render.table(
         None,
         ["serial", "at", "who", "operation", "summary"],
-        [(e.serial, e.at, e.who, e.operation, e.summary) for e in entries],
+        [(e.serial, when(e.at), e.who, e.operation, e.summary) for e in entries],
     )
 
 

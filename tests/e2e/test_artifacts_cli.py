@@ -43,7 +43,7 @@ def normalised(text: str, root: Path, runs: list[str]) -> str:
     text = text.replace(str(root), "<root>")
     text = re.sub(r"[0-9a-f]{2}/[0-9a-f]{64}", "<digest path>", text)
     text = re.sub(r"[0-9a-f]{64}", "<digest>", text)
-    return re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(\+00:00)?", "<time>", text)
+    return re.sub(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?(\+00:00| UTC)?", "<time>", text)
 
 
 def test_two_runs_make_versions_1_and_2_of_each_name(iris):

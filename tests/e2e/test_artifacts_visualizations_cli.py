@@ -77,7 +77,7 @@ def normalised(text: str, root: Path) -> str:
     text = re.sub(r"[0-9a-f]{2}/[0-9a-f]{64}", "<digest path>", text)
     text = re.sub(r"[0-9a-f]{64}", "<digest>", text)
     text = re.sub(r"run [0-9a-f]{8}", "run <run>", text)
-    return re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", "<time>", text)
+    return re.sub(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d( UTC)?", "<time>", text)
 
 
 def visualizations_part(text: str) -> str:

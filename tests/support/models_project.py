@@ -72,7 +72,7 @@ def write_project(root: Path) -> Path:
 
 
 _RUN = re.compile(r"\b[0-9a-f]{32}\b")
-_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|\+00:00)")
+_TIME = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?(Z|\+00:00| UTC)")
 _DIGEST = re.compile(r"sha256:[0-9a-f]{12}")
 _USER = re.compile(r"\bby \S+$", re.MULTILINE)
 
