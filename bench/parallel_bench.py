@@ -24,11 +24,10 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from report import check_repeat, scratch, write_section
+from report import check_repeat, publish, scratch
 
 REPO = Path(__file__).resolve().parent.parent
 STACKCTL = str(Path(sys.executable).with_name("stackctl"))
-README = REPO / "bench" / "README.md"
 
 STACKS = """\
 components:
@@ -140,10 +139,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 f"{'yes' if worst_ms < 5 else 'NO'} |"
             )
     section = markdown(rows, args.repeat)
-    print(section)
-    if not args.no_readme:
-        write_section("parallel", section)
-        print(f"updated {README}")
+    publish("parallel", section, readme=not args.no_readme)
 
 
 def markdown(rows: list[str], repeat: int) -> str:

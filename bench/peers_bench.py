@@ -33,7 +33,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from report import (
-    README,
     Disk,
     Load,
     Process,
@@ -42,9 +41,9 @@ from report import (
     compare,
     fenced,
     machine_line,
+    publish,
     run_process,
     scratch,
-    write_section,
 )
 from runtime_bench import FLOOR_SCRIPT, RUN_SCRIPT, STACKCTL, steps_module
 
@@ -225,10 +224,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     load = Load()
     tools, peers, disk = measure(args.repeat, zenml=not args.no_zenml)
     section = markdown(tools, args.repeat, load, peers, disk)
-    print(section)
-    if not args.no_readme:
-        write_section("peers", section)
-        print(f"updated {README}")
+    publish("peers", section, readme=not args.no_readme)
 
 
 if __name__ == "__main__":

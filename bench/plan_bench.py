@@ -34,7 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from report import Load, Sample, check_repeat, fenced, machine_line, run_process, write_section
+from report import Load, Sample, check_repeat, fenced, machine_line, publish, run_process
 
 ROOT = Path(__file__).resolve().parents[1]
 STACKCTL = str(Path(sys.executable).with_name("stackctl"))
@@ -245,9 +245,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"{size:,} resources measured", flush=True)
     shown = ["--sizes", *map(str, args.sizes), "--repeat", str(args.repeat)]
     section = render(results, shown, args.repeat, load)
-    print(section)
-    if not args.no_readme:
-        write_section("plan", section)
+    publish("plan", section, readme=not args.no_readme)
 
 
 if __name__ == "__main__":

@@ -210,3 +210,11 @@ def write_section(name: str, body: str, readme: Path = README) -> None:
     else:
         text = text.rstrip("\n") + "\n\n" + block
     readme.write_text(text)
+
+
+def publish(name: str, section: str, readme: bool = True) -> None:
+    """Print a benchmark's section and, unless told not to, write it into the README."""
+    print(section)
+    if readme:
+        write_section(name, section)
+        print(f"updated {README}")

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import instructions
-from report import README, Disk, Load, check_repeat, machine_line, scratch, write_section
+from report import Disk, Load, check_repeat, machine_line, publish, scratch
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -528,10 +528,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     load = Load()
     measured = measure(args.repeat, args.width, args.sleep, count=not args.no_instructions)
     section = markdown(measured, args.repeat, load)
-    print(section)
-    if not args.no_readme:
-        write_section("runtime", section)
-        print(f"updated {README}")
+    publish("runtime", section, readme=not args.no_readme)
 
 
 if __name__ == "__main__":

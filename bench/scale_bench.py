@@ -40,7 +40,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from report import Load, Sample, check_repeat, compare, fenced, machine_line, write_section
+from report import Load, Sample, check_repeat, compare, fenced, machine_line, publish
 
 MB = 1024 * 1024
 
@@ -362,9 +362,7 @@ def main() -> None:
         fan = fanout(root, args.repeat, args.width, args.sleep)
         s3 = s3_throughput(root, args.repeat, args.size_mb)
     section = render(args, fan, s3, load)
-    print(section)
-    if not args.no_readme:
-        write_section("scale", section)
+    publish("scale", section, readme=not args.no_readme)
 
 
 if __name__ == "__main__":
