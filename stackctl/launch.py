@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stackctl.errors import NotFoundError, RunCancelled, StackctlError
-from stackctl.model import DEFAULT_STACK, PipelineSpec, Run, RunStatus, StepRun
+from stackctl.model import DEFAULT_STACK, PipelineSpec, Run, RunStatus, StepRun, cache_source
 from stackctl.project import STACK_ENV, Project, find_root
 
 if TYPE_CHECKING:
@@ -141,7 +141,8 @@ def log_event(step: StepRun) -> None:
     if step.status in (RunStatus.PENDING,):
         return
     duration = f" in {step.duration_s:.2f}s" if step.duration_s is not None else ""
-    extra = f" (from {step.cached_from})" if step.cached_from else ""
+    source = cache_source(step)
+    extra = f" (from {source})" if source else ""
     error = f": {step.error}" if step.error else ""
     log.info("step %s %s%s%s%s", step.step, step.status.value, duration, extra, error)
 
@@ -265,7 +266,8 @@ def _stderr_handler() -> logging.Handler:
     handler._stackctl = True  # type: ignore[attr-defined]
     handler.setFormatter(logging.Formatter("[stackctl] %(message)s"))
     log.addHandler(handler)
-    log.setLevel(logging.INFO)
+    if log.level == logging.NOTSET:  # a level the user set (e.g. WARNING: quiet) stays
+        log.setLevel(logging.INFO)
     log.propagate = False
     return handler
 

@@ -6,7 +6,7 @@ import sys
 from types import TracebackType
 from typing import Any
 
-from stackctl.model import RunStatus, StepRun
+from stackctl.model import RunStatus, StepRun, cache_source
 
 _STYLE = {
     "completed": "green",
@@ -70,7 +70,8 @@ class StepProgress:
             if step.duration_s is not None and step.status != RunStatus.RUNNING
             else ""
         )
-        note = f" (from run {step.cached_from.split('/')[0][:8]})" if step.cached_from else ""
+        source = cache_source(step)
+        note = f" (from {source})" if source else ""
         error = f": {step.error}" if step.error else ""
         sys.stderr.write(
             f"[run {step.run_id[:8]} | stack {self.stack} | step {step.step}] "
@@ -98,20 +99,9 @@ class StepProgress:
         for step in self.steps.values():
             style = _STYLE.get(step.status.value, "")
             duration = f"{step.duration_s:.2f}s" if step.duration_s is not None else ""
-            note = step.error or _cached_note(step)
+            note = step.error or (f"cached from {source}" if (source := cache_source(step)) else "")
             # no style (e.g. `pending`): "[]pending[/]" is a markup error, which rich
             # raises at the next print above the table, dropping that step line
             status = f"[{style}]{step.status.value}[/]" if style else step.status.value
             table.add_row(step.step, status, duration, Text(note))  # an error is not markup
         return table
-
-
-def _cached_note(step: StepRun) -> str:
-    """Where a hit came from: the run (short id), and the step when it is another one
-    (a step of this run with the same key, or a renamed step)."""
-    if not step.cached_from:
-        return ""
-    run_id, _, producer = step.cached_from.partition("/")
-    if run_id == step.run_id:
-        return f"cached from step {producer} (this run)"
-    return f"cached from {run_id[:8]}" + (f"/{producer}" if producer != step.step else "")

@@ -143,3 +143,25 @@ def test_a_source_that_is_not_a_pipeline_is_a_located_config_error(tmp_path):
     result = _stackctl(folder, "validate", code=1)
     assert "pipelines/python.yaml:3:" in result.err
     assert "run:plain is not a @pipeline function" in result.err
+
+
+def test_a_scripts_cache_hits_name_the_producer_by_its_short_id(tmp_path):
+    folder = _bare(tmp_path)
+    first = _python(folder, "run.py")
+    assert first.returncode == 0, first.stderr
+    first_id = first.stdout.split()[1]
+    again = _python(folder, "run.py")
+    assert again.returncode == 0, again.stderr
+    hits = [line for line in again.stderr.splitlines() if " cached in " in line]
+    assert hits and all(line.endswith(f"(from {first_id[:8]})") for line in hits), hits
+    assert first_id not in again.stderr  # the short id, as `stackctl run` prints it
+
+
+def test_a_level_the_user_set_on_the_stackctl_logger_is_kept(tmp_path):
+    folder = _bare(tmp_path)
+    quiet = "import logging\nlogging.getLogger('stackctl').setLevel(logging.WARNING)\n"
+    (folder / "run.py").write_text(quiet + SCRIPT)
+    done = _python(folder, "run.py")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.endswith("on stack default: completed\n")
+    assert "[stackctl]" not in done.stderr  # no progress lines: the user asked for WARNING

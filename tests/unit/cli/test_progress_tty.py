@@ -47,3 +47,23 @@ def test_the_live_table_says_where_a_hit_came_from(
     with StepProgress("p", "default") as progress:
         progress.update(StepRun("r1", "load", RunStatus.CACHED, cached_from=cached_from))
     assert note in terminal.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("cached_from", "note"),
+    [
+        ("0123456789abcdef/load", "cached in 0.00s (from 01234567)\n"),
+        ("0123456789abcdef/fetch", "cached in 0.00s (from 01234567/fetch)\n"),
+        ("r1/fetch", "cached in 0.00s (from step fetch (this run))\n"),
+    ],
+)
+def test_a_plain_step_line_says_where_a_hit_came_from(
+    monkeypatch: pytest.MonkeyPatch, cached_from: str, note: str
+) -> None:
+    plain = io.StringIO()  # not a terminal: one line per state change, no live table
+    monkeypatch.setattr(sys, "stderr", plain)
+    with StepProgress("p", "default") as progress:
+        assert progress.live is None
+        hit = StepRun("r1", "load", RunStatus.CACHED, duration_s=0.0, cached_from=cached_from)
+        progress.update(hit)
+    assert plain.getvalue().endswith(f"[run r1 | stack default | step load] {note}")
