@@ -54,6 +54,11 @@ class StepProgress:
     ) -> None:
         if self.live is not None:
             self.live.update(self._table())
+            # A run that ended without an error prints its summary (every step again, with
+            # its outputs) on stdout: on the same terminal the live table gives way to it,
+            # so a run does not end with two tables of the same steps. Kept when the run
+            # failed (no summary follows) or when stdout goes to a file or a pipe.
+            self.live.transient = kind is None and sys.stdout.isatty()
             self.live.__exit__(kind, exc, tb)
 
     def update(self, step: StepRun) -> None:

@@ -82,5 +82,5 @@ def run(
             }
         )
     else:
-        summary.show(steps)
+        summary.show(result.id, steps)
         render.out(f"run {result.id} on stack {result.stack}: {result.status.value}")

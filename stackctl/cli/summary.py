@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from stackctl.cli import render
-from stackctl.model import ArtifactRecord, Run
+from stackctl.model import ArtifactRecord, Run, RunStatus, StepRun, cache_source
 
 
 def rows(project: Any, run: Run) -> list[dict[str, Any]]:
@@ -28,6 +28,7 @@ def rows(project: Any, run: Run) -> list[dict[str, Any]]:
             "status": step.status.value,
             "duration_s": step.duration_s,
             "cached": bool(step.cached_from),
+            "cached_from": step.cached_from,  # "run_id/step" of the producer, "" if none
             "outputs": [
                 {
                     "name": r.name,
@@ -42,11 +43,17 @@ def rows(project: Any, run: Run) -> list[dict[str, Any]]:
     ]
 
 
-def show(steps: list[dict[str, Any]]) -> None:
+def _source(run_id: str, step: dict[str, Any]) -> str:
+    """Where a hit came from, as the live table says it (``1a2b3c4d``)."""
+    hit = StepRun(run_id, step["step"], RunStatus.CACHED, cached_from=step["cached_from"])
+    return cache_source(hit)
+
+
+def show(run_id: str, steps: list[dict[str, Any]]) -> None:
     table = []
     for step in steps:
         outputs = "; ".join(f"{o['name']}={o['preview']}" for o in step["outputs"])
         duration = f"{step['duration_s']:.2f}s" if step["duration_s"] is not None else ""
-        cached = "cached" if step["cached"] else ""
+        cached = f"from {source}" if (source := _source(run_id, step)) else ""
         table.append([step["step"], step["status"], duration, cached, outputs])
     render.table(None, ["step", "status", "duration", "cached", "outputs"], table)
