@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from stackctl.cli import options, render
+from stackctl.model import cache_source
 
 runs_app = typer.Typer(help="Pipeline runs recorded in state.", no_args_is_help=True)
 artifacts_app = typer.Typer(help="Artifacts written by runs.", no_args_is_help=True)
@@ -159,7 +160,7 @@ def show_run(run_id: RunId, json: options.Json = False) -> None:
                 step_status(s, shown),
                 f"{s.duration_s:.2f}s" if s.duration_s is not None else "",
                 s.attempts,
-                s.error or (f"cached from {s.cached_from}" if s.cached_from else ""),
+                s.error or (f"cached from {cache_source(s)}" if s.cached_from else ""),
             ]
             for s in steps
         ],
@@ -259,7 +260,11 @@ def explain_cache(
         return
     render.out(
         f"step {e.step} of run {e.run_id[:8]}: {e.status.value}"
-        + (f" (from {e.cached_from})" if e.cached_from else "")
+        + (
+            f" (from {e.cached_from[:8]}/{e.cached_from.partition('/')[2]})"
+            if e.cached_from
+            else ""
+        )
     )
     render.out(f"cache key {e.key}")
     prev = f"run {e.previous_run_id[:8]}" if e.previous_run_id else "no previous run"
