@@ -6,9 +6,8 @@ again (so the second run has cached and re-run steps). The tests only read.
 
 from __future__ import annotations
 
-import re
-
 import json
+import re
 from dataclasses import dataclass
 
 import pytest
