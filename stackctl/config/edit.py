@@ -94,7 +94,7 @@ class StackFile:
                 node["config"] = _node({}, _is_flow(node))
             cfg = node["config"]
             for key, value in (config or {}).items():
-                cfg[key] = _node(value, _is_flow(cfg)) if isinstance(value, dict) else value
+                cfg[key] = _node(value, _is_flow(cfg))
             for key in unset:
                 cfg.pop(key, None)
             if not cfg:
@@ -258,7 +258,22 @@ def _node(value: Any, flow: bool) -> Any:
         if flow:
             seq.fa.set_flow_style()
         return seq
+    if flow and isinstance(value, str) and not _plain_in_flow(value):
+        from ruamel.yaml.scalarstring import SingleQuotedScalarString
+
+        return SingleQuotedScalarString(value)
     return value
+
+
+#: characters that end or start something inside `{...}`; ruamel's emitter leaves some
+#: strings with them plain there (`{k: : a}` for ": a"), which does not read back
+_FLOW_SPECIAL = frozenset(":,[]{}#&*!|>'\"%@`")
+
+
+def _plain_in_flow(text: str) -> bool:
+    """Whether ``text`` reads back as itself written plain inside a flow mapping (else it
+    is quoted; a string in block style is left to ruamel, which quotes what it must)."""
+    return bool(text) and text == text.strip() and not _FLOW_SPECIAL & set(text)
 
 
 def _is_flow(node: Any) -> bool:

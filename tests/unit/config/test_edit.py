@@ -6,7 +6,7 @@ import difflib
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from support.golden import check_golden
 
@@ -126,6 +126,7 @@ VALUES = st.one_of(
     config=st.dictionaries(NAMES, VALUES, max_size=3),
     type_=st.sampled_from(["orchestrator", "artifact_store", "alerter"]),
 )
+@example(name="_", config={"_": ": a"}, type_="orchestrator")  # was `{_: : a}`
 def test_add_then_remove_restores_the_file(name: str, config: dict, type_: str) -> None:
     stack_file = StackFile(SOURCE, "input.yaml")
     if stack_file.has("components", type_, name):
@@ -151,3 +152,18 @@ def test_add_then_remove_stack_restores_the_file(name: str) -> None:
     stack_file.add_stack(name, {"orchestrator": "local", "artifact_store": "shared"})
     stack_file.remove_stack(name)
     assert stack_file.text == SOURCE
+
+
+TRICKY = [": a", "a, b", "[x]", "{y}", "#z", "&a", "*b", "!t", "|", "> q", "'s", '"d', "%p", "@e"]
+
+
+@pytest.mark.parametrize("value", TRICKY)
+def test_a_string_written_into_a_flow_mapping_reads_back_as_itself(value: str) -> None:
+    # `parallel` is written `{...}` in input.yaml: a new key there is in flow style too
+    stack_file = StackFile(SOURCE, "input.yaml")
+    stack_file.update_component("orchestrator", "parallel", config={"note": value})
+    config = to_plain(parse(stack_file.text, "x"))["components"]["orchestrator"]["parallel"]
+    assert config["config"]["note"] == value
+    stack_file.add_component("orchestrator", "other", {"flavor": "f", "config": {"k": value}})
+    added = to_plain(parse(stack_file.text, "x"))["components"]["orchestrator"]["other"]
+    assert added["config"] == {"k": value}
