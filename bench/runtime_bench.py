@@ -353,6 +353,11 @@ def measure(repeat: int, width: int, sleep: float, count: bool) -> Measured:
         take("sleep_local", bench.pipeline("fanout", width, sleep=sleep))
         take("sleep_parallel", bench.pipeline("fanout", width, stack="parallel", sleep=sleep))
         take("help", bench.median(lambda: [STACKCTL, "--help"], repeat=max(repeat, 5)))
+        # the everyday CLI: a listing of the runs above, and `stackctl init`'s own
+        # 2-step YAML pipeline (its steps cache hits after the first call)
+        take("runs_list", bench.median(lambda: [STACKCTL, "runs", "list"]))
+        bench.call([STACKCTL, "run", "hello"])
+        take("run_hello", bench.median(lambda: [STACKCTL, "run", "hello"]))
         np_times = numpy_roundtrip(Path(tmp), 200, max(1, min(repeat, 3)))
         counts = count_instructions(bench) if count else []
         disk_line = disk.sentence()
@@ -421,6 +426,8 @@ def measure(repeat: int, width: int, sleep: float, count: bool) -> Measured:
         Figure("200 MB numpy: np.save", np_times["raw_write"]),
         Figure("200 MB numpy: np.load + sum", np_times["raw_read"]),
         fig("`stackctl --help`", "help"),
+        fig("`stackctl runs list`", "runs_list"),
+        fig("`stackctl run hello` (2 steps, both cache hits)", "run_hello"),
     ]
     targets = [
         (
