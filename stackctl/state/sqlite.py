@@ -9,7 +9,8 @@ with the state (16 ms at 2 MB, 69 ms at 19 MB): an open skips it when the file i
 exactly as a clean close of this store left it. That close (the last connection's
 checkpoint done, no ``-wal`` file left) writes the file's identity (size, mtime,
 ctime, inode) to ``state.db.checked``; any other change to the file, a crash (a
-``-wal`` file left behind) or a missing/torn stamp makes the next open check again.
+``-wal`` file with frames left behind) or a missing/torn stamp makes the next open
+check again.
 
 ``read_only=True`` is for commands that only look (show, drift, runs, the dashboard):
 the file is opened ``mode=ro``, the schema is neither created nor migrated, and a
@@ -18,6 +19,7 @@ missing file reads as an empty state without creating anything.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import threading
@@ -318,10 +320,14 @@ class SqliteStateStore(SqlStateStore):
 
     def _identity(self) -> str | None:
         """The state file's size, mtime, ctime and inode; None when a ``-wal`` file
-        is there (another connection is open, or one ended without its checkpoint)."""
+        holds frames (another connection is writing, or one ended without its
+        checkpoint). An empty ``-wal`` holds nothing the file lacks: a read-only
+        connection (`stackctl runs list`, the dashboard) leaves one behind, as it may
+        not delete it, and that must not cost the next run a scan of the whole file."""
         try:
-            if self.path.with_name(self.path.name + "-wal").exists():
-                return None
+            with contextlib.suppress(FileNotFoundError):
+                if self.path.with_name(self.path.name + "-wal").stat().st_size:
+                    return None
             st = self.path.stat()
         except OSError:
             return None

@@ -1,5 +1,6 @@
 """The integrity scan is skipped only for a file exactly as a clean close left it:
-any other change to the file, or a WAL left behind by a crash, makes the open check."""
+any other change to the file, or a WAL with frames left by a crash, makes the open
+check; the empty WAL a read-only look leaves does not."""
 
 from __future__ import annotations
 
@@ -72,10 +73,25 @@ def test_a_touched_file_is_scanned_again(tmp_path: Path, monkeypatch: pytest.Mon
 def test_a_wal_left_behind_is_scanned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "state.db"
     _fill(path)
-    (tmp_path / "state.db-wal").write_bytes(b"")  # as a crash leaves it
+    (tmp_path / "state.db-wal").write_bytes(b"\x37\x7f\x06\x82" + bytes(28))  # frames
     seen = _traced(monkeypatch)
     SqliteStateStore(path).close()
     assert _checks(seen) >= 1
+
+
+def test_a_look_at_the_state_does_not_cost_the_next_run_a_scan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "state.db"
+    _fill(path)
+    reader = SqliteStateStore(path, read_only=True)  # `stackctl runs list`, the dashboard
+    assert list(reader.read().resources) == ["orchestrator.local"]
+    reader.close()
+    wal = tmp_path / "state.db-wal"
+    assert not wal.exists() or wal.stat().st_size == 0  # it may leave an empty one
+    seen = _traced(monkeypatch)
+    SqliteStateStore(path).close()
+    assert _checks(seen) == 0
 
 
 def test_damage_after_a_clean_close_is_still_refused(tmp_path: Path) -> None:
