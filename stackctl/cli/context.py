@@ -7,6 +7,7 @@ script does; every other command says there is no stackctl.yaml and how to make 
 
 from __future__ import annotations
 
+import atexit
 import sys
 from pathlib import Path
 
@@ -46,6 +47,10 @@ def open_project(vars_: list[str] | None = None, var_files: list[Path] | None = 
         sys.stderr.write(note + "\n")
     if _command and _command[0] in CACHED_COMMANDS:
         _from_cache(project)
+    # Closed when the command ends, however it ends: the last connection's close is what
+    # checkpoints SQLite's WAL into the file and stamps it clean, so the next command or
+    # run opens it without scanning it whole (a `stackctl run` left its WAL behind).
+    atexit.register(project.close)
     return project
 
 
