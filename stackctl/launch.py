@@ -141,7 +141,7 @@ def log_event(step: StepRun) -> None:
     if step.status in (RunStatus.PENDING,):
         return
     duration = f" in {step.duration_s:.2f}s" if step.duration_s is not None else ""
-    source = cache_source(step)
+    source = cache_source(step.run_id, step.step, step.cached_from)
     extra = f" (from {source})" if source else ""
     error = f": {step.error}" if step.error else ""
     log.info("step %s %s%s%s%s", step.step, step.status.value, duration, extra, error)

@@ -415,16 +415,17 @@ class StepRun:
     log_uri: str = ""
 
 
-def cache_source(step: StepRun) -> str:
-    """Where a cache hit came from, as the CLI and the SDK's progress lines say it: the
-    run (short id), and the step when it is another one (a step of this run with the same
-    key, or a renamed step); "" for a step that was not a hit."""
-    if not step.cached_from:
+def cache_source(run_id: str, step: str, cached_from: str) -> str:
+    """Where step ``step`` of run ``run_id`` came from (``cached_from``: the producer's
+    ``run_id/step``), as the CLI and the SDK's progress lines say it: the run (short id),
+    and the step when it is another one (a step of this run with the same key, or a
+    renamed step); "" for a step that was not a hit."""
+    if not cached_from:
         return ""
-    run_id, _, producer = step.cached_from.partition("/")
-    if run_id == step.run_id:
+    producer_run, _, producer = cached_from.partition("/")
+    if producer_run == run_id:
         return f"step {producer} (this run)"
-    return run_id[:8] + (f"/{producer}" if producer and producer != step.step else "")
+    return producer_run[:8] + (f"/{producer}" if producer and producer != step else "")
 
 
 @frozen

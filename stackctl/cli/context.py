@@ -16,7 +16,7 @@ from stackctl.project import Project
 #: Top-level commands that work outside a project (zero configuration).
 IMPLICIT_COMMANDS = frozenset({"run", "runs", "artifacts", "dashboard", "pipelines", "model"})
 #: Commands that take the validated project from the per-checkout cache (see
-#: ``_from_cache``); `validate` and `graph` always load it whole, as do `pipelines` and
+#: ``use_spec_cache``; plan and apply take it through their Planner); `validate` and `graph` always load it whole, as do `pipelines` and
 #: the dashboard, which show `source:` pipelines compiled from Python files.
 CACHED_COMMANDS = frozenset(
     {"run", "runs", "artifacts", "model", "stack", "state", "show", "output", "drift"}
@@ -46,7 +46,7 @@ def open_project(vars_: list[str] | None = None, var_files: list[Path] | None = 
     if note:
         sys.stderr.write(note + "\n")
     if _command and _command[0] in CACHED_COMMANDS:
-        _from_cache(project)
+        use_spec_cache(project)
     # Closed when the command ends, however it ends: the last connection's close is what
     # checkpoints SQLite's WAL into the file and stamps it clean, so the next command or
     # run opens it without scanning it whole (a `stackctl run` left its WAL behind).
@@ -54,9 +54,9 @@ def open_project(vars_: list[str] | None = None, var_files: list[Path] | None = 
     return project
 
 
-def _from_cache(project: Project) -> None:
+def use_spec_cache(project: Project) -> None:
     """The validated project from ``.stackctl/cache/`` (stackctl.spec_cache), as
-    `python run.py` and `plan` take it: loading it whole imports ruamel, jsonschema and
+    `python run.py` takes it: loading it whole imports ruamel, jsonschema and
     OmegaConf and validates every file, ~0.2 s of a 0.4 s `stackctl runs list`. The
     cache's key covers every file the load reads, the environment variables they name
     and stackctl's code, so a hit is what a full load would give; an invalid project is

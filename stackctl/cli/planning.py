@@ -38,19 +38,12 @@ class Planner:
 
     def __post_init__(self) -> None:
         # Loading and validating the config is most of a big plan (0.6 s of 1 s at
-        # 10,000 resources): take the validated project from the per-checkout cache
-        # (stackctl/spec_cache.py, keyed by every file the load reads, the env vars they
-        # name and stackctl's own code), the same one `python run.py` uses. --var and
-        # --var-file are not in that key, so with them the config is always loaded. An
-        # invalid config is never cached: it fails here as it would without the cache.
-        # In place, not a new Project: the caller shares this one (and its state store).
-        project = self.project
-        # An environment's file is not in that key either: with --env, no cache.
-        plain = not project.var_overrides and not project.var_files and project.env is None
-        if project._spec is None and plain:
-            from stackctl.spec_cache import load_cached
+        # 10,000 resources): the validated project comes from the per-checkout cache
+        # when nothing outside its key can differ (use_spec_cache says when). In place,
+        # not a new Project: the caller shares this one (and its state store).
+        from stackctl.cli.context import use_spec_cache
 
-            project._spec = load_cached(project.root, lambda: project.spec)
+        use_spec_cache(self.project)
 
     @cached_property
     def secrets(self) -> Secrets:

@@ -75,7 +75,7 @@ class StepProgress:
             if step.duration_s is not None and step.status != RunStatus.RUNNING
             else ""
         )
-        source = cache_source(step)
+        source = cache_source(step.run_id, step.step, step.cached_from)
         note = f" (from {source})" if source else ""
         error = f": {step.error}" if step.error else ""
         sys.stderr.write(
@@ -104,7 +104,8 @@ class StepProgress:
         for step in self.steps.values():
             style = _STYLE.get(step.status.value, "")
             duration = f"{step.duration_s:.2f}s" if step.duration_s is not None else ""
-            note = step.error or (f"cached from {source}" if (source := cache_source(step)) else "")
+            source = cache_source(step.run_id, step.step, step.cached_from)
+            note = step.error or (f"cached from {source}" if source else "")
             # no style (e.g. `pending`): "[]pending[/]" is a markup error, which rich
             # raises at the next print above the table, dropping that step line
             status = f"[{style}]{step.status.value}[/]" if style else step.status.value

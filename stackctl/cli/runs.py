@@ -160,7 +160,12 @@ def show_run(run_id: RunId, json: options.Json = False) -> None:
                 step_status(s, shown),
                 f"{s.duration_s:.2f}s" if s.duration_s is not None else "",
                 s.attempts,
-                s.error or (f"cached from {cache_source(s)}" if s.cached_from else ""),
+                s.error
+                or (
+                    f"cached from {cache_source(s.run_id, s.step, s.cached_from)}"
+                    if s.cached_from
+                    else ""
+                ),
             ]
             for s in steps
         ],
@@ -260,11 +265,7 @@ def explain_cache(
         return
     render.out(
         f"step {e.step} of run {e.run_id[:8]}: {e.status.value}"
-        + (
-            f" (from {e.cached_from[:8]}/{e.cached_from.partition('/')[2]})"
-            if e.cached_from
-            else ""
-        )
+        + (f" (from {source})" if (source := cache_source(e.run_id, e.step, e.cached_from)) else "")
     )
     render.out(f"cache key {e.key}")
     prev = f"run {e.previous_run_id[:8]}" if e.previous_run_id else "no previous run"

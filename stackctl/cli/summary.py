@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from stackctl.cli import render
-from stackctl.model import ArtifactRecord, Run, RunStatus, StepRun, cache_source
+from stackctl.model import ArtifactRecord, Run, cache_source
 
 
 def rows(project: Any, run: Run) -> list[dict[str, Any]]:
@@ -43,17 +43,12 @@ def rows(project: Any, run: Run) -> list[dict[str, Any]]:
     ]
 
 
-def _source(run_id: str, step: dict[str, Any]) -> str:
-    """Where a hit came from, as the live table says it (``1a2b3c4d``)."""
-    hit = StepRun(run_id, step["step"], RunStatus.CACHED, cached_from=step["cached_from"])
-    return cache_source(hit)
-
-
 def show(run_id: str, steps: list[dict[str, Any]]) -> None:
     table = []
     for step in steps:
         outputs = "; ".join(f"{o['name']}={o['preview']}" for o in step["outputs"])
         duration = f"{step['duration_s']:.2f}s" if step["duration_s"] is not None else ""
-        cached = f"from {source}" if (source := _source(run_id, step)) else ""
+        source = cache_source(run_id, step["step"], step["cached_from"])
+        cached = f"from {source}" if source else ""
         table.append([step["step"], step["status"], duration, cached, outputs])
     render.table(None, ["step", "status", "duration", "cached", "outputs"], table)
