@@ -20,6 +20,7 @@ from typing import Any
 from stackctl.errors import NotFoundError
 from stackctl.frozen import frozen
 from stackctl.model import ArtifactRecord, RunStatus, StepRun, StepSpec
+from stackctl.runtime.code_text import source_text
 from stackctl.runtime.imports import unwrap
 from stackctl.runtime.materializers import registry_digest
 from stackctl.state.base import StateStore
@@ -142,7 +143,7 @@ def _is_local(obj: Any, root: Path) -> bool:
 
 def _source(obj: Any) -> str:
     try:
-        return inspect.getsource(obj)
+        return source_text(obj)
     except (OSError, TypeError):  # defined in a REPL: fall back to the bytecode
         code = getattr(obj, "__code__", None)
         return repr((code.co_code, code.co_consts)) if code else repr(obj)

@@ -133,7 +133,6 @@ def _annotated_name(annotation: Any) -> str | None:
             if isinstance(extra, ArtifactConfig):
                 return extra.name
     return None
-    return None
 
 
 class _Builder:
