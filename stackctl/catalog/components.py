@@ -18,7 +18,7 @@ from stackctl.errors import NotFoundError, StackctlError
 from stackctl.model import COMPONENT_TYPES, address
 from stackctl.project import Project
 
-NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,62}$")
+NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,62}\Z")
 
 
 def check_type(type_: str) -> str:

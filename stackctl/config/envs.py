@@ -27,7 +27,7 @@ from stackctl.model import StateConfig
 
 ENVS_DIR = "envs"
 ENV_VAR = "STACKCTL_ENV"
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,62}$")
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,62}\Z")
 load_env_file = partial(load_document, schema="env.schema.json")
 
 

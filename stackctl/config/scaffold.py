@@ -16,7 +16,7 @@ from stackctl.frozen import frozen
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "project"
 PROJECT_FILE = "stackctl.yaml"
-NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,62}$")
+NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,62}\Z")
 EDITOR_SCHEMAS = ("project.schema.json", "stack-file.schema.json", "pipeline-file.schema.json")
 IGNORED = ".stackctl/"
 

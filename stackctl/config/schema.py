@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from stackctl.config.patterns import pattern_keyword
 from stackctl.config.yaml import Document, PathKey, dotted
 from stackctl.errors import Diagnostic
 
@@ -68,11 +69,18 @@ def _validator(schema: Mapping[str, Any]) -> Any:
     cached = _VALIDATORS.get(id(schema))
     if cached is not None and cached[0] is schema:
         return cached[1]
-    from jsonschema import Draft202012Validator
-
-    validator = Draft202012Validator(_inline_refs(schema, schema, ()))
+    validator = _validator_class()(_inline_refs(schema, schema, ()))
     _VALIDATORS[id(schema)] = (schema, validator)
     return validator
+
+
+@cache
+def _validator_class() -> Any:
+    """Draft 2020-12, with ``pattern`` as ECMA-262 reads it (config/patterns.py)."""
+    from jsonschema import Draft202012Validator
+    from jsonschema.validators import extend
+
+    return extend(Draft202012Validator, validators={"pattern": pattern_keyword})  # type: ignore[no-untyped-call]
 
 
 def _inline_refs(node: Any, root: Mapping[str, Any], seen: tuple[str, ...]) -> Any:

@@ -22,7 +22,7 @@ from stackctl.config.schema import closest
 from stackctl.model import ArtifactSelector, InputRef, NamedOutput, PipelineSpec, StepSpec
 
 #: `package.module:function` (the function may be a dotted attribute path too).
-FUNCTION_REF = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
+FUNCTION_REF = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*(\.[A-Za-z_]\w*)*\Z")
 DEFAULT_OUTPUTS = ("output",)
 #: A `${` that is not a `${secret:NAME}` (resolve() escapes those itself).
 _INTERPOLATION = re.compile(r"\$\{(?!secret:[A-Za-z_][A-Za-z0-9_.-]*\})")  # see SECRET_REF

@@ -11,7 +11,7 @@ from typing import Any
 
 from stackctl.errors import ConfigError, Diagnostic, Location
 
-NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*\Z")
 _NOT_SCALAR = tuple("[{&*!|>%@`#")
 
 

@@ -43,7 +43,7 @@ MAX_NODES = 1_000_000  # a backstop for the libyaml path; 1 MiB cannot hold this
 MAX_KEY = 1024  # YAML's own limit for an implicit (plain) key
 
 PathKey = tuple[str | int, ...]
-_SIMPLE = re.compile(r"^[A-Za-z0-9_-]+$")
+_SIMPLE = re.compile(r"^[A-Za-z0-9_-]+\Z")
 
 
 @dataclass

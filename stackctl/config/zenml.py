@@ -31,7 +31,7 @@ from stackctl.errors import ConfigError, Diagnostic, Location
 from stackctl.frozen import frozen
 
 ZENML_SECRET = re.compile(r"\{\{\s*([^{}\s]+?)\s*\}\}")
-NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*\Z")
 _META_KEYS = frozenset({"name", "type", "flavor", "configuration", "id", "labels"})
 
 

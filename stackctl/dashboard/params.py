@@ -14,9 +14,9 @@ from starlette.exceptions import HTTPException
 
 #: Stack, component, pipeline and step names (the schemas are stricter; this only keeps
 #: junk out of lookups and URLs).
-NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
+NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}\Z")
 #: A run id or a unique prefix of one.
-RUN_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+RUN_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}\Z")
 #: `interrupted` is derived from the run's lease (runtime.liveness), never stored.
 RUN_STATUSES = ("running", "completed", "failed", "cancelled", "interrupted")
 MAX_LIMIT = 1000

@@ -11,7 +11,7 @@ from stackctl.errors import StackctlError, one_line
 
 UNITS = {"w": 7 * 86400, "d": 86400, "h": 3600, "m": 60, "s": 1}
 _PART = re.compile(r"(\d{1,9})([wdhms])")
-_WHOLE = re.compile(r"^(?:\d{1,9}[wdhms])+$")
+_WHOLE = re.compile(r"^(?:\d{1,9}[wdhms])+\Z")
 
 
 class DurationError(StackctlError):

@@ -32,7 +32,7 @@ from stackctl.state.base import StateStore
 
 log = logging.getLogger("stackctl")
 
-MODEL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,99}$")
+MODEL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,99}\Z")
 #: Materializers of arbitrary objects: their artifact is taken as "the model" file.
 _OBJECT_MATERIALIZERS = ("joblib", "pickle")
 

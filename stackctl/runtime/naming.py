@@ -24,9 +24,9 @@ from stackctl.frozen import frozen
 from stackctl.model import ArtifactSelector, NamedOutput
 
 #: An artifact name: what an output name may be (it names the output too, in the SDK).
-NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,62}$")
+NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,62}\Z")
 #: A tag: a word that is neither a version number nor ``latest``.
-TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$")
+TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}\Z")
 LATEST = "latest"
 
 

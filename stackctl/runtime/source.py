@@ -20,7 +20,7 @@ from stackctl.model import PipelineSpec
 from stackctl.runtime.imports import ensure_on_path
 
 #: `package.module:function` (the function may be a dotted attribute path too).
-SOURCE_REF = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
+SOURCE_REF = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*(\.[A-Za-z_]\w*)*\Z")
 
 
 def is_source_ref(text: str) -> bool:

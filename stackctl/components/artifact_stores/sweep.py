@@ -33,11 +33,11 @@ from typing import Any
 from stackctl.components.artifact_stores.base import TMP_DIR, ArtifactStore
 from stackctl.frozen import frozen
 
-_CONTENT = re.compile(r"^([0-9a-f]{2})/(\1[0-9a-f]{62})/[^/]+$")
-_LOG = re.compile(r"^logs/[0-9A-Za-z_-]+/[^/]+\.log(/[^/]+)?$")
-_STAGED = re.compile(rf"^{re.escape(TMP_DIR)}/[^/]+\.part$")
+_CONTENT = re.compile(r"^([0-9a-f]{2})/(\1[0-9a-f]{62})/[^/]+\Z")
+_LOG = re.compile(r"^logs/[0-9A-Za-z_-]+/[^/]+\.log(/[^/]+)?\Z")
+_STAGED = re.compile(rf"^{re.escape(TMP_DIR)}/[^/]+\.part\Z")
 #: an object a prune set aside: ``<pid>-prune-<random>-<key, urlsafe base64>.aside``
-_ASIDE = re.compile(r"^\d+-prune-[0-9a-f]+-([A-Za-z0-9_-]+)\.aside$")
+_ASIDE = re.compile(r"^\d+-prune-[0-9a-f]+-([A-Za-z0-9_-]+)\.aside\Z")
 
 
 @frozen
