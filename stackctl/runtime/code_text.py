@@ -73,15 +73,32 @@ def _class_span(cls: type) -> tuple[list[str], int, int] | None:
     lines = _lines(filename)
     if not lines:
         return None
-    try:
-        tree = ast.parse("".join(lines))
-    except (SyntaxError, ValueError):
+    tree = _tree(filename, lines)
+    if tree is None:
         return None
     found = _find_class(tree, "", cls.__qualname__)
     if found is None or found.end_lineno is None:
         return None
     first = (found.decorator_list[0].lineno if found.decorator_list else found.lineno) - 1
     return lines, first, found.end_lineno
+
+
+# filename -> (the lines linecache gave, their tree): a step module's classes (a
+# NamedTuple of outputs, a config class) parse their file once, not once each.
+# linecache hands out a new list when the file changed, so the identity is the check.
+_TREES: dict[str, tuple[list[str], ast.Module | None]] = {}
+
+
+def _tree(filename: str, lines: list[str]) -> ast.Module | None:
+    known = _TREES.get(filename)
+    if known is not None and known[0] is lines:
+        return known[1]
+    try:
+        tree: ast.Module | None = ast.parse("".join(lines))
+    except (SyntaxError, ValueError):
+        tree = None
+    _TREES[filename] = (lines, tree)
+    return tree
 
 
 def _find_class(node: ast.AST, prefix: str, qualname: str) -> ast.ClassDef | None:

@@ -196,3 +196,28 @@ def test_the_tokenizer_is_never_compiled(shapes, tmp_path):
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "0"
+
+
+def test_a_file_is_parsed_once_for_its_classes_and_again_after_an_edit(tmp_path, monkeypatch):
+    import ast
+
+    from stackctl.runtime import code_text
+
+    path = tmp_path / "classes.py"
+    path.write_text("class A:\n    x = 1\n\n\nclass B:\n    y = 2\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    module = importlib.import_module("classes")
+    parsed: list[str] = []
+    real = ast.parse
+    monkeypatch.setattr(ast, "parse", lambda text, *a, **k: parsed.append(text) or real(text))
+    try:
+        assert source_text(module.A) == "class A:\n    x = 1\n"
+        assert source_text(module.B) == "class B:\n    y = 2\n"
+        assert len(parsed) == 1
+        path.write_text("class A:\n    x = 100000\n\n\nclass B:\n    y = 2\n")
+        importlib.reload(module)
+        assert source_text(module.A) == "class A:\n    x = 100000\n"
+        assert len(parsed) == 2
+    finally:
+        sys.modules.pop("classes", None)
+        code_text._TREES.pop(str(path), None)
