@@ -256,7 +256,7 @@ def test_hostile_include_patterns_never_leave_the_root(patterns: list[str]) -> N
 
 
 def test_docs_list_every_limit_with_its_value() -> None:
-    from stackctl.config import yaml
+    from stackctl.config import yaml_limits as yaml
     from stackctl.files import MAX_FILE_BYTES
 
     text = (Path(__file__).resolve().parents[3] / "docs" / "environment.md").read_text()

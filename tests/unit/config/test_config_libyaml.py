@@ -14,7 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stackctl.config.libyaml import Fallback, compose
-from stackctl.config.yaml import MAX_DEPTH, MAX_NODES, Document, _parse, parse_document, to_plain
+from stackctl.config.roundtrip import parse_roundtrip as _parse
+from stackctl.config.yaml import Document, parse_document, to_plain
+from stackctl.config.yaml_limits import MAX_DEPTH, MAX_NODES
 from stackctl.errors import ConfigError
 
 SCALARS = st.sampled_from(
