@@ -19,8 +19,10 @@ import urllib.request
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-#: Bytes of a server's log shown when it fails to start.
-LOG_TAIL = 2000
+#: Bytes of a server's log searched for why it failed to start. uvicorn's ``ERROR:`` line
+#: comes before mlflow's traceback, which grows with the install's path: 2,000 bytes
+#: missed it when the venv was under a longer folder. Bounded all the same.
+LOG_TAIL = 64 * 1024
 
 
 def free_port(host: str) -> int:

@@ -50,3 +50,23 @@ def test_a_failed_start_names_the_telling_log_line():
     assert telling_line("Traceback\nValueError: bad model\n") == "ValueError: bad model"
     assert telling_line("") == "its log is empty"
     assert telling_line("ERROR: a\x1b[31m\n") == "a\\x1b[31m"  # one line, escaped
+
+
+def test_the_error_line_is_found_before_a_long_traceback(tmp_path) -> None:
+    """mlflow prints a traceback after uvicorn's ERROR line; from a venv under a long
+    folder it passed 2,000 bytes, and the message said only "Return code = 3"."""
+    from stackctl.components.model_deployers import process
+    from stackctl.components.model_deployers.mlflow import telling_line
+
+    frame = '  File "/work/' + "a-long-folder/" * 8 + '.venv/lib/site-packages/click/core.py"\n'
+    log = tmp_path / "server.log"
+    log.write_text(
+        "INFO:     Started server process [1618]\n"
+        "ERROR:    [Errno 98] error while attempting to bind on address "
+        "('127.0.0.1', 46851): address already in use\n"
+        "Traceback (most recent call last):\n"
+        + frame * 40
+        + "Exception: Command returned non zero return code. Return code = 3\n"
+    )
+    assert log.stat().st_size > 4000
+    assert "address already in use" in telling_line(process.tail(log))
