@@ -12,7 +12,10 @@ from typing import Annotated
 
 import typer
 
+from stackctl.cli import coercion
 from stackctl.cli.lazy import LazyGroup
+
+coercion.install()  # option values without importing pydantic (cli/coercion.py)
 
 # Sub-apps built for lazily loaded commands get the root's settings (cli/lazy.py).
 LazyGroup.typer_settings = {"pretty_exceptions_enable": False, "rich_markup_mode": None}
