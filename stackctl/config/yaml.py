@@ -24,7 +24,6 @@ from stackctl.config.yaml_limits import (
     MAX_DEPTH,
     MAX_NODES,
     check_shape,
-    check_text,
     fail,
 )
 from stackctl.errors import ConfigError, Diagnostic, Location
@@ -156,6 +155,27 @@ def parse_document(
     if "\\" in text:
         check_text(data, doc)
     return doc
+
+
+def check_text(data: Any, doc: Document) -> None:
+    """Refuse NUL in any string (written `"\\0"`): no file, path or command takes one,
+    so it would pass validate and plan and fail apply halfway."""
+    stack: list[tuple[PathKey, Any]] = [((), data)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if isinstance(k, str) and "\0" in k:
+                    raise ConfigError([doc.error(path, "a key holds a NUL character", _NUL)])
+                stack.append(((*path, k), v))
+        elif isinstance(node, list):
+            stack.extend(((*path, i), v) for i, v in enumerate(node))
+        elif isinstance(node, str) and "\0" in node:
+            message = f"{dotted(path) or 'value'}: holds a NUL character"
+            raise ConfigError([doc.value_error(path, message, _NUL)])
+
+
+_NUL = "remove the `\\0` escape; no name, path or command may contain NUL"
 
 
 def _too_big(display: str, size: int) -> ConfigError:

@@ -4,7 +4,8 @@ recursive walk can hurt, each with a one-line ConfigError that points at a line 
 
 * files over MAX_BYTES, and anything that is not a regular file (a device, FIFO or
   directory: their size says nothing), read with a byte cap (``stackctl/files.py``);
-* bytes that are not UTF-8, and characters YAML forbids (NUL, most control codes);
+* bytes that are not UTF-8, and characters YAML forbids (NUL, most control codes):
+  checked where the text is read (yaml.py, roundtrip.py);
 * documents nested deeper than MAX_DEPTH (ruamel's composer stops at the first level
   too deep, so a million `[` cannot exhaust the stack);
 * alias bombs ("billion laughs") and recursive aliases: the expanded size and height
@@ -13,13 +14,10 @@ recursive walk can hurt, each with a one-line ConfigError that points at a line 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from stackctl.errors import ConfigError, Diagnostic, Location
 from stackctl.files import MAX_FILE_BYTES
-
-if TYPE_CHECKING:
-    from stackctl.config.yaml import Document, PathKey
 
 # ruamel's round-trip parser reads about 200 KB/s; stack and pipeline files are a few
 # KB, so 1 MiB is generous and keeps the worst case within a few seconds.
@@ -30,29 +28,6 @@ MAX_DEPTH = 64
 MAX_ALIAS_NODES = 100_000
 MAX_NODES = 1_000_000  # a backstop for the libyaml path; 1 MiB cannot hold this many
 MAX_KEY = 1024  # YAML's own limit for an implicit (plain) key
-
-
-def check_text(data: Any, doc: Document) -> None:
-    """Refuse NUL in any string (written `"\\0"`): no file, path or command takes one,
-    so it would pass validate and plan and fail apply halfway."""
-    stack: list[tuple[PathKey, Any]] = [((), data)]
-    while stack:
-        path, node = stack.pop()
-        if isinstance(node, dict):
-            for k, v in node.items():
-                if isinstance(k, str) and "\0" in k:
-                    raise ConfigError([doc.error(path, "a key holds a NUL character", _NUL)])
-                stack.append(((*path, k), v))
-        elif isinstance(node, list):
-            stack.extend(((*path, i), v) for i, v in enumerate(node))
-        elif isinstance(node, str) and "\0" in node:
-            from stackctl.config.yaml import dotted
-
-            message = f"{dotted(path) or 'value'}: holds a NUL character"
-            raise ConfigError([doc.value_error(path, message, _NUL)])
-
-
-_NUL = "remove the `\\0` escape; no name, path or command may contain NUL"
 
 
 def deep() -> str:

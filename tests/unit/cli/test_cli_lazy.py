@@ -50,6 +50,7 @@ def test_help_imports_no_command_module() -> None:
     assert "Commands:" in done.stdout and "artifact-store" in done.stdout
     assert done.stderr.split() == [
         "stackctl.cli.app",
+        "stackctl.cli.coercion",
         "stackctl.cli.fast_help",
         "stackctl.cli.lazy",
         "stackctl.cli.root",
