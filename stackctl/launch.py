@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from stackctl.errors import NotFoundError, RunCancelled, StackctlError
 from stackctl.model import DEFAULT_STACK, PipelineSpec, Run, RunStatus, StepRun, cache_source
 from stackctl.project import STACK_ENV, Project, find_root
+from stackctl.project_cache import use_spec_cache
 
 if TYPE_CHECKING:
     from stackctl.runtime.sdk import RunOptions
@@ -212,7 +213,9 @@ def _project_for_script() -> Project:
                 _stderr_handler()
                 log.info("%s", note)
             return outside
-    return _cached(Project.discover(root))  # $STACKCTL_ENV too
+    project = Project.discover(root)  # $STACKCTL_ENV too
+    use_spec_cache(project)
+    return project
 
 
 def install_excepthook() -> None:
@@ -245,17 +248,6 @@ def install_excepthook() -> None:
 
     hook._stackctl = True  # type: ignore[attr-defined]
     sys.excepthook = hook
-
-
-def _cached(project: Project) -> Project:
-    """The project with its validated spec from the per-checkout cache (start-up: the
-    full load imports ruamel, jsonschema and OmegaConf; see stackctl.spec_cache)."""
-    from stackctl.spec_cache import load_cached
-
-    if project.env is not None:  # the cache key does not cover envs/NAME.yaml
-        return project
-    spec = load_cached(project.root, lambda: project.spec)
-    return Project(project.root, _spec=spec)
 
 
 def _stderr_handler() -> logging.Handler:

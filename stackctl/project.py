@@ -150,6 +150,16 @@ class Project:
             self._spec = self._load()
         return self._spec
 
+    @property
+    def loaded(self) -> bool:
+        """Whether the validated spec is at hand (loaded, cached or given)."""
+        return self._spec is not None
+
+    def adopt(self, spec: ProjectSpec) -> None:
+        """Take ``spec`` as this project's validated config (the per-checkout cache's
+        copy of what ``spec`` would load: project_cache.use_spec_cache)."""
+        self._spec = spec
+
     def _load(self) -> ProjectSpec:
         from stackctl.components.extras import missing_extras
         from stackctl.components.registry import flavor_schemas, schemas_dir

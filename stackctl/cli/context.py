@@ -16,8 +16,9 @@ from stackctl.project import Project
 #: Top-level commands that work outside a project (zero configuration).
 IMPLICIT_COMMANDS = frozenset({"run", "runs", "artifacts", "dashboard", "pipelines", "model"})
 #: Commands that take the validated project from the per-checkout cache (see
-#: ``use_spec_cache``; plan and apply take it through their Planner); `validate` and `graph` always load it whole, as do `pipelines` and
-#: the dashboard, which show `source:` pipelines compiled from Python files.
+#: ``project_cache.use_spec_cache``; plan and apply take it through their Planner). `validate`
+#: and `graph` always load it whole, as do `pipelines` and the dashboard, which show
+#: `source:` pipelines compiled from Python files.
 CACHED_COMMANDS = frozenset(
     {"run", "runs", "artifacts", "model", "stack", "state", "show", "output", "drift"}
 )
@@ -46,28 +47,11 @@ def open_project(vars_: list[str] | None = None, var_files: list[Path] | None = 
     if note:
         sys.stderr.write(note + "\n")
     if _command and _command[0] in CACHED_COMMANDS:
+        from stackctl.project_cache import use_spec_cache
+
         use_spec_cache(project)
     # Closed when the command ends, however it ends: the last connection's close is what
     # checkpoints SQLite's WAL into the file and stamps it clean, so the next command or
     # run opens it without scanning it whole (a `stackctl run` left its WAL behind).
     atexit.register(project.close)
     return project
-
-
-def use_spec_cache(project: Project) -> None:
-    """The validated project from ``.stackctl/cache/`` (stackctl.spec_cache), as
-    `python run.py` takes it: loading it whole imports ruamel, jsonschema and
-    OmegaConf and validates every file, ~0.2 s of a 0.4 s `stackctl runs list`. The
-    cache's key covers every file the load reads, the environment variables they name
-    and stackctl's code, so a hit is what a full load would give; an invalid project is
-    never cached (it fails on first use as before). Not with --var, --var-file or an
-    environment (not in the key), and not when the project declares `source:`
-    pipelines: their steps come from Python files the key does not cover."""
-    plain = not project.var_overrides and not project.var_files and project.env is None
-    if project.implicit or not plain or project._spec is not None:
-        return
-    from stackctl.spec_cache import load_cached
-
-    spec = load_cached(project.root, lambda: project.spec)
-    if not any(p.source for p in spec.pipelines.values()):
-        project._spec = spec

@@ -41,7 +41,7 @@ class Planner:
         # 10,000 resources): the validated project comes from the per-checkout cache
         # when nothing outside its key can differ (use_spec_cache says when). In place,
         # not a new Project: the caller shares this one (and its state store).
-        from stackctl.cli.context import use_spec_cache
+        from stackctl.project_cache import use_spec_cache
 
         use_spec_cache(self.project)
 

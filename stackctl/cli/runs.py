@@ -162,8 +162,8 @@ def show_run(run_id: RunId, json: options.Json = False) -> None:
                 s.attempts,
                 s.error
                 or (
-                    f"cached from {cache_source(s.run_id, s.step, s.cached_from)}"
-                    if s.cached_from
+                    f"cached from {src}"
+                    if (src := cache_source(s.run_id, s.step, s.cached_from))
                     else ""
                 ),
             ]

@@ -21,15 +21,19 @@ def ecma(pattern: str) -> re.Pattern[str]:
     """``pattern`` compiled so that ``$`` matches only at the end of the text."""
     out: list[str] = []
     escaped = in_class = False
+    opened = 0  # where the class's members start (after `[` or `[^`)
     for char in pattern:
         if escaped:
             escaped = False
         elif char == "\\":
             escaped = True
         elif in_class:
-            in_class = char != "]" or out[-1] == "["  # `[]...]`: a leading ] is literal
+            if char == "^" and len(out) == opened:
+                opened += 1  # `[^`: a negated class
+            elif char == "]" and len(out) > opened:  # `[]...]`: a leading ] is a member
+                in_class = False
         elif char == "[":
-            in_class = True
+            in_class, opened = True, len(out) + 1
         elif char == "$":
             out.append(r"\Z")
             continue

@@ -145,7 +145,7 @@ def parse_document(
                 check_shape(data, display)
             doc = Document(path, display, data, text, index)
             if "\\" in text:  # NUL can only be written as an escape
-                check_text(data, doc)
+                _check_text(data, doc)
             return doc
         except (Fallback, ConfigError):
             pass  # ruamel reads it again and words any error
@@ -153,11 +153,11 @@ def parse_document(
     check_shape(data, display)
     doc = Document(path, display, data, text)
     if "\\" in text:
-        check_text(data, doc)
+        _check_text(data, doc)
     return doc
 
 
-def check_text(data: Any, doc: Document) -> None:
+def _check_text(data: Any, doc: Document) -> None:
     """Refuse NUL in any string (written `"\\0"`): no file, path or command takes one,
     so it would pass validate and plan and fail apply halfway."""
     stack: list[tuple[PathKey, Any]] = [((), data)]

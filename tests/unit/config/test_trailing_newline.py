@@ -55,6 +55,8 @@ def test_every_schema_has_anchored_patterns_to_check():
         ("^[$]+$", r"^[$]+\Z"),  # so is one in a class
         ("^[]$]$", r"^[]$]\Z"),  # `]` first in a class is a literal too
         (r"^[\]$]$", r"^[\]$]\Z"),
+        ("^[^]$]$", r"^[^]$]\Z"),  # and in a negated one
+        ("^[^$]$", r"^[^$]\Z"),
         ("^(?!latest$)[a-z]+$", r"^(?!latest\Z)[a-z]+\Z"),
         (r"^a\\$", r"^a\\\Z"),  # an escaped backslash, then the anchor
     ],
